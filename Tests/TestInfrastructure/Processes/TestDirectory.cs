@@ -1,0 +1,96 @@
+using System.Globalization;
+
+namespace Observability.TestInfrastructure.Processes;
+
+/// <summary>
+/// A temporary directory for one server started by a test run. It records the test process and the server
+/// process, so a later run can clean up after a run that was killed before it could clean up itself.
+/// </summary>
+public sealed class TestDirectory
+{
+    private const string OwnerFile = "owner.pid";
+    private const string ServerFile = "server.pid";
+
+    private TestDirectory(string path) => Path = path;
+
+    /// <summary>The folder under the system temporary directory that holds every test server's directory.</summary>
+    public static string Root { get; } = System.IO.Path.Combine(System.IO.Path.GetTempPath(), "observability-tests");
+
+    /// <summary>The directory's full path.</summary>
+    public string Path { get; }
+
+    /// <summary>Creates a new directory named after <paramref name="kind"/> and sweeps leftovers of dead runs.</summary>
+    public static TestDirectory Create(string kind)
+    {
+        SweepStale();
+        var path = System.IO.Path.Combine(Root, $"{kind}-{Guid.NewGuid():N}"[..(kind.Length + 13)]);
+        Directory.CreateDirectory(path);
+        File.WriteAllText(System.IO.Path.Combine(path, OwnerFile), Environment.ProcessId.ToString(CultureInfo.InvariantCulture));
+        return new TestDirectory(path);
+    }
+
+    /// <summary>Records the server process so that a later sweep can end it if this run dies first.</summary>
+    public void RecordServer(int pid) =>
+        File.WriteAllText(System.IO.Path.Combine(Path, ServerFile), pid.ToString(CultureInfo.InvariantCulture));
+
+    /// <summary>Deletes the directory (the server must be stopped first).</summary>
+    public void Delete()
+    {
+        try
+        {
+            Directory.Delete(Path, recursive: true);
+        }
+        catch (DirectoryNotFoundException)
+        {
+        }
+    }
+
+    /// <summary>Ends servers and deletes directories left behind by test runs whose process no longer exists.</summary>
+    public static void SweepStale()
+    {
+        if (!Directory.Exists(Root))
+        {
+            return;
+        }
+
+        foreach (var dir in Directory.EnumerateDirectories(Root))
+        {
+            var owner = ReadPid(System.IO.Path.Combine(dir, OwnerFile));
+            if (owner is { } ownerPid && IsAlive(ownerPid))
+            {
+                continue;
+            }
+
+            if (ReadPid(System.IO.Path.Combine(dir, ServerFile)) is { } serverPid && IsAlive(serverPid))
+            {
+                NativeMethods.Signal(serverPid, NativeMethods.SigKill);
+            }
+
+            try
+            {
+                Directory.Delete(dir, recursive: true);
+            }
+            catch (IOException)
+            {
+                // Another run may be sweeping the same directory; it will be gone either way.
+            }
+            catch (UnauthorizedAccessException)
+            {
+            }
+        }
+    }
+
+    private static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid}");
+
+    private static int? ReadPid(string file)
+    {
+        try
+        {
+            return int.TryParse(File.ReadAllText(file).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var pid) ? pid : null;
+        }
+        catch (IOException)
+        {
+            return null;
+        }
+    }
+}
