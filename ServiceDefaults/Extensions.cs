@@ -24,14 +24,16 @@ public static class Extensions
     {
         ArgumentNullException.ThrowIfNull(builder);
 
+        // Masking registers its processors first so they run before any exporter sees a span or a log record.
         builder.AddSensitiveDataMasking();
         builder.AddStructuredLogging();
         builder.AddOpenTelemetryDefaults();
         builder.AddCorrelationIds();
         builder.AddPrometheusMetrics();
         builder.AddDefaultHealthChecks();
-        builder.AddServiceDiscovery();
+        // Resilience wraps discovery (as in Aspire), so every retry resolves an endpoint again.
         builder.AddHttpClientResilience();
+        builder.AddServiceDiscovery();
 
         return builder;
     }
