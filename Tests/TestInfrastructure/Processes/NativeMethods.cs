@@ -2,7 +2,8 @@ using System.Runtime.InteropServices;
 
 namespace Observability.TestInfrastructure.Processes;
 
-internal static class NativeMethods
+/// <summary>The few POSIX calls the fixtures need.</summary>
+public static class NativeMethods
 {
     public const int SigInt = 2;
     public const int SigKill = 9;

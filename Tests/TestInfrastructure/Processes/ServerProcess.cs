@@ -25,7 +25,12 @@ public sealed class ServerProcess : IAsyncDisposable
     public string Output => string.Join(Environment.NewLine, _output);
 
     /// <summary>Starts <paramref name="fileName"/>; when <paramref name="runAsUser"/> is set and we are root, runs it as that user.</summary>
-    public static ServerProcess Start(string fileName, IEnumerable<string> arguments, string workingDirectory, string? runAsUser = null)
+    public static ServerProcess Start(
+        string fileName,
+        IEnumerable<string> arguments,
+        string workingDirectory,
+        string? runAsUser = null,
+        IReadOnlyDictionary<string, string>? environment = null)
     {
         var startInfo = new ProcessStartInfo
         {
@@ -53,6 +58,11 @@ public sealed class ServerProcess : IAsyncDisposable
         foreach (var arg in arguments)
         {
             startInfo.ArgumentList.Add(arg);
+        }
+
+        foreach (var (key, value) in environment ?? new Dictionary<string, string>())
+        {
+            startInfo.Environment[key] = value;
         }
 
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
@@ -148,6 +158,12 @@ public sealed class ServerProcess : IAsyncDisposable
             // Already exited.
         }
     }
+
+    /// <summary>The exit code once the process has exited.</summary>
+    public int ExitCode => _process.ExitCode;
+
+    /// <summary>Sends a signal (e.g. SIGTERM, as a container platform does on stop).</summary>
+    public void Signal(int signal) => NativeMethods.Signal(_process.Id, signal);
 
     /// <summary>Waits until the process has exited.</summary>
     public Task WaitForExitAsync(CancellationToken cancellationToken) => _process.WaitForExitAsync(cancellationToken);

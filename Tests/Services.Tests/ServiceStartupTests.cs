@@ -1,0 +1,99 @@
+using System.Diagnostics;
+using System.Net;
+using System.Text.Json;
+
+namespace Observability.Services.Tests;
+
+/// <summary>Each service, started from its build output in Production, answers probes, scrapes and stops cleanly.</summary>
+[Trait("Category", "Integration")]
+public sealed class ServiceStartupTests
+{
+    public static TheoryData<string> Services => new() { "Gateway", "Worker", "WebSocketHub" };
+
+    [Theory]
+    [MemberData(nameof(Services))]
+    public async Task Start_Production_ProbesAnswerOk(string project)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var service = await ServiceProcess.StartAsync(project);
+        using var client = service.CreateClient();
+
+        foreach (var path in (string[])["/alive", "/ready", "/health", "/status"])
+        {
+            using var response = await client.GetAsync(new Uri(path, UriKind.Relative), ct);
+            Assert.True(response.StatusCode == HttpStatusCode.OK, $"{project} {path} answered {(int)response.StatusCode}: {service.Output}");
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Services))]
+    public async Task Metrics_LiveScrape_PassesPromtool(string project)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var service = await ServiceProcess.StartAsync(project);
+        using var client = service.CreateClient();
+        using (await client.GetAsync(new Uri("/does-not-exist", UriKind.Relative), ct))
+        {
+        }
+
+        var scrape = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative), ct);
+
+        Assert.Contains("http_server_request_duration_seconds_bucket", scrape, StringComparison.Ordinal);
+        var (exitCode, output) = await PromtoolCheckAsync(scrape, ct);
+        Assert.True(exitCode == 0, $"promtool check metrics failed ({exitCode}): {output}");
+    }
+
+    [Theory]
+    [MemberData(nameof(Services))]
+    public async Task Request_WithCorrelationId_EchoesItAndLogsJson(string project)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var service = await ServiceProcess.StartAsync(project);
+        using var client = service.CreateClient();
+        using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/does-not-exist", UriKind.Relative));
+        request.Headers.Add("X-Correlation-ID", "order-42.retry_1");
+
+        using var response = await client.SendAsync(request, ct);
+
+        Assert.Equal("order-42.retry_1", Assert.Single(response.Headers.GetValues("X-Correlation-ID")));
+        var lines = service.Output.Split(Environment.NewLine, StringSplitOptions.RemoveEmptyEntries);
+        Assert.NotEmpty(lines);
+        foreach (var line in lines)
+        {
+            using var json = JsonDocument.Parse(line);
+            Assert.True(json.RootElement.TryGetProperty("timestamp", out _), line);
+            Assert.True(json.RootElement.TryGetProperty("level", out _), line);
+            Assert.True(json.RootElement.TryGetProperty("category", out _), line);
+        }
+    }
+
+    [Theory]
+    [MemberData(nameof(Services))]
+    public async Task SigTerm_Running_ExitsGracefullyWithCodeZero(string project)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var service = await ServiceProcess.StartAsync(project);
+
+        var exitCode = await service.TerminateAsync(ct);
+
+        Assert.True(exitCode == 0, $"{project} exited with {exitCode}: {service.Output}");
+    }
+
+    private static async Task<(int ExitCode, string Output)> PromtoolCheckAsync(string scrape, CancellationToken ct)
+    {
+        using var promtool = Process.Start(new ProcessStartInfo("promtool", "check metrics")
+        {
+            RedirectStandardInput = true,
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+        })!;
+        await promtool.StandardInput.WriteAsync(scrape.AsMemory(), ct);
+        promtool.StandardInput.Close();
+        var stdout = promtool.StandardOutput.ReadToEndAsync(ct);
+        var stderr = promtool.StandardError.ReadToEndAsync(ct);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        await promtool.WaitForExitAsync(timeout.Token);
+        return (promtool.ExitCode, await stdout + await stderr);
+    }
+}
