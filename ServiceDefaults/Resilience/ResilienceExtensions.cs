@@ -1,8 +1,5 @@
 using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Http;
-using Microsoft.Extensions.Options;
 
 namespace Observability.ServiceDefaults.Resilience;
 
@@ -22,51 +19,5 @@ public static class ResilienceExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.ConfigureHttpClientDefaults(http => http.AddStandardResilienceHandler());
         return builder;
-    }
-
-    /// <summary>
-    /// Adds the standard resilience handler to one client (or, from <c>ConfigureHttpClientDefaults</c>, to all).
-    /// A client that already has it (for example from <c>AddServiceDefaults</c>) keeps a single handler and only
-    /// takes <paramref name="configure"/>, which runs after the configuration binding.
-    /// </summary>
-    public static IHttpClientBuilder AddStandardResilienceHandler(this IHttpClientBuilder builder,
-        Action<HttpResilienceOptions>? configure = null)
-    {
-        ArgumentNullException.ThrowIfNull(builder);
-        var services = builder.Services;
-        AddCore(services);
-
-        if (configure is not null)
-        {
-            services.Configure(builder.Name, configure);
-        }
-
-        if (builder.Name is not null)
-        {
-            services.AddOptions<HttpResilienceOptions>(builder.Name).ValidateOnStart();
-        }
-
-        services.Configure<HttpClientFactoryOptions>(builder.Name, options => options.HttpMessageHandlerBuilderActions.Add(handlers =>
-        {
-            if (!handlers.AdditionalHandlers.Any(handler => handler is ResilienceHandler))
-            {
-                handlers.AdditionalHandlers.Add(new ResilienceHandler(
-                    handlers.Name ?? Options.DefaultName,
-                    handlers.Services.GetRequiredService<HttpResiliencePipelineProvider>()));
-            }
-        }));
-
-        return builder;
-    }
-
-    private static void AddCore(IServiceCollection services)
-    {
-        services.AddMetrics();
-        services.TryAddSingleton(TimeProvider.System);
-        services.TryAddSingleton<ResilienceMetrics>();
-        services.TryAddSingleton<HttpResiliencePipelineProvider>();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IConfigureOptions<HttpResilienceOptions>, HttpResilienceOptionsSetup>());
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HttpResilienceOptions>, HttpResilienceOptionsValidator>());
-        services.AddOptions<HttpResilienceOptions>().ValidateOnStart();
     }
 }
