@@ -42,8 +42,6 @@ internal sealed class HttpResilienceOptionsValidator : IValidateOptions<HttpResi
             "Retry:BaseDelay", "must be between 00:00:00 and 01:00:00", retry.BaseDelay);
         Check(retry.MaxRetryAfterDelay >= TimeSpan.Zero && retry.MaxRetryAfterDelay <= TimeSpan.FromHours(1),
             "Retry:MaxRetryAfterDelay", "must be between 00:00:00 and 01:00:00", retry.MaxRetryAfterDelay);
-        Check(retry.MaxRetryAfterDelay < options.TotalRequestTimeout, "Retry:MaxRetryAfterDelay",
-            $"must be less than {prefix}:TotalRequestTimeout ({options.TotalRequestTimeout})", retry.MaxRetryAfterDelay);
 
         var breaker = options.CircuitBreaker;
         Check(breaker.FailureRatio is > 0 and <= 1, "CircuitBreaker:FailureRatio", "must be greater than 0 and at most 1", breaker.FailureRatio);

@@ -27,8 +27,8 @@ public sealed class HttpRetryOptions
 
     /// <summary>
     /// The longest wait a <c>Retry-After</c> response header (delta-seconds or HTTP-date) may impose; a longer value
-    /// is cut to this (<c>HttpClient:Resilience:Retry:MaxRetryAfterDelay</c>). Default 10 seconds; 0 to 1 hour and
-    /// less than <see cref="HttpResilienceOptions.TotalRequestTimeout"/>.
+    /// is cut to this (<c>HttpClient:Resilience:Retry:MaxRetryAfterDelay</c>). Default 10 seconds; 0 to 1 hour. The
+    /// total request timeout still bounds the whole request, waits included.
     /// </summary>
     public TimeSpan MaxRetryAfterDelay { get; set; } = TimeSpan.FromSeconds(10);
 }

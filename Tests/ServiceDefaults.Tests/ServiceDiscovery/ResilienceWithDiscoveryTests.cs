@@ -1,0 +1,50 @@
+using System.Net;
+using Microsoft.AspNetCore.Http;
+using Observability.ServiceDefaults.Tests.Resilience;
+
+namespace Observability.ServiceDefaults.Tests.ServiceDiscovery;
+
+[Trait("Category", "Integration")]
+public sealed class ResilienceWithDiscoveryTests
+{
+    [Fact]
+    public async Task Get_FirstEndpointFails_RetryResolvesAgainAndLandsOnTheOther()
+    {
+        using var timeout = TestTimeout.Start();
+        var ct = timeout.Token;
+        await using var failing = await LoopbackHttpServer.StartAsync(
+            (context, _) => LoopbackHttpServer.RespondAsync(context, StatusCodes.Status503ServiceUnavailable), ct);
+        await using var healthy = await LoopbackHttpServer.StartOkAsync(ct);
+        await using var host = await ResilientClientHost.StartAsync(
+            [new("services:svc:http:0", failing.Address.ToString()), new("services:svc:http:1", healthy.Address.ToString())], ct);
+
+        using var response = await host.CreateClient().GetAsync(new Uri("http://svc/work"), ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, failing.RequestCount);
+        Assert.Equal(1, healthy.RequestCount);
+        Assert.Equal(1, host.Measurements.Count("retry"));
+    }
+
+    [Fact]
+    public async Task Get_FirstEndpointRefusesConnections_RetryLandsOnTheOther()
+    {
+        using var timeout = TestTimeout.Start();
+        var ct = timeout.Token;
+        Uri closed;
+        await using (var stopped = await LoopbackHttpServer.StartOkAsync(ct))
+        {
+            closed = stopped.Address;
+        }
+
+        await using var healthy = await LoopbackHttpServer.StartOkAsync(ct);
+        await using var host = await ResilientClientHost.StartAsync(
+            [new("services:svc:http:0", closed.ToString()), new("services:svc:http:1", healthy.Address.ToString())], ct);
+
+        using var response = await host.CreateClient().GetAsync(new Uri("http://svc/work"), ct);
+
+        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        Assert.Equal(1, healthy.RequestCount);
+        Assert.Equal(1, host.Measurements.Count("retry"));
+    }
+}
