@@ -93,13 +93,15 @@ public sealed class RetryTests
         await using var server = await LoopbackHttpServer.StartAsync(
             (context, attempt) => attempt == 1 ? LoopbackHttpServer.HangAsync(context) : LoopbackHttpServer.RespondAsync(context, StatusCodes.Status200OK), ct);
         await using var host = await ResilientClientHost.StartAsync(
-            [new("HttpClient:Resilience:AttemptTimeout", "00:00:00.200")], ct);
+            [new("HttpClient:Resilience:AttemptTimeout", "00:00:00.500")], ct);
 
         using var response = await host.CreateClient().GetAsync(server.Address, ct);
 
+        // Only the first attempt hangs; on a loaded machine a later one may also run out of time, so the exact
+        // relation is asserted rather than a fixed count: every attempt but the successful last one timed out.
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(2, server.RequestCount);
-        Assert.Equal(1, host.Measurements.Count("attempt_timeout"));
+        Assert.InRange(server.RequestCount, 2, 4);
+        Assert.Equal(server.RequestCount - 1, host.Measurements.Count("attempt_timeout"));
     }
 
     [Fact]

@@ -173,6 +173,12 @@ public sealed class ServiceDiscoveryHandlerTests
         Assert.Equal("/direct", Assert.Single(server.Requests).PathAndQuery);
     }
 
-    private static Task WriteEndpointAsync(string file, Uri endpoint, CancellationToken cancellationToken) =>
-        File.WriteAllTextAsync(file, JsonSerializer.Serialize(new { services = new { svc = new { http = new[] { endpoint.ToString() } } } }), cancellationToken);
+    /// <summary>Writes a temporary file and moves it into place, so a reload never reads a half-written file.</summary>
+    private static async Task WriteEndpointAsync(string file, Uri endpoint, CancellationToken cancellationToken)
+    {
+        var temporary = file + ".tmp";
+        var json = JsonSerializer.Serialize(new { services = new { svc = new { http = new[] { endpoint.ToString() } } } });
+        await File.WriteAllTextAsync(temporary, json, cancellationToken);
+        File.Move(temporary, file, overwrite: true);
+    }
 }
