@@ -18,6 +18,8 @@ internal sealed class HttpResiliencePipeline : IDisposable
     public HttpResiliencePipeline(string clientName, HttpResilienceOptions options, TimeProvider timeProvider,
         ResilienceMetrics metrics, ILogger logger)
     {
+        // The unnamed client (CreateClient()) shows as "default" in logs, metrics and messages.
+        clientName = clientName.Length == 0 ? "default" : clientName;
         ClientName = clientName;
         Options = options;
         _limiter = new ConcurrencyLimiter(new ConcurrencyLimiterOptions
@@ -97,6 +99,7 @@ internal sealed class HttpResiliencePipeline : IDisposable
         Pipeline = builder.Build();
     }
 
+    /// <summary>The client's name as telemetry shows it: <c>default</c> for the unnamed client.</summary>
     public string ClientName { get; }
 
     public HttpResilienceOptions Options { get; }
