@@ -45,5 +45,6 @@ public sealed class CircuitBreakerTests
 
         Assert.Equal(4, server.RequestCount);
         Assert.Equal(["circuit_opened", "circuit_half_opened", "circuit_closed"], host.Measurements.Events);
+        Assert.Equal([8002, 8003, 8004], host.Logs.Records.Select(record => record.EventId.Id).Where(id => id is >= 8002 and <= 8004));
     }
 }

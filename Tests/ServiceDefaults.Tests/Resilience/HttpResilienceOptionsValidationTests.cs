@@ -29,12 +29,13 @@ public sealed class HttpResilienceOptionsValidationTests
     [InlineData("TotalRequestTimeout", "00:00:00.001", "HttpClient:Resilience:TotalRequestTimeout must be between")]
     public async Task StartAsync_InvalidSetting_FailsNamingTheKey(string key, string value, string expected)
     {
+        using var timeout = TestTimeout.Start();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection([new($"HttpClient:Resilience:{key}", value)]);
         builder.AddHttpClientResilience();
         using var host = builder.Build();
 
-        var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+        var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(timeout.Token));
 
         Assert.Contains(expected, exception.Message, StringComparison.Ordinal);
     }
@@ -42,13 +43,14 @@ public sealed class HttpResilienceOptionsValidationTests
     [Fact]
     public async Task StartAsync_InvalidSettingOfANamedClient_FailsNamingTheClientsKey()
     {
+        using var timeout = TestTimeout.Start();
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection([new("HttpClient:Resilience:orders:CircuitBreaker:MinimumThroughput", "1")]);
         builder.AddHttpClientResilience();
         builder.Services.AddHttpClient("orders").AddStandardResilienceHandler();
         using var host = builder.Build();
 
-        var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(TestContext.Current.CancellationToken));
+        var exception = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(timeout.Token));
 
         Assert.Contains("HttpClient:Resilience:orders:CircuitBreaker:MinimumThroughput must be at least 2", exception.Message, StringComparison.Ordinal);
     }

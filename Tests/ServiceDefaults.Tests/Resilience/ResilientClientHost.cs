@@ -2,6 +2,7 @@ using System.Diagnostics.Metrics;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Observability.ServiceDefaults.Resilience;
 using Observability.ServiceDefaults.ServiceDiscovery;
 
@@ -22,13 +23,16 @@ internal sealed class ResilientClientHost : IAsyncDisposable
 
     private readonly IHost _host;
 
-    private ResilientClientHost(IHost host)
+    private ResilientClientHost(IHost host, CapturedLogs logs)
     {
         _host = host;
+        Logs = logs;
         Measurements = new ResilienceMeasurements(host.Services.GetRequiredService<IMeterFactory>());
     }
 
     public ResilienceMeasurements Measurements { get; }
+
+    public CapturedLogs Logs { get; }
 
     public IServiceProvider Services => _host.Services;
 
@@ -45,12 +49,14 @@ internal sealed class ResilientClientHost : IAsyncDisposable
 
         builder.Configuration.AddInMemoryCollection(merged);
         configuration?.Invoke(builder.Configuration);
+        var logs = new CapturedLogs();
+        builder.Logging.AddProvider(logs);
         builder.AddHttpClientResilience();
         builder.AddServiceDiscovery();
         builder.Services.AddHttpClient();
         services?.Invoke(builder.Services);
         var host = builder.Build();
-        var started = new ResilientClientHost(host);
+        var started = new ResilientClientHost(host, logs);
         await host.StartAsync(cancellationToken);
         return started;
     }
