@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.HttpLogging;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -49,6 +50,7 @@ public static class PrometheusExtensions
             ?? throw new InvalidOperationException("Call AddPrometheusMetrics (or AddServiceDefaults) on the builder before MapPrometheusMetrics.");
         app.MapGet(options.Value.Path, PrometheusEndpoint.HandleAsync)
             .WithDisplayName("Prometheus metrics")
+            .WithHttpLogging(HttpLoggingFields.None)
             .ExcludeFromDescription();
 
         return app;
