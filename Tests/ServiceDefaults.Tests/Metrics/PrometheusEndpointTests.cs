@@ -1,3 +1,4 @@
+using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net;
 using System.Net.Http.Headers;
@@ -21,14 +22,18 @@ public sealed class PrometheusEndpointTests
     /// <summary>A Kestrel host serving /metrics from its own MeterProvider (our meter plus ASP.NET Core's).</summary>
     private sealed class MetricsHost : IAsyncDisposable
     {
-        private MetricsHost(TestWebHost web, Meter meter, MeterProvider provider)
+        private MetricsHost(TestWebHost web, Meter meter, MeterProvider provider, ConcurrentQueue<string> acceptHeaders)
         {
             Web = web;
+            AcceptHeaders = acceptHeaders;
             Meter = meter;
             Provider = provider;
         }
 
         public TestWebHost Web { get; }
+
+        /// <summary>The <c>Accept</c> header of every request the host received.</summary>
+        public ConcurrentQueue<string> AcceptHeaders { get; }
 
         public Meter Meter { get; }
 
@@ -37,6 +42,7 @@ public sealed class PrometheusEndpointTests
         public static async Task<MetricsHost> StartAsync(CancellationToken ct, Dictionary<string, string?>? settings = null)
         {
             var meter = new Meter("Observability.Tests.Endpoint" + Guid.NewGuid().ToString("N"), "3.1.0");
+            var acceptHeaders = new ConcurrentQueue<string>();
             var web = await TestWebHost.StartAsync(
                 builder =>
                 {
@@ -45,6 +51,11 @@ public sealed class PrometheusEndpointTests
                 },
                 app =>
                 {
+                    app.Use((context, next) =>
+                    {
+                        acceptHeaders.Enqueue(context.Request.Headers.Accept.ToString());
+                        return next(context);
+                    });
                     app.MapPrometheusMetrics();
                     app.MapGet("/hello/{name}", (string name) => $"hello {name}");
                 },
@@ -54,7 +65,7 @@ public sealed class PrometheusEndpointTests
                 .AddMeter(meter.Name, "Microsoft.AspNetCore.Hosting", "Microsoft.AspNetCore.Server.Kestrel", "Microsoft.AspNetCore.Routing")
                 .AddReader(web.App.Services.GetRequiredService<PrometheusScraper>().CreateReader())
                 .Build();
-            return new MetricsHost(web, meter, provider);
+            return new MetricsHost(web, meter, provider, acceptHeaders);
         }
 
         public async ValueTask DisposeAsync()
@@ -98,6 +109,28 @@ public sealed class PrometheusEndpointTests
         Assert.Contains("shop_stock_fill_ratio{", body, StringComparison.Ordinal);
         Assert.Contains("shop_temperature_celsius{", body, StringComparison.Ordinal);
         Assert.Contains("service_instance_id=\"pod \\\"a\\\"\\\\1\"", body, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Metrics_ScrapedByRealPrometheus_TargetIsUpAndValuesQueryable()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var cts = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        cts.CancelAfter(TimeSpan.FromSeconds(60));
+        await using var host = await MetricsHost.StartAsync(ct);
+        host.Meter.CreateCounter<long>("shop.orders", "{order}", "Orders placed").Add(3, new KeyValuePair<string, object?>("shop.channel", "web \"beta\"\\eu\nnorth"));
+        host.Meter.CreateHistogram<double>("shop.checkout.duration", "s", "Checkout time").Record(0.2);
+        (await host.Web.Client.GetAsync("/metrics", ct)).Dispose();
+        await using var prometheus = await PrometheusServer.StartAsync(host.Web.Client.BaseAddress!, "/metrics");
+
+        var (health, lastError) = await prometheus.WaitForScrapeAsync(cts.Token);
+
+        Assert.True(health == "up", $"Prometheus could not scrape /metrics: {lastError}");
+        Assert.Contains(host.AcceptHeaders, accept => accept.StartsWith("application/openmetrics-text", StringComparison.Ordinal));
+        Assert.Equal("3", await prometheus.QueryScalarAsync("shop_orders_total{shop_channel=\"web \\\"beta\\\"\\\\eu\\nnorth\"}", cts.Token));
+        Assert.Equal("1", await prometheus.QueryScalarAsync("shop_checkout_duration_seconds_count", cts.Token));
+        Assert.Equal("1", await prometheus.QueryScalarAsync("target_info{service_name=\"checkout\"}", cts.Token));
+        Assert.NotEqual("0", await prometheus.QueryScalarAsync("sum(http_server_request_duration_seconds_count)", cts.Token));
     }
 
     [Fact]
