@@ -1,5 +1,7 @@
 using System.Net;
 using System.Text.Json;
+using Microsoft.AspNetCore.HttpLogging;
+using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Observability.ServiceDefaults.Health;
@@ -39,6 +41,36 @@ public sealed class HealthEndpointsTests
         Assert.Equal(expectedCode, response.StatusCode);
         Assert.Equal(expectedBody, await response.Content.ReadAsStringAsync(ct));
         Assert.Contains("no-store", response.Headers.CacheControl?.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task Probe_HeadRequest_AnswersStatusCodeWithoutBody()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await StartAsync(new ManualTimeProvider(), "Production", checks => checks
+            .AddCheck("database", () => HealthCheckResult.Unhealthy("down"), [HealthTags.Ready]), ct);
+
+        using var ready = await host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/ready"), ct);
+        using var alive = await host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/alive"), ct);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
+        Assert.Empty(await alive.Content.ReadAsByteArrayAsync(ct));
+    }
+
+    [Fact]
+    public async Task MapHealthEndpoints_EveryEndpoint_IsExcludedFromHttpLogging()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await StartAsync(new ManualTimeProvider(), "Production", _ => { }, ct);
+
+        var endpoints = host.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
+
+        foreach (var path in new[] { "/alive", "/ready", "/health", "/status" })
+        {
+            var endpoint = Assert.Single(endpoints, e => e.RoutePattern.RawText == path);
+            Assert.Equal(HttpLoggingFields.None, endpoint.Metadata.GetMetadata<HttpLoggingAttribute>()?.LoggingFields);
+        }
     }
 
     [Fact]
