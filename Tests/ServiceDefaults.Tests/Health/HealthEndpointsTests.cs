@@ -50,8 +50,10 @@ public sealed class HealthEndpointsTests
         await using var host = await StartAsync(new ManualTimeProvider(), "Production", checks => checks
             .AddCheck("database", () => HealthCheckResult.Unhealthy("down"), [HealthTags.Ready]), ct);
 
-        using var ready = await host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/ready"), ct);
-        using var alive = await host.Client.SendAsync(new HttpRequestMessage(HttpMethod.Head, "/alive"), ct);
+        using var readyRequest = new HttpRequestMessage(HttpMethod.Head, "/ready");
+        using var aliveRequest = new HttpRequestMessage(HttpMethod.Head, "/alive");
+        using var ready = await host.Client.SendAsync(readyRequest, ct);
+        using var alive = await host.Client.SendAsync(aliveRequest, ct);
 
         Assert.Equal(HttpStatusCode.ServiceUnavailable, ready.StatusCode);
         Assert.Equal(HttpStatusCode.OK, alive.StatusCode);
