@@ -1,6 +1,6 @@
-using System.Diagnostics;
 using System.Net;
 using System.Text.Json;
+using Observability.TestInfrastructure.Prometheus;
 
 namespace Observability.Services.Tests;
 
@@ -39,8 +39,8 @@ public sealed class ServiceStartupTests
         var scrape = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative), ct);
 
         Assert.Contains("http_server_request_duration_seconds_bucket", scrape, StringComparison.Ordinal);
-        var (exitCode, output) = await PromtoolCheckAsync(scrape, ct);
-        Assert.True(exitCode == 0, $"promtool check metrics failed ({exitCode}): {output}");
+        var (exitCode, output) = await Promtool.CheckMetricsAsync(scrape, ct);
+        Assert.True(Promtool.Accepts(exitCode, output), $"promtool check metrics failed ({exitCode}): {output}");
     }
 
     [Theory]
@@ -77,23 +77,5 @@ public sealed class ServiceStartupTests
         var exitCode = await service.TerminateAsync(ct);
 
         Assert.True(exitCode == 0, $"{project} exited with {exitCode}: {service.Output}");
-    }
-
-    private static async Task<(int ExitCode, string Output)> PromtoolCheckAsync(string scrape, CancellationToken ct)
-    {
-        using var promtool = Process.Start(new ProcessStartInfo("promtool", "check metrics")
-        {
-            RedirectStandardInput = true,
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-        })!;
-        await promtool.StandardInput.WriteAsync(scrape.AsMemory(), ct);
-        promtool.StandardInput.Close();
-        var stdout = promtool.StandardOutput.ReadToEndAsync(ct);
-        var stderr = promtool.StandardError.ReadToEndAsync(ct);
-        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
-        timeout.CancelAfter(TimeSpan.FromSeconds(30));
-        await promtool.WaitForExitAsync(timeout.Token);
-        return (promtool.ExitCode, await stdout + await stderr);
     }
 }

@@ -1,3 +1,4 @@
+using Observability.TestInfrastructure.Prometheus;
 using System.Collections.Concurrent;
 using System.Diagnostics.Metrics;
 using System.Net;
