@@ -31,6 +31,8 @@ public readonly struct RedisValue : IEquatable<RedisValue>
 
     public static implicit operator RedisValue(ReadOnlyMemory<byte> bytes) => new(bytes, null, 0, Kind.Bytes);
 
+    public static implicit operator RedisValue(Memory<byte> bytes) => new(bytes, null, 0, Kind.Bytes);
+
     public static implicit operator RedisValue(byte[] bytes) => new(bytes, null, 0, Kind.Bytes);
 
     public static implicit operator RedisValue(string text) => new(default, text ?? throw new ArgumentNullException(nameof(text)), 0, Kind.Text);
