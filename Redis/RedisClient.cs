@@ -146,7 +146,7 @@ public sealed class RedisClient : IAsyncDisposable
             var info = await this.InfoAsync("stats").ConfigureAwait(false);
             _serverStats.Update(info);
         }
-        catch (Exception e) when (e is RedisException or ObjectDisposedException)
+        catch (Exception e) when (e is RedisException or ObjectDisposedException or OperationCanceledException)
         {
             Log.ServerStatsFailed(_logger, _interactive.Endpoint, e);
         }

@@ -1,4 +1,8 @@
 using BenchmarkDotNet.Attributes;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Diagnosers;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Observability.Redis.Configuration;
 using Observability.Redis.Streams;
 
@@ -8,8 +12,7 @@ namespace Observability.Redis.Benchmarks;
 /// Latency and allocations of one awaited command at a time (BenchmarkDotNet with MemoryDiagnoser):
 /// <c>dotnet run -c Release --project Benchmarks/Redis.Benchmarks -- bdn</c>.
 /// </summary>
-[MemoryDiagnoser]
-[SimpleJob(launchCount: 1, warmupCount: 3, iterationCount: 5, invocationCount: 20_000)]
+[Config(typeof(ShortInProcessConfig))]
 #pragma warning disable CA1001 // BenchmarkDotNet disposes in [GlobalCleanup].
 public class SingleCallerBenchmarks
 #pragma warning restore CA1001
@@ -44,4 +47,19 @@ public class SingleCallerBenchmarks
 
     [Benchmark]
     public ValueTask<string?> XAdd() => _client.XAddAsync("bench:stream", Fields, maxLength: 10_000);
+
+    /// <summary>In-process (no generated project to build) and short: the machine is shared.</summary>
+    private sealed class ShortInProcessConfig : ManualConfig
+    {
+        public ShortInProcessConfig()
+        {
+            AddJob(Job.Default
+                .WithLaunchCount(1)
+                .WithWarmupCount(3)
+                .WithIterationCount(5)
+                .WithInvocationCount(20_000)
+                .WithToolchain(InProcessEmitToolchain.Instance));
+            AddDiagnoser(MemoryDiagnoser.Default);
+        }
+    }
 }
