@@ -22,7 +22,12 @@ public class SingleCallerBenchmarks
     private RedisClient _client = null!;
 
     [GlobalSetup]
-    public async Task SetupAsync()
+    public void Setup() => SetupAsync().GetAwaiter().GetResult();
+
+    [GlobalCleanup]
+    public void Cleanup() => CleanupAsync().GetAwaiter().GetResult();
+
+    private async Task SetupAsync()
     {
         _server = await LocalRedisServer.StartAsync();
         var options = RedisClientOptions.Parse($"127.0.0.1:{_server.Port}");
@@ -32,8 +37,7 @@ public class SingleCallerBenchmarks
         await _client.SetAsync("key", "xxx");
     }
 
-    [GlobalCleanup]
-    public async Task CleanupAsync()
+    private async Task CleanupAsync()
     {
         await _client.DisposeAsync();
         await _server.DisposeAsync();
