@@ -83,8 +83,9 @@ internal sealed class PendingCommand<T> : PendingCommand, IValueTaskSource<T>
 
             result = _parser.Parse(frame, limits);
         }
-        catch (Exception e) when (e is InvalidCastException or FormatException or RedisProtocolException or OverflowException)
+        catch (Exception e) when (e is not OutOfMemoryException)
         {
+            // A reply of an unexpected shape fails this command only; the connection stays usable.
             TryFail(e);
             return;
         }

@@ -317,6 +317,11 @@ internal sealed class RedisConnection : IAsyncDisposable
         {
             reason = new RedisConnectionException($"The Redis connection dropped: {e.Message}", e);
         }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            // Whatever went wrong, the commands waiting on this connection must fail rather than hang.
+            reason = new RedisConnectionException($"The Redis connection failed: {e.Message}", e);
+        }
 
         Abort(reason);
         await _input.CompleteAsync().ConfigureAwait(false);
