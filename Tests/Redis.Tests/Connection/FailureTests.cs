@@ -7,20 +7,24 @@ namespace Observability.Redis.Tests.Connection;
 [Trait("Category", "Integration")]
 public sealed class FailureTests(RedisServerFixture redis)
 {
-    [Fact]
-    public async Task ServerKilledMidFlight_FailsAtOnceThenRecoversAndResubscribes()
+    [Theory]
+    [InlineData("resp2")]
+    [InlineData("resp3")]
+    public async Task ServerKilledMidFlight_FailsAtOnceThenRecoversAndResubscribes(string protocol)
     {
         var ct = TestClients.Timeout(20);
         await using var server = await RedisServer.StartAsync();
         var reconnects = 0L;
         using var listener = ListenToReconnects(server.Port, value => Interlocked.Add(ref reconnects, value));
-        await using var client = await TestClients.ConnectAsync(server.ConnectionString, options =>
+        await using var client = await TestClients.ConnectAsync($"{server.ConnectionString},protocol={protocol}", options =>
         {
             options.CommandTimeout = TimeSpan.FromSeconds(60);
             options.MaxReconnectDelay = TimeSpan.FromMilliseconds(200);
         });
         await using var subscription = await client.SubscribeAsync("events", ct);
         await client.SetAsync("k", "v", cancellationToken: ct);
+        await client.XGroupCreateAsync("jobs", "workers", "$", ct);
+        var blocking = client.XReadGroupAsync("jobs", "workers", "w1", block: TimeSpan.FromSeconds(60), cancellationToken: ct).AsTask();
 
         // Hold every command on the server so that they are in flight when it dies.
         Assert.Equal("+OK", await server.RawCommandAsync("CLIENT", "PAUSE", "30000", "ALL"));
@@ -36,6 +40,8 @@ public sealed class FailureTests(RedisServerFixture redis)
             var error = await Assert.ThrowsAsync<RedisConnectionException>(() => task.WaitAsync(ct));
             Assert.Contains("connection", error.Message, StringComparison.OrdinalIgnoreCase);
         }
+
+        await Assert.ThrowsAsync<RedisConnectionException>(() => blocking.WaitAsync(ct));
 
         await server.RestartAsync();
         Assert.True(await client.PingAsync(ct) >= TimeSpan.Zero);
@@ -86,6 +92,25 @@ public sealed class FailureTests(RedisServerFixture redis)
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () =>
             await client.ExecuteAsync("BLPOP", [RedisServerFixture.NewKeyPrefix() + "l", "1"], cancel.Token));
         await Assert.ThrowsAnyAsync<OperationCanceledException>(async () => await client.GetAsync("k", cancel.Token));
+    }
+
+    [Fact]
+    public async Task BlockingRead_Cancelled_ThrowsAndSharedConnectionKeepsWorking()
+    {
+        var ct = TestClients.Timeout();
+        await using var client = await TestClients.ConnectAsync(redis);
+        var stream = RedisServerFixture.NewKeyPrefix() + "stream";
+        await client.XGroupCreateAsync(stream, "g", "$", ct);
+        using var cancel = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        var blocking = client.XReadGroupAsync(stream, "g", "c", block: TimeSpan.FromSeconds(30), cancellationToken: cancel.Token).AsTask();
+
+        await client.PingAsync(ct);
+        await cancel.CancelAsync();
+
+        await Assert.ThrowsAnyAsync<OperationCanceledException>(() => blocking.WaitAsync(ct));
+        await client.XAddAsync(stream, [new("after", "cancel")], cancellationToken: ct);
+        var next = await client.XReadGroupAsync(stream, "g", "c", block: TimeSpan.FromSeconds(5), cancellationToken: ct);
+        Assert.Equal("cancel", Assert.Single(next)["after"]);
     }
 
     [Fact]
