@@ -38,6 +38,9 @@ internal sealed class LocalRedisServer : IAsyncDisposable
 
         var process = Process.Start(start) ?? throw new InvalidOperationException("redis-server did not start.");
         var server = new LocalRedisServer(process, port, directory);
+
+        // Never leave the server behind, even when a benchmark fails before its cleanup runs.
+        AppDomain.CurrentDomain.ProcessExit += (_, _) => server.Stop();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(15));
         while (true)
         {
@@ -56,13 +59,33 @@ internal sealed class LocalRedisServer : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        if (!_process.HasExited)
-        {
-            _process.Kill();
-            await _process.WaitForExitAsync().ConfigureAwait(false);
-        }
-
+        Stop();
+        await _process.WaitForExitAsync().ConfigureAwait(false);
         _process.Dispose();
-        Directory.Delete(_directory, recursive: true);
+    }
+
+    private void Stop()
+    {
+        try
+        {
+            if (!_process.HasExited)
+            {
+                _process.Kill();
+                _process.WaitForExit(TimeSpan.FromSeconds(5));
+            }
+
+            if (Directory.Exists(_directory))
+            {
+                Directory.Delete(_directory, recursive: true);
+            }
+        }
+        catch (InvalidOperationException)
+        {
+            // Already disposed by DisposeAsync.
+        }
+        catch (IOException)
+        {
+            // The temporary directory is left for the system to clean.
+        }
     }
 }
