@@ -94,6 +94,7 @@ internal sealed class RedisConnection : IAsyncDisposable
                     TaskContinuationOptions.ExecuteSynchronously,
                     TaskScheduler.Default);
             }
+
             return connection;
         }
         catch (Exception e)
