@@ -12,13 +12,15 @@ namespace Observability.Redis.Tests.Hosting;
 [Trait("Category", "Integration")]
 public sealed class HostingTests(RedisServerFixture redis)
 {
-    private static IHost Build(string? connectionString)
+    private static IHost Build(string? connectionString, params KeyValuePair<string, string?>[] settings)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         if (connectionString is not null)
         {
             builder.Configuration.AddInMemoryCollection([new("ConnectionStrings:cache", connectionString), new("Redis:cache:ServerStatsInterval", "00:00:00")]);
         }
+
+        builder.Configuration.AddInMemoryCollection(settings);
 
         builder.AddRedisClient("cache");
         return builder.Build();
@@ -46,6 +48,29 @@ public sealed class HostingTests(RedisServerFixture redis)
         finally
         {
             await host.StopAsync(ct);
+        }
+    }
+
+    [Fact]
+    public async Task AddRedisClient_SectionSettings_AreBoundAndConnectionStringWins()
+    {
+        using var host = Build(
+            redis.ConnectionString + ",syncTimeout=1500",
+            new("Redis:cache:CommandTimeout", "00:00:09"),
+            new("Redis:cache:MaxReconnectDelay", "00:00:02"),
+            new("Redis:cache:Protocol", "Resp3"));
+        await host.StartAsync(TestClients.Timeout());
+        try
+        {
+            var options = host.Services.GetRequiredService<RedisClient>().Options;
+            Assert.Equal(TimeSpan.FromMilliseconds(1500), options.CommandTimeout);
+            Assert.Equal(TimeSpan.FromSeconds(2), options.MaxReconnectDelay);
+            Assert.Equal(Observability.Redis.Configuration.RedisProtocolVersion.Resp3, options.Protocol);
+            Assert.Equal(redis.Server.Port, options.Port);
+        }
+        finally
+        {
+            await host.StopAsync(TestClients.Timeout());
         }
     }
 
