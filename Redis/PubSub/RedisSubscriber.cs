@@ -19,6 +19,7 @@ internal sealed class RedisSubscriber : IAsyncDisposable
     private readonly ConnectionManager _manager;
     private readonly RespLimits _limits;
     private readonly TimeSpan _timeout;
+    private int _disposed;
 
     public RedisSubscriber(RedisClientOptions options, RedisInstrumentation instrumentation, ILogger logger, TimeProvider timeProvider)
     {
@@ -71,7 +72,21 @@ internal sealed class RedisSubscriber : IAsyncDisposable
 
     public async Task RemoveAsync(RedisSubscription subscription)
     {
-        await _changes.WaitAsync().ConfigureAwait(false);
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await _changes.WaitAsync().ConfigureAwait(false);
+        }
+        catch (ObjectDisposedException)
+        {
+            // The client was disposed first; its subscriptions ended with it.
+            return;
+        }
+
         try
         {
             if (Forget(subscription) && _manager.Current is { } connection)
@@ -94,6 +109,11 @@ internal sealed class RedisSubscriber : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _manager.DisposeAsync().ConfigureAwait(false);
         lock (_gate)
         {
@@ -109,8 +129,17 @@ internal sealed class RedisSubscriber : IAsyncDisposable
         _changes.Dispose();
     }
 
-    private async Task SendAsync(RedisConnection connection, string command, string channel, CancellationToken cancellationToken) =>
-        await connection.SendAsync(ReplyParsers.Reply, command, [channel], cancellationToken).AsTask().WaitAsync(_timeout, cancellationToken).ConfigureAwait(false);
+    private async Task SendAsync(RedisConnection connection, string command, string channel, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await connection.SendAsync(ReplyParsers.Reply, command, [channel], cancellationToken).AsTask().WaitAsync(_timeout, cancellationToken).ConfigureAwait(false);
+        }
+        catch (TimeoutException e)
+        {
+            throw new RedisTimeoutException($"Redis did not confirm {command} {channel} within {_timeout.TotalMilliseconds:0} ms.", e);
+        }
+    }
 
     /// <summary>Removes a subscription; true when it was the channel's last one (so the server should forget it too).</summary>
     private bool Forget(RedisSubscription subscription)

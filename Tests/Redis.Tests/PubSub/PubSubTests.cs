@@ -65,4 +65,17 @@ public sealed class PubSubTests(RedisServerFixture redis)
         Assert.Equal(0, await client.PublishAsync(_prefix + "c", "nobody", ct));
         Assert.True(second.Messages.Completion.IsCompleted);
     }
+
+    [Fact]
+    public async Task DisposeClientFirst_EndsSubscriptionWithoutError()
+    {
+        var ct = TestClients.Timeout();
+        var client = await TestClients.ConnectAsync(redis);
+        var subscription = await client.SubscribeAsync(_prefix + "gone", ct);
+
+        await client.DisposeAsync();
+
+        await subscription.Messages.Completion.WaitAsync(ct);
+        await subscription.DisposeAsync();
+    }
 }
