@@ -1,0 +1,35 @@
+namespace Observability.ServiceDefaults.Masking;
+
+/// <summary>The Luhn checksum that every payment card number satisfies.</summary>
+internal static class Luhn
+{
+    /// <summary>True when the digits of <paramref name="text"/> (other characters ignored) pass the Luhn check.</summary>
+    public static bool IsValid(ReadOnlySpan<char> text)
+    {
+        var sum = 0;
+        var digits = 0;
+        for (var i = text.Length - 1; i >= 0; i--)
+        {
+            var c = text[i];
+            if (!char.IsAsciiDigit(c))
+            {
+                continue;
+            }
+
+            var digit = c - '0';
+            if ((digits & 1) == 1)
+            {
+                digit *= 2;
+                if (digit > 9)
+                {
+                    digit -= 9;
+                }
+            }
+
+            sum += digit;
+            digits++;
+        }
+
+        return digits > 0 && sum % 10 == 0;
+    }
+}
