@@ -24,7 +24,7 @@ internal sealed class JsonConsoleFormatter : ConsoleFormatter, IDisposable
     /// <summary>The name to put in <c>Logging:Console:FormatterName</c>.</summary>
     public const string FormatterName = "observability-json";
 
-    private const string OriginalFormatKey = "{OriginalFormat}";
+    private const string OriginalFormatKey = MessageTemplate.OriginalFormatKey;
     private const int MaxRetainedBufferBytes = 64 * 1024;
 
     private static readonly JsonWriterOptions WriterOptions = new()
@@ -101,7 +101,7 @@ internal sealed class JsonConsoleFormatter : ConsoleFormatter, IDisposable
             writer.WriteString("event_name", logEntry.EventId.Name);
         }
 
-        writer.WriteString("message", message is null ? string.Empty : _masker.MaskText(message));
+        writer.WriteString("message", message is null ? string.Empty : _masker.MaskMessage(message, logEntry.State as IReadOnlyList<KeyValuePair<string, object?>>));
 
         if (logEntry.Exception is { } exception)
         {

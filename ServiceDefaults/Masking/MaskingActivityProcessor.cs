@@ -8,6 +8,11 @@ namespace Observability.ServiceDefaults.Masking;
 /// status description, and the attributes of its events (exception.message, exception.stacktrace, ...) and links.
 /// Registered ahead of the exporters, so the exporters serialise the masked values.
 /// </summary>
+/// <remarks>
+/// An event keeps its attributes in a list only the runtime can change, whatever collection it was created with,
+/// so an event holding a secret is replaced, in the span's own event list, by an equal event with masked
+/// attributes (<see cref="Activity.Enumerator{T}.Current"/> returns a writable reference). Links likewise.
+/// </remarks>
 internal sealed class MaskingActivityProcessor(SensitiveDataMasker masker) : BaseProcessor<Activity>
 {
     public override void OnEnd(Activity data)
@@ -31,22 +36,19 @@ internal sealed class MaskingActivityProcessor(SensitiveDataMasker masker) : Bas
             }
         }
 
-        foreach (ref readonly var activityEvent in data.EnumerateEvents())
+        foreach (ref var activityEvent in data.EnumerateEvents())
         {
-            // Events keep the collection they were created with and exporters enumerate that same instance,
-            // so masking it in place changes what is exported (Activity.AddException and RecordException
-            // both create an ActivityTagsCollection).
-            if (activityEvent.Tags is ActivityTagsCollection tags)
+            if (MaskedCopy(activityEvent.EnumerateTagObjects()) is { } tags)
             {
-                MaskCollection(tags);
+                activityEvent = new ActivityEvent(activityEvent.Name, activityEvent.Timestamp, tags);
             }
         }
 
-        foreach (ref readonly var link in data.EnumerateLinks())
+        foreach (ref var link in data.EnumerateLinks())
         {
-            if (link.Tags is ActivityTagsCollection tags)
+            if (MaskedCopy(link.EnumerateTagObjects()) is { } tags)
             {
-                MaskCollection(tags);
+                link = new ActivityLink(link.Context, tags);
             }
         }
     }
@@ -74,26 +76,30 @@ internal sealed class MaskingActivityProcessor(SensitiveDataMasker masker) : Bas
         }
     }
 
-    private void MaskCollection(ActivityTagsCollection tags)
+    // Null when no attribute changes (the common case allocates nothing); otherwise every attribute, masked.
+    private ActivityTagsCollection? MaskedCopy(Activity.Enumerator<KeyValuePair<string, object?>> tags)
     {
-        List<KeyValuePair<string, object?>>? changes = null;
-        foreach (var tag in tags)
+        var changed = false;
+        foreach (ref readonly var tag in tags)
         {
-            var masked = masker.MaskAttribute(tag.Key, tag.Value);
-            if (!ReferenceEquals(masked, tag.Value))
+            if (!ReferenceEquals(masker.MaskAttribute(tag.Key, tag.Value), tag.Value))
             {
-                (changes ??= []).Add(new(tag.Key, masked));
+                changed = true;
+                break;
             }
         }
 
-        if (changes is null)
+        if (!changed)
         {
-            return;
+            return null;
         }
 
-        foreach (var change in changes)
+        var copy = new ActivityTagsCollection();
+        foreach (ref readonly var tag in tags)
         {
-            tags[change.Key] = change.Value;
+            copy[tag.Key] = masker.MaskAttribute(tag.Key, tag.Value);
         }
+
+        return copy;
     }
 }

@@ -18,10 +18,19 @@ public static class MaskingExtensions
         where TBuilder : IHostApplicationBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
-        var services = builder.Services;
+        builder.Services.AddSensitiveDataMaskingProcessors();
+        return builder;
+    }
+
+    /// <summary>
+    /// Registers the masker and adds the masking processors to every tracer and logger provider built from
+    /// <paramref name="services"/> (idempotent). Call it before the exporters are added.
+    /// </summary>
+    internal static IServiceCollection AddSensitiveDataMaskingProcessors(this IServiceCollection services)
+    {
         if (services.Any(d => d.ServiceType == typeof(MaskingActivityProcessor)))
         {
-            return builder;
+            return services;
         }
 
         services.AddSensitiveDataMasker();
@@ -31,7 +40,7 @@ public static class MaskingExtensions
             tracing.AddProcessor(sp => sp.GetRequiredService<MaskingActivityProcessor>()));
         services.ConfigureOpenTelemetryLoggerProvider(logging =>
             logging.AddProcessor(sp => sp.GetRequiredService<MaskingLogProcessor>()));
-        return builder;
+        return services;
     }
 
     /// <summary>Registers the options, their validator and the one <see cref="SensitiveDataMasker"/> (idempotent).</summary>

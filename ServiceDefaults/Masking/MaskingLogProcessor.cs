@@ -26,7 +26,7 @@ internal sealed class MaskingLogProcessor(SensitiveDataMasker masker) : BaseProc
 
         if (data.FormattedMessage is { } formatted)
         {
-            data.FormattedMessage = masker.MaskText(formatted);
+            data.FormattedMessage = masker.MaskMessage(formatted, data.Attributes);
         }
 
         if (data.Body is { } body)

@@ -21,8 +21,8 @@ internal sealed class SensitiveDataMasker
     private const int MinMaskableLength = 4;
     private const int MinCardDigits = 13;
 
-    private static readonly SearchValues<string> TriggerWords =
-        SearchValues.Create(["bearer", "basic", "eyJ"], StringComparison.OrdinalIgnoreCase);
+    // IndexOfAnyInRange allocates on some paths; a SearchValues set never does.
+    private static readonly SearchValues<char> Digits = SearchValues.Create("0123456789");
 
     private readonly SensitiveKeySet _keys;
     private readonly BuiltInValuePatterns _patterns;
@@ -70,6 +70,21 @@ internal sealed class SensitiveDataMasker
         _ => MaskFormatted(value),
     };
 
+    /// <summary>
+    /// A formatted log message with every secret replaced. When <paramref name="state"/> holds the message template
+    /// and a value under a sensitive key, the message is rendered again from the template with that value masked.
+    /// </summary>
+    public string MaskMessage(string message, IReadOnlyList<KeyValuePair<string, object?>>? state)
+    {
+        ArgumentNullException.ThrowIfNull(message);
+        if (state is not null && MessageTemplate.FindTemplateToRender(state, _keys) is { } template)
+        {
+            message = MessageTemplate.Render(template, state, _keys);
+        }
+
+        return MaskText(message);
+    }
+
     /// <summary>The text with every secret replaced; the same instance when nothing matches.</summary>
     public string MaskText(string text)
     {
@@ -92,10 +107,11 @@ internal sealed class SensitiveDataMasker
     {
         var span = text.AsSpan();
         var hasSeparator = span.IndexOfAny('@', '=', ':') >= 0;
-        var hasWord = (_patterns & (BuiltInValuePatterns.AuthorizationSchemes | BuiltInValuePatterns.Jwt)) != 0
-            && span.IndexOfAny(TriggerWords) >= 0;
+        var hasScheme = Enabled(BuiltInValuePatterns.AuthorizationSchemes)
+            && (span.Contains("earer", StringComparison.OrdinalIgnoreCase) || span.Contains("asic", StringComparison.OrdinalIgnoreCase));
+        var hasJwt = Enabled(BuiltInValuePatterns.Jwt) && span.Contains("eyJ", StringComparison.Ordinal);
         var hasCard = (_patterns & BuiltInValuePatterns.PaymentCards) != 0 && HasLongDigitRun(span);
-        if (!hasSeparator && !hasWord && !hasCard)
+        if (!hasSeparator && !hasScheme && !hasJwt && !hasCard)
         {
             return text;
         }
@@ -106,13 +122,12 @@ internal sealed class SensitiveDataMasker
             result = Replace(result, MaskingPatterns.UrlCredentials(), validate: null);
         }
 
-        if (hasWord && Enabled(BuiltInValuePatterns.AuthorizationSchemes)
-            && (result.Contains("bearer", StringComparison.OrdinalIgnoreCase) || result.Contains("basic", StringComparison.OrdinalIgnoreCase)))
+        if (hasScheme)
         {
             result = Replace(result, MaskingPatterns.AuthorizationScheme(), validate: null);
         }
 
-        if (hasWord && Enabled(BuiltInValuePatterns.Jwt) && result.Contains("eyJ", StringComparison.Ordinal))
+        if (hasJwt && result.Contains("eyJ", StringComparison.Ordinal))
         {
             result = Replace(result, MaskingPatterns.Jwt(), validate: null);
         }
@@ -178,7 +193,7 @@ internal sealed class SensitiveDataMasker
             return false;
         }
 
-        var first = span.IndexOfAnyInRange('0', '9');
+        var first = span.IndexOfAny(Digits);
         if (first < 0)
         {
             return false;

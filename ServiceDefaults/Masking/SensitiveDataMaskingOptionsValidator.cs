@@ -31,7 +31,7 @@ internal sealed class SensitiveDataMaskingOptionsValidator : IValidateOptions<Se
             {
                 _ = CustomPattern.Create(pattern);
             }
-            catch (ArgumentException ex)
+            catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
             {
                 failures.Add($"{SensitiveDataMaskingOptions.SectionName}:Patterns:{i} is not a valid regular expression for RegexOptions.NonBacktracking: {ex.Message}");
             }
