@@ -1,8 +1,10 @@
+using System.Diagnostics;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Http;
 using Microsoft.AspNetCore.Server.Kestrel.Core;
+using Microsoft.Extensions.DependencyInjection;
 
 namespace Observability.TestInfrastructure.Otlp;
 
@@ -13,6 +15,8 @@ namespace Observability.TestInfrastructure.Otlp;
 /// </summary>
 public sealed class OtlpCaptureReceiver : IAsyncDisposable
 {
+    private const string UntracedName = "OtlpCaptureReceiver.Untraced";
+
     private readonly WebApplication _app;
     private readonly CapturedItems<OtlpCapturedRequest> _requests = new("OTLP requests");
     private readonly CapturedItems<OtlpSpan> _spans = new("spans");
@@ -62,6 +66,11 @@ public sealed class OtlpCaptureReceiver : IAsyncDisposable
                 grpc = listen;
             });
         });
+
+        // The receiver's own requests must not become spans: a service under test listening to "Microsoft.AspNetCore"
+        // would export a span for every export it makes, a feedback loop. Hosting takes both from DI.
+        builder.Services.AddSingleton(_ => new ActivitySource(UntracedName));
+        builder.Services.AddSingleton(_ => new DiagnosticListener(UntracedName));
 
         var app = builder.Build();
         var receiver = new OtlpCaptureReceiver(app);
