@@ -1,6 +1,7 @@
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using OpenTelemetry.Logs;
 using OpenTelemetry.Trace;
@@ -11,8 +12,9 @@ namespace Observability.ServiceDefaults.Masking;
 public static class MaskingExtensions
 {
     /// <summary>
-    /// Binds <see cref="SensitiveDataMaskingOptions"/> from <c>Telemetry:Masking</c> (validated at start) and adds
-    /// the masking span and log processors to the OpenTelemetry providers, ahead of the exporters.
+    /// Binds <see cref="SensitiveDataMaskingOptions"/> from <c>Telemetry:Masking</c> (validated at start), adds
+    /// the masking span and log processors to the OpenTelemetry providers, ahead of the exporters, and gives the
+    /// logger factory a scope provider that masks logging scopes.
     /// </summary>
     public static TBuilder AddSensitiveDataMasking<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
@@ -34,6 +36,7 @@ public static class MaskingExtensions
         }
 
         services.AddSensitiveDataMasker();
+        services.TryAddSingleton<IExternalScopeProvider>(sp => new MaskingScopeProvider(sp.GetRequiredService<SensitiveDataMasker>()));
         services.AddSingleton<MaskingActivityProcessor>();
         services.AddSingleton<MaskingLogProcessor>();
         services.ConfigureOpenTelemetryTracerProvider(tracing =>

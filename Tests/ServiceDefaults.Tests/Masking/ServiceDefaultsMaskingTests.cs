@@ -21,7 +21,7 @@ public sealed partial class ServiceDefaultsMaskingTests
         [Secrets.DbPassword, Secrets.BearerToken, Secrets.Jwt, Secrets.Email, Secrets.Card, Secrets.ApiKey];
 
     [Fact]
-    public async Task AddServiceDefaults_SecretsInSpansAndLogs_ExportedMasked()
+    public async Task AddServiceDefaults_SecretsInSpansLogsAndScopes_ExportedMasked()
     {
         var ct = TestContext.Current.CancellationToken;
         await using var receiver = await OtlpCaptureReceiver.StartAsync(ct);
@@ -40,6 +40,9 @@ public sealed partial class ServiceDefaultsMaskingTests
             Assert.Equal("Payment by ***@*** failed with Bearer *** (key ***)", log.BodyText);
             Assert.Equal("***", log.Attributes["ApiKey"]);
             Assert.Equal("cannot open " + Secrets.MaskedConnectionString, log.Attributes["exception.message"]);
+            Assert.Equal("t-1", log.Attributes["tenant"]);
+            Assert.Equal("***", log.Attributes["password"]);
+            Assert.Equal("***@***", log.Attributes["contact"]);
         }
 
         var exported = receiver.Requests.Where(r => r.Signal is OtlpSignal.Traces or OtlpSignal.Logs).ToList();
@@ -59,7 +62,11 @@ public sealed partial class ServiceDefaultsMaskingTests
         {
             Activity.Current?.SetTag("api_key", Secrets.ApiKey);
             Activity.Current?.SetTag("payment.note", "card " + Secrets.Card);
-            Log.PaymentFailed(logger, new InvalidOperationException("cannot open " + Secrets.ConnectionString), Secrets.Email, Secrets.AuthorizationHeader, Secrets.ApiKey);
+            using (logger.BeginScope(new Dictionary<string, object?> { ["tenant"] = "t-1", ["password"] = Secrets.DbPassword, ["contact"] = Secrets.Email }))
+            {
+                Log.PaymentFailed(logger, new InvalidOperationException("cannot open " + Secrets.ConnectionString), Secrets.Email, Secrets.AuthorizationHeader, Secrets.ApiKey);
+            }
+
             return TypedResults.Ok();
         });
 
