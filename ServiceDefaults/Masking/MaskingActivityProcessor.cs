@@ -18,6 +18,12 @@ internal sealed class MaskingActivityProcessor(SensitiveDataMasker masker) : Bas
     public override void OnEnd(Activity data)
     {
         ArgumentNullException.ThrowIfNull(data);
+        if (!data.Recorded)
+        {
+            // Not exported, so nothing to mask.
+            return;
+        }
+
         MaskTags(data);
 
         var displayName = data.DisplayName;

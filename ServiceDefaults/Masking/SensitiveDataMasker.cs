@@ -21,8 +21,14 @@ internal sealed class SensitiveDataMasker
     private const int MinMaskableLength = 4;
     private const int MinCardDigits = 13;
 
+    // The shortest text an authorization scheme or JWT pattern can change ("Bearer x" + a little).
+    private const int MinWordTriggeredLength = 8;
+
     // IndexOfAnyInRange allocates on some paths; a SearchValues set never does.
     private static readonly SearchValues<char> Digits = SearchValues.Create("0123456789");
+    private static readonly SearchValues<char> Separators = SearchValues.Create("@=:");
+    private static readonly SearchValues<string> TriggerWords =
+        SearchValues.Create(["bearer", "basic", "eyJ"], StringComparison.OrdinalIgnoreCase);
 
     private readonly SensitiveKeySet _keys;
     private readonly BuiltInValuePatterns _patterns;
@@ -106,10 +112,14 @@ internal sealed class SensitiveDataMasker
     private string MaskBuiltIn(string text)
     {
         var span = text.AsSpan();
-        var hasSeparator = span.IndexOfAny('@', '=', ':') >= 0;
-        var hasScheme = Enabled(BuiltInValuePatterns.AuthorizationSchemes)
-            && (span.Contains("earer", StringComparison.OrdinalIgnoreCase) || span.Contains("asic", StringComparison.OrdinalIgnoreCase));
-        var hasJwt = Enabled(BuiltInValuePatterns.Jwt) && span.Contains("eyJ", StringComparison.Ordinal);
+        // One vectorised pass per trigger family; the specific checks below run only on the rare hit.
+        var hasSeparator = span.IndexOfAny(Separators) >= 0;
+        var hasWord = span.Length >= MinWordTriggeredLength
+            && (_patterns & (BuiltInValuePatterns.AuthorizationSchemes | BuiltInValuePatterns.Jwt)) != 0
+            && span.IndexOfAny(TriggerWords) >= 0;
+        var hasScheme = hasWord && Enabled(BuiltInValuePatterns.AuthorizationSchemes)
+            && (span.Contains("bearer", StringComparison.OrdinalIgnoreCase) || span.Contains("basic", StringComparison.OrdinalIgnoreCase));
+        var hasJwt = hasWord && Enabled(BuiltInValuePatterns.Jwt) && span.Contains("eyJ", StringComparison.Ordinal);
         var hasCard = (_patterns & BuiltInValuePatterns.PaymentCards) != 0 && HasLongDigitRun(span);
         if (!hasSeparator && !hasScheme && !hasJwt && !hasCard)
         {
