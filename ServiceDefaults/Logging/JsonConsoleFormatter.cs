@@ -1,4 +1,5 @@
 using System.Buffers;
+using System.Collections;
 using System.Diagnostics;
 using System.Globalization;
 using System.Text;
@@ -228,6 +229,15 @@ internal sealed class JsonConsoleFormatter : ConsoleFormatter, IDisposable
                 break;
             case DateTimeOffset dateTimeOffset:
                 writer.WriteStringValue(dateTimeOffset);
+                break;
+            case IEnumerable items:
+                writer.WriteStartArray();
+                foreach (var item in items)
+                {
+                    WriteValue(writer, item);
+                }
+
+                writer.WriteEndArray();
                 break;
             default:
                 writer.WriteStringValue(_masker.MaskText(Convert.ToString(value, CultureInfo.InvariantCulture) ?? string.Empty));

@@ -25,7 +25,10 @@ public enum BuiltInValuePatterns
     /// <summary>The password in URL user information: <c>scheme://user:***@host</c>.</summary>
     UrlCredentials = 16,
 
-    /// <summary>Luhn-valid payment card numbers (13 to 19 digits, spaces or dashes allowed) become <c>***</c>.</summary>
+    /// <summary>
+    /// Payment card numbers become <c>***</c>: 13 to 19 digits (single spaces or dashes allowed between them),
+    /// starting with 2 to 6 and passing the Luhn check.
+    /// </summary>
     PaymentCards = 32,
 
     /// <summary>Every built-in pattern (the default).</summary>

@@ -3,6 +3,17 @@ namespace Observability.ServiceDefaults.Masking;
 /// <summary>The Luhn checksum that every payment card number satisfies.</summary>
 internal static class Luhn
 {
+    /// <summary>
+    /// True when <paramref name="text"/> looks like a payment card number: its first digit is 2 to 6 (the ranges
+    /// of the card networks, which keeps millisecond timestamps and most identifiers out) and its digits pass
+    /// the Luhn check.
+    /// </summary>
+    public static bool IsPaymentCard(ReadOnlySpan<char> text)
+    {
+        var first = text.IndexOfAnyExcept(" -");
+        return first >= 0 && text[first] is >= '2' and <= '6' && IsValid(text);
+    }
+
     /// <summary>True when the digits of <paramref name="text"/> (other characters ignored) pass the Luhn check.</summary>
     public static bool IsValid(ReadOnlySpan<char> text)
     {

@@ -154,7 +154,7 @@ internal sealed class SensitiveDataMasker
 
         if (hasCard && Enabled(BuiltInValuePatterns.PaymentCards))
         {
-            result = Replace(result, MaskingPatterns.CardNumber(), Luhn.IsValid);
+            result = Replace(result, MaskingPatterns.CardNumber(), Luhn.IsPaymentCard);
         }
 
         return result;

@@ -53,6 +53,7 @@ public sealed class JsonConsoleFormatterTests
             new("Ratio", 0.5),
             new("Flag", true),
             new("Missing", null),
+            new("Items", new object[] { 1, "to jane.doe@example.com" }),
             new("{OriginalFormat}", "user {Mail} paid with {Card}"),
         };
         var exception = new InvalidOperationException("token Bearer abc123 refused");
@@ -67,6 +68,7 @@ public sealed class JsonConsoleFormatterTests
         Assert.Equal(0.5, properties.GetProperty("Ratio").GetDouble());
         Assert.True(properties.GetProperty("Flag").GetBoolean());
         Assert.Equal(JsonValueKind.Null, properties.GetProperty("Missing").ValueKind);
+        Assert.Equal("[1,\"to ***@***\"]", properties.GetProperty("Items").GetRawText());
         Assert.False(properties.TryGetProperty("{OriginalFormat}", out _));
         var error = entry.GetProperty("exception");
         Assert.Equal("System.InvalidOperationException", error.GetProperty("type").GetString());
