@@ -171,22 +171,39 @@ internal sealed class JsonConsoleFormatter : ConsoleFormatter, IDisposable
 
     private void WriteProperties(Utf8JsonWriter writer, IEnumerable<KeyValuePair<string, object?>> properties)
     {
-        foreach (var (key, value) in properties)
+        if (properties is IReadOnlyList<KeyValuePair<string, object?>> list)
         {
-            if (key == OriginalFormatKey || string.IsNullOrEmpty(key))
+            // Indexing avoids boxing an enumerator for the common case (logging state is a list).
+            for (var i = 0; i < list.Count; i++)
             {
-                continue;
+                WriteProperty(writer, list[i]);
             }
 
-            writer.WritePropertyName(key);
-            if (value is not null && _masker.IsSensitiveKey(key))
-            {
-                writer.WriteStringValue(SensitiveDataMasker.Mask);
-            }
-            else
-            {
-                WriteValue(writer, value);
-            }
+            return;
+        }
+
+        foreach (var property in properties)
+        {
+            WriteProperty(writer, property);
+        }
+    }
+
+    private void WriteProperty(Utf8JsonWriter writer, KeyValuePair<string, object?> property)
+    {
+        var (key, value) = property;
+        if (key == OriginalFormatKey || string.IsNullOrEmpty(key))
+        {
+            return;
+        }
+
+        writer.WritePropertyName(key);
+        if (value is not null && _masker.IsSensitiveKey(key))
+        {
+            writer.WriteStringValue(SensitiveDataMasker.Mask);
+        }
+        else
+        {
+            WriteValue(writer, value);
         }
     }
 
