@@ -31,7 +31,7 @@ internal static class KeyValueMasker
                 ? FindAssignedValue(text, separator, keys)
                 : FindJsonValue(text, separator, keys);
 
-            if (valueStart < 0 || text.AsSpan(valueStart, valueEnd - valueStart).SequenceEqual(SensitiveDataMasker.Mask))
+            if (valueStart < 0 || SensitiveDataMasker.IsMasked(text.AsSpan(valueStart, valueEnd - valueStart)))
             {
                 position = separator + 1;
                 continue;

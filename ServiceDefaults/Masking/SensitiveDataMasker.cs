@@ -17,6 +17,12 @@ internal sealed class SensitiveDataMasker
     /// <summary>What every secret becomes.</summary>
     public const string Mask = "***";
 
+    /// <summary>
+    /// The placeholder the OpenTelemetry semantic conventions use for redacted values (such as query-string values
+    /// in <c>url.query</c>): already masked, so kept as it is.
+    /// </summary>
+    public const string Redacted = "REDACTED";
+
     // The shortest text a built-in pattern can change ("pwd=x", "a@b.io" are longer).
     private const int MinMaskableLength = 4;
     private const int MinCardDigits = 13;
@@ -59,7 +65,7 @@ internal sealed class SensitiveDataMasker
 
         if (_keys.IsSensitive(key))
         {
-            return value is Mask ? value : Mask;
+            return value is Mask or Redacted ? value : Mask;
         }
 
         return MaskValue(value);
@@ -159,6 +165,9 @@ internal sealed class SensitiveDataMasker
 
         return result;
     }
+
+    /// <summary>True when <paramref name="value"/> is a mask already (<see cref="Mask"/> or <see cref="Redacted"/>).</summary>
+    public static bool IsMasked(ReadOnlySpan<char> value) => value.SequenceEqual(Mask) || value.SequenceEqual(Redacted);
 
     private bool Enabled(BuiltInValuePatterns pattern) => (_patterns & pattern) != 0;
 

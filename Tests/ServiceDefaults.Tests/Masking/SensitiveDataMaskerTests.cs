@@ -130,6 +130,14 @@ public sealed class SensitiveDataMaskerTests
         Assert.Same(value, Masker.MaskAttribute(key, value));
     }
 
+    [Theory]
+    [InlineData("?token=REDACTED&page=2")]
+    [InlineData("Password=***;Host=db")]
+    public void MaskText_AlreadyMaskedValues_SameInstance(string input) => Assert.Same(input, Masker.MaskText(input));
+
+    [Fact]
+    public void MaskAttribute_RedactedUnderSensitiveKey_Kept() => Assert.Equal("REDACTED", Masker.MaskAttribute("password", "REDACTED"));
+
     [Fact]
     public void MaskAttribute_NullUnderSensitiveKey_StaysNull() => Assert.Null(Masker.MaskAttribute("password", null));
 
