@@ -8,7 +8,7 @@ namespace Observability.ServiceDefaults.Tests.Masking;
 public sealed class SensitiveDataMaskingOptionsTests
 {
     [Fact]
-    public void Defaults_AllBuiltInsOnNoExtras()
+    public void Constructor_Defaults_AllBuiltInsAndNoExtras()
     {
         var options = new SensitiveDataMaskingOptions();
 
