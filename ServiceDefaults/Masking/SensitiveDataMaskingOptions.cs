@@ -3,8 +3,19 @@ namespace Observability.ServiceDefaults.Masking;
 /// <summary>
 /// What the sensitive-data masker hides, bound from the configuration section <c>Telemetry:Masking</c>
 /// (<see cref="SectionName"/>) and validated at start. Masking applies to span attributes, span status
-/// descriptions, span event attributes, log attributes, log messages, exceptions and the JSON console output.
+/// descriptions, span event attributes, log attributes, log messages, exceptions, logging scopes and the JSON
+/// console output.
 /// </summary>
+/// <example>
+/// In appsettings.json (every entry optional):
+/// <code>
+/// "Telemetry": { "Masking": {
+///   "Keys": [ "national_id" ],
+///   "Patterns": [ "\b[0-9]{3}-[0-9]{2}-[0-9]{4}\b" ],
+///   "BuiltInPatterns": "All",
+///   "UseBuiltInKeys": true } }
+/// </code>
+/// </example>
 public sealed class SensitiveDataMaskingOptions
 {
     /// <summary>The configuration section: <c>Telemetry:Masking</c>.</summary>
