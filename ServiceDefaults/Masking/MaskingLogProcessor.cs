@@ -11,8 +11,8 @@ namespace Observability.ServiceDefaults.Masking;
 /// own, unmasked text).
 /// </summary>
 /// <remarks>
-/// Logger scopes are read by the exporters from the logger's scope provider, which a processor cannot change:
-/// keep <c>OpenTelemetryLoggerOptions.IncludeScopes</c> off (its default) or keep secrets out of scopes.
+/// Logger scopes are read by the exporters from the logger factory's scope provider, which a processor cannot
+/// change: <see cref="MaskingScopeProvider"/> masks them there.
 /// </remarks>
 internal sealed class MaskingLogProcessor(SensitiveDataMasker masker) : BaseProcessor<LogRecord>
 {
