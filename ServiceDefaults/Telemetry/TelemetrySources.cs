@@ -1,6 +1,9 @@
 namespace Observability.ServiceDefaults.Telemetry;
 
-/// <summary>The ActivitySources and Meters every service records.</summary>
+/// <summary>
+/// The ActivitySources and Meters every service records; a source or meter named after the application
+/// (<c>IHostEnvironment.ApplicationName</c>, as in Aspire's template) is recorded too.
+/// </summary>
 internal static class TelemetrySources
 {
     /// <summary>Our own sources and meters: the root namespace (renamed by the template) plus a wildcard.</summary>
