@@ -7,7 +7,7 @@ namespace Observability.ServiceDefaults.Telemetry;
 internal static class TelemetrySources
 {
     /// <summary>Our own sources and meters: the root namespace (renamed by the template) plus a wildcard.</summary>
-    public static readonly string Own = typeof(TelemetrySources).Namespace![..typeof(TelemetrySources).Namespace!.IndexOf('.', StringComparison.Ordinal)] + ".*";
+    public static readonly string Own = typeof(TelemetrySources).Namespace!.Split('.')[0] + ".*";
 
     /// <summary>The ASP.NET Core server span source.</summary>
     public const string AspNetCore = "Microsoft.AspNetCore";
