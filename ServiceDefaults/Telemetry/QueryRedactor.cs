@@ -1,4 +1,4 @@
-using System.Text;
+using System.Buffers;
 
 namespace Observability.ServiceDefaults.Telemetry;
 
@@ -10,34 +10,46 @@ internal static class QueryRedactor
 {
     public const string Redacted = "REDACTED";
 
-    /// <summary>Redacts a query without its leading <c>?</c>.</summary>
+    /// <summary>Redacts a query without its leading <c>?</c>; allocates only the result.</summary>
     public static string Redact(ReadOnlySpan<char> query)
     {
-        var builder = new StringBuilder(query.Length + 16);
-        while (!query.IsEmpty)
+        var length = RedactedLength(query);
+        char[]? rented = null;
+        var buffer = length <= 256 ? stackalloc char[256] : (rented = ArrayPool<char>.Shared.Rent(length));
+        try
         {
-            var end = query.IndexOf('&');
-            var part = end < 0 ? query : query[..end];
-            var equals = part.IndexOf('=');
-            if (equals < 0)
+            var written = 0;
+            var rest = query;
+            while (true)
             {
-                builder.Append(part);
-            }
-            else
-            {
-                builder.Append(part[..(equals + 1)]).Append(Redacted);
-            }
+                var end = rest.IndexOf('&');
+                var part = end < 0 ? rest : rest[..end];
+                var equals = part.IndexOf('=');
+                var kept = equals < 0 ? part : part[..(equals + 1)];
+                kept.CopyTo(buffer[written..]);
+                written += kept.Length;
+                if (equals >= 0)
+                {
+                    Redacted.CopyTo(buffer[written..]);
+                    written += Redacted.Length;
+                }
 
-            if (end < 0)
-            {
-                break;
-            }
+                if (end < 0)
+                {
+                    return new string(buffer[..written]);
+                }
 
-            builder.Append('&');
-            query = query[(end + 1)..];
+                buffer[written++] = '&';
+                rest = rest[(end + 1)..];
+            }
         }
-
-        return builder.ToString();
+        finally
+        {
+            if (rented is not null)
+            {
+                ArrayPool<char>.Shared.Return(rented);
+            }
+        }
     }
 
     /// <summary>Redacts the query of a full URL (<c>url.full</c>); the fragment, if any, is dropped.</summary>
@@ -57,5 +69,24 @@ internal static class QueryRedactor
         }
 
         return string.Concat(url.AsSpan(0, question + 1), Redact(query));
+    }
+
+    private static int RedactedLength(ReadOnlySpan<char> query)
+    {
+        var length = 0;
+        while (true)
+        {
+            var end = query.IndexOf('&');
+            var part = end < 0 ? query : query[..end];
+            var equals = part.IndexOf('=');
+            length += equals < 0 ? part.Length : equals + 1 + Redacted.Length;
+            if (end < 0)
+            {
+                return length;
+            }
+
+            length++;
+            query = query[(end + 1)..];
+        }
     }
 }

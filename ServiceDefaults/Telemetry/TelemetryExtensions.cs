@@ -74,6 +74,7 @@ public static class TelemetryExtensions
         var settings = services.GetRequiredService<TelemetrySettings>();
         tracing.ConfigureResource(resource => ConfigureResource(resource, settings))
             .AddSource(TelemetrySources.ActivitySources)
+            .AddSource(services.GetRequiredService<IHostEnvironment>().ApplicationName)
             .SetSampler(settings.CreateSampler())
             .AddProcessor(new CorrelationIdActivityProcessor())
             .AddProcessor(new HttpClientSpanProcessor());
@@ -87,7 +88,8 @@ public static class TelemetryExtensions
     {
         var settings = services.GetRequiredService<TelemetrySettings>();
         metrics.ConfigureResource(resource => ConfigureResource(resource, settings))
-            .AddMeter(TelemetrySources.Meters);
+            .AddMeter(TelemetrySources.Meters)
+            .AddMeter(services.GetRequiredService<IHostEnvironment>().ApplicationName);
         if (settings.Endpoint is not null)
         {
             metrics.AddReader(OtlpExporterFactory.CreateMetricReader(settings));

@@ -53,9 +53,10 @@ internal sealed partial class TelemetryLifetimeService(
 
     public Task StoppedAsync(CancellationToken cancellationToken)
     {
-        // Traces first, logs last, so log records written while the others shut down are still exported.
+        // Traces first, logs last, so log records written while the others shut down are still exported. The SDK's
+        // shutdown blocks, so it runs on the thread pool; the host stops waiting when its shutdown timeout fires.
         var timeout = (int)Math.Clamp(hostOptions.Value.ShutdownTimeout.TotalMilliseconds, 0, int.MaxValue);
-        return Task.Run(
+        var shutdown = Task.Run(
             () =>
             {
                 foreach (var provider in _providers)
@@ -64,6 +65,7 @@ internal sealed partial class TelemetryLifetimeService(
                 }
             },
             CancellationToken.None);
+        return shutdown.WaitAsync(cancellationToken);
     }
 
     private static void Shutdown(BaseProvider provider, int timeoutMilliseconds)

@@ -1,10 +1,13 @@
 namespace Observability.ServiceDefaults.Telemetry;
 
-/// <summary>The ActivitySources and Meters every service records.</summary>
+/// <summary>
+/// The ActivitySources and Meters every service records; a source or meter named after the application
+/// (<c>IHostEnvironment.ApplicationName</c>, as in Aspire's template) is recorded too.
+/// </summary>
 internal static class TelemetrySources
 {
     /// <summary>Our own sources and meters: the root namespace (renamed by the template) plus a wildcard.</summary>
-    public static readonly string Own = typeof(TelemetrySources).Namespace![..typeof(TelemetrySources).Namespace!.IndexOf('.', StringComparison.Ordinal)] + ".*";
+    public static readonly string Own = typeof(TelemetrySources).Namespace!.Split('.')[0] + ".*";
 
     /// <summary>The ASP.NET Core server span source.</summary>
     public const string AspNetCore = "Microsoft.AspNetCore";

@@ -158,6 +158,37 @@ public sealed partial class OtlpCaptureReceiverTests
         Assert.Equal(2UL, histPoint.BucketCounts.Aggregate(0UL, (total, bucket) => total + bucket));
     }
 
+    [Theory]
+    [InlineData(OtlpTransport.Grpc)]
+    [InlineData(OtlpTransport.HttpProtobuf)]
+    public async Task Export_GzipCompressed_DecodesAndSearchesThePayload(OtlpTransport transport)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var receiver = await OtlpCaptureReceiver.StartAsync(ct);
+        var sourceName = "Observability.Tests." + Guid.NewGuid().ToString("N");
+        using var source = new ActivitySource(sourceName);
+
+        using (var provider = Sdk.CreateTracerProviderBuilder()
+            .AddSource(sourceName)
+            .AddOtlpExporter(options =>
+            {
+                Configure(options, receiver, transport, "traces");
+                options.Compression = OtlpExportCompression.GZip;
+            })
+            .Build())
+        {
+            using var activity = source.StartActivity("compressed")!;
+            activity.SetTag("payload", "findable-text");
+        }
+
+        var span = await receiver.WaitForSpanAsync(s => s.Name == "compressed", Timeout, ct);
+        Assert.Equal("findable-text", span.GetString("payload"));
+        var request = Assert.Single(receiver.Requests);
+        Assert.True(request.Payload.Length > 0);
+        Assert.True(request.ContainsText("findable-text"));
+        Assert.Equal(-1, request.RawBody.Span.IndexOf("findable-text"u8));
+    }
+
     [Fact]
     public async Task WaitForSpanAsync_NothingArrives_TimesOutNamingWhatWasReceived()
     {
