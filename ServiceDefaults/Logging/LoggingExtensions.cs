@@ -11,12 +11,12 @@ namespace Observability.ServiceDefaults.Logging;
 public static class LoggingExtensions
 {
     private const string FormatterNameKey = "Logging:Console:FormatterName";
-    private const string FormatterOptionsKey = "Logging:Console:FormatterOptions";
 
     /// <summary>
     /// Outside Development, the console writes one masked JSON object per line (formatter
-    /// <c>observability-json</c>); in Development, readable single-line text with UTC timestamps (the built-in
-    /// <c>simple</c> formatter). A <c>Logging:Console:FormatterName</c> set in configuration wins over both.
+    /// <c>observability-json</c>); in Development, readable single-line text with UTC timestamps, masked the same
+    /// way (formatter <c>observability-text</c>). A <c>Logging:Console:FormatterName</c> set in configuration wins
+    /// over both (the framework's own <c>simple</c>, <c>json</c> and <c>systemd</c> formatters do not mask).
     /// </summary>
     public static TBuilder AddStructuredLogging<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
@@ -28,6 +28,7 @@ public static class LoggingExtensions
 
         builder.Logging.AddConsole();
         builder.Logging.AddConsoleFormatter<JsonConsoleFormatter, JsonConsoleFormatterOptions>();
+        builder.Logging.AddConsoleFormatter<TextConsoleFormatter, ConsoleFormatterOptions>();
 
         var configuration = builder.Configuration;
         var isDevelopment = builder.Environment.IsDevelopment();
@@ -35,18 +36,7 @@ public static class LoggingExtensions
         {
             if (string.IsNullOrEmpty(configuration[FormatterNameKey]))
             {
-                options.FormatterName = isDevelopment ? ConsoleFormatterNames.Simple : JsonConsoleFormatter.FormatterName;
-            }
-        });
-
-        services.Configure<SimpleConsoleFormatterOptions>(options =>
-        {
-            // Readable defaults for Development unless the user configured the simple formatter.
-            if (!configuration.GetSection(FormatterOptionsKey).GetChildren().Any())
-            {
-                options.SingleLine = true;
-                options.UseUtcTimestamp = true;
-                options.TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z' ";
+                options.FormatterName = isDevelopment ? TextConsoleFormatter.FormatterName : JsonConsoleFormatter.FormatterName;
             }
         });
 

@@ -67,7 +67,7 @@ public sealed class ConsoleOutputTests
     }
 
     [Fact]
-    public async Task AddStructuredLogging_Development_WritesReadableText()
+    public async Task AddStructuredLogging_Development_WritesReadableMaskedText()
     {
         var (stdout, _) = await TestAppProcess.RunAsync(["--environment", "Development"], TestContext.Current.CancellationToken);
 
@@ -75,7 +75,11 @@ public sealed class ConsoleOutputTests
         Assert.NotEmpty(lines);
         Assert.All(lines, line => Assert.False(line.StartsWith('{'), line));
         var connecting = Assert.Single(lines, line => line.Contains("Connecting with", StringComparison.Ordinal));
-        Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z info: Observability\.TestApp\.Planted\[1\] Connecting with ", connecting);
+        Assert.Matches(@"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}\.\d{3}Z info Observability\.TestApp\.Planted\[1\] Connecting with .*Password=\*\*\*", connecting);
+        foreach (var secret in PlantedSecrets)
+        {
+            Assert.DoesNotContain(secret, stdout, StringComparison.Ordinal);
+        }
     }
 
     [Fact]
