@@ -165,6 +165,30 @@ public sealed partial class OtlpExportTests
         Assert.Equal(5L, Assert.Single(flushed.DataPoints).IntValue);
     }
 
+    [Fact]
+    public async Task Receiver_OwnRequests_AreNeitherSpansNorMetricsOfTheServiceUnderTest()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var receiver = await OtlpCaptureReceiver.StartAsync(ct);
+
+        await using (var app = await TelemetryTestApp.StartAsync(
+            TelemetryTestApp.FastExport(receiver, OtlpTransport.HttpProtobuf), MapOrders, ct))
+        {
+            using var response = await app.Client.GetAsync("/orders/3", ct);
+            await receiver.WaitForSpanAsync(s => s.GetString("url.path") == "/orders/3", Timeout, ct);
+            // Several metric exports later, every POST /v1/* the receiver served would have been measured.
+            await receiver.WaitForMetricAsync(
+                m => m.Name == "http.server.request.duration" && m.DataPoints.Any(p => p.GetString("http.route") == "/orders/{id}"),
+                Timeout,
+                ct);
+        }
+
+        Assert.DoesNotContain(receiver.Spans, s => s.GetString("url.path")?.StartsWith("/v1/", StringComparison.Ordinal) == true);
+        Assert.DoesNotContain(
+            receiver.Metrics.Where(m => m.Name == "http.server.request.duration").SelectMany(m => m.DataPoints),
+            p => p.GetString("http.request.method") == "POST");
+    }
+
     [Theory]
     [InlineData("OTEL_EXPORTER_OTLP_PROTOCOL", "http/json")]
     [InlineData("OTEL_EXPORTER_OTLP_ENDPOINT", "not a url")]

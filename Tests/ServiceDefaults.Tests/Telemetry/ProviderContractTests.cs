@@ -89,6 +89,8 @@ public sealed partial class ProviderContractTests
         var logger = host.Services.GetRequiredService<ILogger<ProviderContractTests>>();
         using (var job = Source.StartActivity("worker.job", ActivityKind.Consumer))
         {
+            // A consumer restores the producer's correlation ID after its span started.
+            job?.SetBaggage("correlation.id", "job-17");
             LogJob(logger, 17);
             processed.Add(1);
         }
@@ -98,8 +100,10 @@ public sealed partial class ProviderContractTests
         var span = Assert.Single(receiver.Spans, s => s.Name == "worker.job");
         Assert.Equal(OtlpSpanKind.Consumer, span.Kind);
         Assert.Equal("worker", span.Resource.ServiceName);
+        Assert.Equal("job-17", span.GetString("correlation.id"));
         var log = Assert.Single(receiver.LogRecords, r => r.BodyText == "Job 17 processed");
         Assert.Equal(span.TraceId, log.TraceId);
+        Assert.Equal("job-17", log.GetString("correlation.id"));
         var metric = Assert.Single(receiver.Metrics, m => m.Name == "worker.jobs.processed");
         Assert.Equal(1L, Assert.Single(metric.DataPoints).IntValue);
     }

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Diagnostics.Metrics;
 using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
@@ -67,10 +68,12 @@ public sealed class OtlpCaptureReceiver : IAsyncDisposable
             });
         });
 
-        // The receiver's own requests must not become spans: a service under test listening to "Microsoft.AspNetCore"
-        // would export a span for every export it makes, a feedback loop. Hosting takes both from DI.
+        // The receiver's own requests must not become spans or metrics: a service under test listening to
+        // "Microsoft.AspNetCore" would export a span for every export it makes, a feedback loop. Hosting and Kestrel
+        // take their ActivitySource, DiagnosticListener and meters from DI.
         builder.Services.AddSingleton(_ => new ActivitySource(UntracedName));
         builder.Services.AddSingleton(_ => new DiagnosticListener(UntracedName));
+        builder.Services.AddSingleton<IMeterFactory>(_ => new UntracedMeterFactory(UntracedName));
 
         var app = builder.Build();
         var receiver = new OtlpCaptureReceiver(app);
