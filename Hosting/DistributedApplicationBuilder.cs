@@ -70,6 +70,16 @@ public sealed class DistributedApplicationBuilder
         return new ResourceBuilder<T>(resource, this);
     }
 
+    /// <summary>A builder for a resource already in the model (to change it, e.g. in a test, before building).</summary>
+    public IResourceBuilder<T> CreateResourceBuilder<T>(T resource)
+        where T : Resource
+    {
+        ArgumentNullException.ThrowIfNull(resource);
+        return _resources.Contains(resource)
+            ? new ResourceBuilder<T>(resource, this)
+            : throw new InvalidOperationException($"Resource '{resource.Name}' does not belong to this application.");
+    }
+
     /// <summary>Builds the application: validates the model and gives every endpoint its port. Nothing starts yet.</summary>
     public DistributedApplication Build() => _session is { } session ? session.HandOff(this) : BuildCore();
 

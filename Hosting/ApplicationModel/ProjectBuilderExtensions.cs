@@ -5,7 +5,7 @@ public static class ProjectBuilderExtensions
 {
     /// <summary>
     /// Adds a project by its path relative to the app host's project (it must be referenced with
-    /// <c>IsHostedProject="true"</c>, which builds it with the app host). Replicas are probed on HTTP <c>/health</c>.
+    /// <c>IsHostedProject="true"</c>, which builds it with the app host).
     /// </summary>
     public static IResourceBuilder<ProjectResource> AddProject(this DistributedApplicationBuilder builder, string name, string projectPath)
     {
@@ -23,8 +23,8 @@ public static class ProjectBuilderExtensions
         return builder;
     }
 
-    /// <summary>Probes <paramref name="path"/> over HTTP (2xx is healthy) instead of <c>/health</c>; null disables the probe.</summary>
-    public static IResourceBuilder<ProjectResource> WithHttpHealthCheck(this IResourceBuilder<ProjectResource> builder, string? path)
+    /// <summary>Probes every replica's <paramref name="path"/> over HTTP (2xx is healthy), at start and then continuously; null goes back to "healthy once the port accepts connections".</summary>
+    public static IResourceBuilder<ProjectResource> WithHttpHealthCheck(this IResourceBuilder<ProjectResource> builder, string? path = "/health")
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.Resource.HealthPath = path;

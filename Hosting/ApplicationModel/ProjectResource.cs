@@ -25,8 +25,8 @@ public sealed class ProjectResource : Resource, IResourceWithEnvironment
     /// <summary>The built assembly that is launched.</summary>
     public string TargetPath { get; }
 
-    /// <summary>The HTTP path probed for health; null turns the check off (a replica is then ready once started).</summary>
-    internal string? HealthPath { get; set; } = "/health";
+    /// <summary>The HTTP path probed for health (<c>WithHttpHealthCheck</c>); without one, a replica is ready once its port accepts connections.</summary>
+    internal string? HealthPath { get; set; }
 
     internal override async Task<IResourceInstance> StartInstanceAsync(ReplicaContext context, CancellationToken cancellationToken)
     {
@@ -41,6 +41,8 @@ public sealed class ProjectResource : Resource, IResourceWithEnvironment
         return await context.Host.Launcher.StartAsync(spec, context.Log, context.InstanceId).ConfigureAwait(false);
     }
 
-    internal override IHealthProbe? CreateHealthProbe(ReplicaContext context) =>
-        HealthPath is null ? null : new HttpHealthProbe(context.Host.HttpClient, new Uri(Endpoint("http").Url(context.Index), HealthPath));
+    internal override IHealthProbe CreateHealthProbe(ReplicaContext context) =>
+        HealthPath is null
+            ? new TcpConnectProbe(ResourceEndpoint.Host, context.Port("http"))
+            : new HttpHealthProbe(context.Host.HttpClient, new Uri(Endpoint("http").Url(context.Index), HealthPath));
 }

@@ -27,11 +27,7 @@ internal sealed class ConsoleReporter(IReadOnlyList<Resource> resources, Resourc
 
     private void OnChanged(ResourceSnapshot snapshot)
     {
-        var details = snapshot.Reason is null ? string.Empty : $": {snapshot.Reason}";
-        if (snapshot.ProcessId is { } pid && snapshot.State is ResourceState.Starting or ResourceState.Running && snapshot.Reason is null)
-        {
-            details = $" (pid {pid})";
-        }
+        var details = (snapshot.ProcessId is { } pid ? $" (pid {pid})" : string.Empty) + (snapshot.Reason is null ? string.Empty : $": {snapshot.Reason}");
 
         Log.StateChanged(logger, snapshot.InstanceId, snapshot.State, details);
         if (snapshot.IsHealthy && _reportedAllHealthy == 0)
