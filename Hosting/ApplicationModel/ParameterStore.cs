@@ -21,7 +21,14 @@ internal sealed class ParameterStore(string directory)
                 return File.ReadAllText(file).Trim();
             }
 
-            Directory.CreateDirectory(directory);
+            if (OperatingSystem.IsWindows())
+            {
+                Directory.CreateDirectory(directory);
+            }
+            else
+            {
+                Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            }
             var value = RandomNumberGenerator.GetString(Alphabet, length);
             using (File.Create(file))
             {

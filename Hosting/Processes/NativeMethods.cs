@@ -30,6 +30,9 @@ internal static class NativeMethods
         }
     }
 
+    /// <summary>Signals one process.</summary>
+    public static bool Signal(int pid, int signal) => SysKill(pid, signal) == 0;
+
     /// <summary>True while a process with this id exists (zombies included).</summary>
     public static bool Exists(int pid) => SysKill(pid, 0) == 0 || Marshal.GetLastPInvokeError() != NoSuchProcess;
 }

@@ -57,6 +57,27 @@ public sealed class ProjectLifecycleTests
     }
 
     [Fact]
+    public async Task HealthCheckFailsWhileRunning_ResourceTurnsUnhealthy_ThenRecovers()
+    {
+        using var cts = TestApps.Timeout();
+        var builder = TestApps.CreateBuilder("--AppHost:HealthCheckInterval=00:00:00.1");
+        builder.AddTestService("svc");
+        await using var app = await builder.BuildAsync(cts.Token);
+        await app.StartAsync(cts.Token);
+        var healthy = (await app.ResourceNotifications.WaitForResourceHealthyAsync("svc", cts.Token)).Single();
+        using var client = app.CreateHttpClient("svc");
+
+        (await client.PostAsync("/health/toggle", null, cts.Token)).EnsureSuccessStatusCode();
+        var unhealthy = (await app.ResourceNotifications.WaitForResourceStateAsync("svc", ResourceState.Unhealthy, cts.Token)).Single();
+        (await client.PostAsync("/health/toggle", null, cts.Token)).EnsureSuccessStatusCode();
+        var recovered = (await app.ResourceNotifications.WaitForResourceHealthyAsync("svc", cts.Token)).Single();
+
+        Assert.Contains("answered 503", unhealthy.Reason, StringComparison.Ordinal);
+        Assert.Equal(healthy.ProcessId, unhealthy.ProcessId);
+        Assert.Equal(healthy.ProcessId, recovered.ProcessId);
+    }
+
+    [Fact]
     public async Task DependencyNeverHealthy_KeepsDependentWaitingWithReason()
     {
         using var cts = TestApps.Timeout();

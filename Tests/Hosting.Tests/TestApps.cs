@@ -10,9 +10,11 @@ internal static class TestApps
 {
     public const string TestServicePath = "../Hosting.TestService/Hosting.TestService.csproj";
 
-    /// <summary>An empty model with local binaries and a fast restart backoff.</summary>
-    public static DistributedApplicationBuilder CreateBuilder() =>
-        DistributedApplicationTestingBuilder.Create(typeof(TestApps).Assembly, "--AppHost:Runtime=local", "--AppHost:RestartBackoff=00:00:00.2", "--AppHost:StopTimeout=00:00:05");
+    /// <summary>An empty model with local binaries and a fast restart backoff; <paramref name="args"/> add configuration.</summary>
+    public static DistributedApplicationBuilder CreateBuilder(params string[] args) =>
+        DistributedApplicationTestingBuilder.Create(
+            typeof(TestApps).Assembly,
+            ["--AppHost:Runtime=local", "--AppHost:RestartBackoff=00:00:00.2", "--AppHost:StopTimeout=00:00:05", .. args]);
 
     public static IResourceBuilder<ProjectResource> AddTestService(this DistributedApplicationBuilder builder, string name) =>
         builder.AddProject(name, TestServicePath).WithHttpHealthCheck("/health");
