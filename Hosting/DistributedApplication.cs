@@ -73,23 +73,14 @@ public sealed class DistributedApplication : IAsyncDisposable
 
     /// <summary>Stops every replica of a resource (the start command brings it back).</summary>
     public Task StopResourceAsync(string resourceName, CancellationToken cancellationToken = default) =>
-        Task.WhenAll(_orchestrator.Runners(resourceName).Select(r => r.StopAsync(cancellationToken)));
+        _orchestrator.StopResourceAsync(resourceName, cancellationToken);
 
     /// <summary>Starts the stopped (or finished, or failed) replicas of a resource again.</summary>
-    public void StartResource(string resourceName)
-    {
-        foreach (var runner in _orchestrator.Runners(resourceName))
-        {
-            runner.RequestStart();
-        }
-    }
+    public void StartResource(string resourceName) => _orchestrator.StartResource(resourceName);
 
     /// <summary>Stops, then starts, every replica of a resource.</summary>
-    public async Task RestartResourceAsync(string resourceName, CancellationToken cancellationToken = default)
-    {
-        await StopResourceAsync(resourceName, cancellationToken).ConfigureAwait(false);
-        StartResource(resourceName);
-    }
+    public Task RestartResourceAsync(string resourceName, CancellationToken cancellationToken = default) =>
+        _orchestrator.RestartResourceAsync(resourceName, cancellationToken);
 
     /// <summary>The last console lines of a resource (all replicas), oldest first.</summary>
     public IReadOnlyList<LogLine> GetResourceLogs(string resourceName) => _orchestrator.Logs(resourceName).Snapshot();

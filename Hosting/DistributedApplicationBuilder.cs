@@ -106,6 +106,11 @@ public sealed class DistributedApplicationBuilder
         _host.Services.AddSingleton(sp => new ApplicationOrchestrator(
             _resources, sp.GetRequiredService<HostingContext>(), sp.GetRequiredService<ResourceNotificationService>(), sp.GetRequiredService<ILoggerFactory>()));
         _host.Services.AddHostedService(sp => sp.GetRequiredService<ApplicationOrchestrator>());
+        _host.Services.AddSingleton<ResourceCommandInterpreter>();
+        if (options.ConsoleCommands)
+        {
+            _host.Services.AddHostedService<ConsoleCommandService>();
+        }
         _host.Services.Configure<HostOptions>(host => host.ShutdownTimeout = TimeSpan.FromMinutes(2));
         return new DistributedApplication(_host.Build(), [.. _resources], options, _session);
     }

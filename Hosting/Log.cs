@@ -29,4 +29,7 @@ internal static partial class Log
 
     [LoggerMessage(8, LogLevel.Information, "Container engine: {Detection}")]
     public static partial void ContainerDetection(ILogger logger, string detection);
+
+    [LoggerMessage(9, LogLevel.Information, "{Text}")]
+    public static partial void CommandOutput(ILogger logger, string text);
 }

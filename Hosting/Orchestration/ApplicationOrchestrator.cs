@@ -49,6 +49,26 @@ internal sealed class ApplicationOrchestrator : IHostedService
     public ResourceLogBuffer Logs(string resourceName) =>
         _logs.TryGetValue(resourceName, out var log) ? log : throw UnknownResource(resourceName);
 
+    /// <summary>Stops every replica of a resource (start brings it back).</summary>
+    public Task StopResourceAsync(string resourceName, CancellationToken cancellationToken) =>
+        Task.WhenAll(Runners(resourceName).Select(r => r.StopAsync(cancellationToken)));
+
+    /// <summary>Starts the stopped, finished or failed replicas of a resource again.</summary>
+    public void StartResource(string resourceName)
+    {
+        foreach (var runner in Runners(resourceName))
+        {
+            runner.RequestStart();
+        }
+    }
+
+    /// <summary>Stops, then starts, every replica of a resource.</summary>
+    public async Task RestartResourceAsync(string resourceName, CancellationToken cancellationToken)
+    {
+        await StopResourceAsync(resourceName, cancellationToken).ConfigureAwait(false);
+        StartResource(resourceName);
+    }
+
     public Task StartAsync(CancellationToken cancellationToken)
     {
         _started = true;

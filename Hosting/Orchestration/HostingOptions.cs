@@ -54,6 +54,9 @@ internal sealed class HostingOptions
     /// <summary><c>AppHost:OtlpHeaders</c>: OTEL_EXPORTER_OTLP_HEADERS, e.g. an API key (default none).</summary>
     public string? OtlpHeaders { get; init; }
 
+    /// <summary><c>AppHost:ConsoleCommands</c>: read commands (status, stop, start, restart, logs) from the console; default: when it is a terminal.</summary>
+    public bool ConsoleCommands { get; init; }
+
     public bool ShowsLogsOf(string resource) => ShowLogs.Contains("all") || ShowLogs.Contains(resource);
 
     /// <summary>Reads and validates the section; an invalid value fails with the key that holds it.</summary>
@@ -76,6 +79,7 @@ internal sealed class HostingOptions
             OtlpEndpoint = Parse<Uri?>(section, "OtlpEndpoint", null, s => new Uri(s, UriKind.Absolute)),
             OtlpProtocol = Parse(section, "OtlpProtocol", "grpc", s => s is "grpc" or "http/protobuf" ? s : throw new FormatException()),
             OtlpHeaders = section["OtlpHeaders"],
+            ConsoleCommands = Parse(section, "ConsoleCommands", !Console.IsInputRedirected, bool.Parse),
         };
         return options;
     }

@@ -29,6 +29,7 @@ public static class DistributedApplicationTestingBuilder
     {
         ["AppHost:RandomizePorts"] = "true",
         ["AppHost:EphemeralState"] = "true",
+        ["AppHost:ConsoleCommands"] = "false",
         ["AppHost:StateDirectory"] = Path.Combine(Path.GetTempPath(), $"apphost-test-{Guid.NewGuid():N}"),
         ["Logging:LogLevel:Default"] = "Warning",
     };
