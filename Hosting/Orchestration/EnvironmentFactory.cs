@@ -15,11 +15,8 @@ internal static class EnvironmentFactory
             ["ASPNETCORE_ENVIRONMENT"] = context.Host.EnvironmentName,
             ["OTEL_SERVICE_NAME"] = resource.Name,
             ["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={context.InstanceId}",
-            // Output goes to a pipe, read line by line: no colour codes, one line per message.
+            // Output goes to a pipe and is kept line by line: no colour codes, whatever the host's terminal allows.
             ["DOTNET_SYSTEM_CONSOLE_ALLOW_ANSI_COLOR_REDIRECTION"] = null,
-            ["LOGGING__CONSOLE__FORMATTERNAME"] = "simple",
-            ["LOGGING__CONSOLE__FORMATTEROPTIONS__SINGLELINE"] = "true",
-            ["LOGGING__CONSOLE__FORMATTEROPTIONS__COLORBEHAVIOR"] = "Disabled",
             // Until a dashboard exists, services export nowhere unless AppHost:OtlpEndpoint says where.
             ["OTEL_EXPORTER_OTLP_ENDPOINT"] = options.OtlpEndpoint?.ToString().TrimEnd('/'),
             ["OTEL_EXPORTER_OTLP_PROTOCOL"] = options.OtlpEndpoint is null ? null : options.OtlpProtocol,
