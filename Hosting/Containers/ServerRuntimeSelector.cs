@@ -7,10 +7,12 @@ namespace Observability.Hosting.Containers;
 /// when one answers, else the local binaries; <c>local</c> and <c>container</c> insist. When nothing fits, the error
 /// says what to install.
 /// </summary>
-internal sealed class ServerRuntimeSelector(HostingOptions options)
+/// <param name="options">The orchestrator's settings.</param>
+/// <param name="searchPath">Where to look for docker/podman (null: PATH).</param>
+internal sealed class ServerRuntimeSelector(HostingOptions options, string? searchPath = null)
 {
     private readonly Lazy<Task<ContainerRuntimeDetection>> _detection = new(
-        () => ContainerRuntimeDetector.DetectAsync(searchPath: null, TimeSpan.FromSeconds(5), CancellationToken.None));
+        () => ContainerRuntimeDetector.DetectAsync(searchPath, TimeSpan.FromSeconds(5), CancellationToken.None));
 
     public async Task<ServerRuntime> SelectAsync(string server, string? localBinary, string debianPackage, CancellationToken cancellationToken)
     {

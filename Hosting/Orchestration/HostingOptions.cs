@@ -81,6 +81,11 @@ internal sealed class HostingOptions
             OtlpHeaders = section["OtlpHeaders"],
             ConsoleCommands = Parse(section, "ConsoleCommands", !Console.IsInputRedirected, bool.Parse),
         };
+        if (options.MaxRestartBackoff < options.RestartBackoff)
+        {
+            throw new InvalidOperationException($"Configuration key '{Section}:MaxRestartBackoff' ({options.MaxRestartBackoff}) must not be shorter than '{Section}:RestartBackoff' ({options.RestartBackoff}).");
+        }
+
         return options;
     }
 

@@ -38,7 +38,13 @@ internal sealed partial class ReplicaRunner : IDisposable
 
     private DateTimeOffset Now => _context.Host.TimeProvider.GetUtcNow();
 
-    public void Start() => _loop = Task.Run(LoopAsync);
+    public void Start()
+    {
+        lock (_lock)
+        {
+            _loop = Task.Run(LoopAsync);
+        }
+    }
 
     /// <summary>Stops the replica (waiting, starting, running or about to restart) and waits until it is stopped.</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -46,6 +52,12 @@ internal sealed partial class ReplicaRunner : IDisposable
         Task idle;
         lock (_lock)
         {
+            if (_loop.IsCompleted)
+            {
+                // Never started (or shut down): nothing runs.
+                return;
+            }
+
             _runCts.Cancel();
             idle = _idle.Task;
         }
@@ -100,8 +112,8 @@ internal sealed partial class ReplicaRunner : IDisposable
                 token = _runCts.Token;
             }
 
-            var (outcome, exitCode, healthyFor) = await RunOnceAsync(token).ConfigureAwait(false);
-            if (healthyFor >= Options.MaxRestartBackoff)
+            var (outcome, exitCode, ranFor) = await RunOnceAsync(token).ConfigureAwait(false);
+            if (ranFor >= Options.MaxRestartBackoff)
             {
                 // It ran well for a while: a new crash starts the backoff over.
                 backoff = Options.RestartBackoff;
@@ -148,7 +160,7 @@ internal sealed partial class ReplicaRunner : IDisposable
         }
     }
 
-    private async Task<(RunOutcome Outcome, int ExitCode, TimeSpan HealthyFor)> RunOnceAsync(CancellationToken token)
+    private async Task<(RunOutcome Outcome, int ExitCode, TimeSpan RanFor)> RunOnceAsync(CancellationToken token)
     {
         IResourceInstance instance;
         try
@@ -186,7 +198,7 @@ internal sealed partial class ReplicaRunner : IDisposable
         }
     }
 
-    private async Task<(RunOutcome Outcome, int ExitCode, TimeSpan HealthyFor)> MonitorAsync(IResourceInstance instance, CancellationToken token)
+    private async Task<(RunOutcome Outcome, int ExitCode, TimeSpan RanFor)> MonitorAsync(IResourceInstance instance, CancellationToken token)
     {
         var probe = Resource.CreateHealthProbe(_context);
         Publish(probe is null ? ResourceState.Running : ResourceState.Starting, probe is null ? null : $"waiting for {probe.Description}", instance.ProcessId);

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Observability.Hosting.ApplicationModel;
 using Observability.Hosting.Orchestration;
 
@@ -54,9 +55,21 @@ public sealed class ModelValidationTests
     }
 
     [Fact]
+    public void Load_MaxBackoffShorterThanBackoff_Fails()
+    {
+        var configuration = new ConfigurationBuilder()
+            .AddInMemoryCollection(new Dictionary<string, string?> { ["AppHost:RestartBackoff"] = "00:00:10", ["AppHost:MaxRestartBackoff"] = "00:00:05" })
+            .Build();
+
+        var error = Assert.Throws<InvalidOperationException>(() => HostingOptions.Load(configuration, "app"));
+
+        Assert.StartsWith("Configuration key 'AppHost:MaxRestartBackoff'", error.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void Load_Defaults_AreTheDocumentedOnes()
     {
-        var options = HostingOptions.Load(new Microsoft.Extensions.Configuration.ConfigurationBuilder().Build(), "App");
+        var options = HostingOptions.Load(new ConfigurationBuilder().Build(), "App");
 
         Assert.Equal(RuntimeMode.Auto, options.Runtime);
         Assert.Equal(TimeSpan.FromSeconds(10), options.StopTimeout);
