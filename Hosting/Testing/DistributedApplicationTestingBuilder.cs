@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Reflection;
 
 namespace Observability.Hosting.Testing;
@@ -25,14 +26,51 @@ public static class DistributedApplicationTestingBuilder
     public static DistributedApplicationBuilder Create(Assembly assembly, params string[] args) =>
         new(args, assembly, session: null, TestConfiguration());
 
+    /// <summary>Where tests' temporary state lives: one folder per application, named after the test process.</summary>
+    private static string StateRoot => Path.Combine(Path.GetTempPath(), "apphost-tests");
+
     private static Dictionary<string, string?> TestConfiguration() => new()
     {
         ["AppHost:RandomizePorts"] = "true",
         ["AppHost:EphemeralState"] = "true",
         ["AppHost:ConsoleCommands"] = "false",
-        ["AppHost:StateDirectory"] = Path.Combine(Path.GetTempPath(), $"apphost-test-{Guid.NewGuid():N}"),
+        ["AppHost:StateDirectory"] = NewStateDirectory(),
         ["Logging:LogLevel:Default"] = "Warning",
     };
+
+    private static string NewStateDirectory()
+    {
+        SweepStateOfDeadTestRuns();
+        return Path.Combine(StateRoot, $"{Environment.ProcessId.ToString(CultureInfo.InvariantCulture)}-{Guid.NewGuid():N}");
+    }
+
+    /// <summary>
+    /// A test run that was killed could not delete its state (its processes died with it: parent-death signal).
+    /// Folders whose test process no longer exists are deleted here.
+    /// </summary>
+    private static void SweepStateOfDeadTestRuns()
+    {
+        if (!Directory.Exists(StateRoot))
+        {
+            return;
+        }
+
+        foreach (var directory in Directory.EnumerateDirectories(StateRoot))
+        {
+            var owner = Path.GetFileName(directory).Split('-')[0];
+            if (int.TryParse(owner, NumberStyles.None, CultureInfo.InvariantCulture, out var pid) && !Directory.Exists($"/proc/{owner}") && pid != Environment.ProcessId)
+            {
+                try
+                {
+                    Directory.Delete(directory, recursive: true);
+                }
+                catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+                {
+                    // Another run is sweeping it too; it goes either way.
+                }
+            }
+        }
+    }
 
     private static void RunEntryPoint(TestingSession session, MethodInfo entryPoint, string[] args)
     {

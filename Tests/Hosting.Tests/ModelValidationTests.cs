@@ -55,6 +55,18 @@ public sealed class ModelValidationTests
     }
 
     [Fact]
+    public void Create_StateLeftByADeadTestRun_IsDeleted()
+    {
+        // 999999999 is above the kernel's largest pid: that test run is certainly gone.
+        var leftover = Path.Combine(Path.GetTempPath(), "apphost-tests", $"999999999-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(Path.Combine(leftover, "postgres"));
+
+        TestApps.CreateBuilder();
+
+        Assert.False(Directory.Exists(leftover));
+    }
+
+    [Fact]
     public void Load_MaxBackoffShorterThanBackoff_Fails()
     {
         var configuration = new ConfigurationBuilder()
