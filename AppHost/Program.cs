@@ -1,0 +1,29 @@
+using Observability.Hosting;
+using Observability.Hosting.ApplicationModel;
+using Observability.Hosting.Postgres;
+using Observability.Hosting.Redis;
+
+var builder = DistributedApplication.CreateBuilder(args);
+
+var cache = builder.AddRedis("cache");
+var workflows = builder.AddPostgres("postgres").AddDatabase("workflows");
+
+var gateway = builder.AddProject("gateway", "../Gateway/Gateway.csproj")
+    .WithHttpHealthCheck("/health")
+    .WithReference(cache).WaitFor(cache)
+    .WithReference(workflows).WaitFor(workflows);
+
+var worker = builder.AddProject("worker", "../Worker/Worker.csproj")
+    .WithReplicas(2)
+    .WithHttpHealthCheck("/health")
+    .WithReference(cache).WaitFor(cache)
+    .WithReference(workflows).WaitFor(workflows);
+
+builder.AddProject("websockethub", "../WebSocketHub/WebSocketHub.csproj")
+    .WithHttpHealthCheck("/health")
+    .WithReference(cache).WaitFor(cache)
+    .WithReference(gateway);
+
+gateway.WithReference(worker);
+
+builder.Build().Run();
