@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
-using Observability.Hosting.ApplicationModel;
 using Observability.Hosting.Health;
 using Observability.Hosting.Redis;
 using Observability.Hosting.Testing;
@@ -19,14 +18,6 @@ public sealed class AppHostTests
     {
         using var cts = TestApps.Timeout(90);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>(["--AppHost:Runtime=local"], cts.Token);
-        foreach (var project in builder.Resources.OfType<ProjectResource>())
-        {
-            // The services map /health once the health work item (ServiceDefaults/Health) lands; until then a started
-            // service counts as ready once its port accepts connections. Remove this override then, so the test probes
-            // /health as Program.cs says.
-            builder.CreateResourceBuilder(project).WithHttpHealthCheck(null);
-        }
-
         var app = await builder.BuildAsync(cts.Token);
         await using (app)
         {
