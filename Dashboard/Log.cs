@@ -1,0 +1,17 @@
+namespace Observability.Dashboard;
+
+/// <summary>Every log message of the dashboard.</summary>
+internal static partial class Log
+{
+    [LoggerMessage(1, LogLevel.Information, "Dashboard login: {LoginUrl}")]
+    public static partial void LoginLink(ILogger logger, string loginUrl);
+
+    [LoggerMessage(2, LogLevel.Warning, "UNSECURED: the dashboard query API is open to anyone who can reach it (Dashboard:Frontend:AuthMode=Unsecured).")]
+    public static partial void FrontendUnsecured(ILogger logger);
+
+    [LoggerMessage(3, LogLevel.Warning, "UNSECURED: OTLP exports are accepted without an API key (Dashboard:Otlp:AuthMode=Unsecured).")]
+    public static partial void OtlpUnsecured(ILogger logger);
+
+    [LoggerMessage(4, LogLevel.Information, "Replayed {Records} journal records ({Bytes} bytes) in {ElapsedMs} ms.")]
+    public static partial void Replayed(ILogger logger, int records, long bytes, long elapsedMs);
+}
