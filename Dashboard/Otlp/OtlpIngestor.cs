@@ -88,9 +88,9 @@ internal sealed class OtlpIngestor(
             using var document = ParseJson(payload);
             accepted = signal switch
             {
-                OtlpSignal.Traces => Store(JsonTraceDecoder.Decode(document.RootElement, context), context, traces.Add, "spans"),
-                OtlpSignal.Logs => Store(JsonLogDecoder.Decode(document.RootElement, context), context, logs.Add, "logs"),
-                _ => Store(JsonMetricDecoder.Decode(document.RootElement, context), context, metrics.Add, "metrics"),
+                OtlpSignal.Traces => Store(DecodeJson(JsonTraceDecoder.Decode, document, context), context, traces.Add, "spans"),
+                OtlpSignal.Logs => Store(DecodeJson(JsonLogDecoder.Decode, document, context), context, logs.Add, "logs"),
+                _ => Store(DecodeJson(JsonMetricDecoder.Decode, document, context), context, metrics.Add, "metrics"),
             };
         }
         else
@@ -111,6 +111,19 @@ internal sealed class OtlpIngestor(
         drops.AddRejected(context.Rejected);
         drops.AddTruncated(context.Truncated);
         return new IngestResult(accepted, context.Rejected, context.RejectionMessage);
+    }
+
+    private static List<ResourceGroup<T>> DecodeJson<T>(Func<JsonElement, OtlpDecodeContext, List<ResourceGroup<T>>> decode, JsonDocument document, OtlpDecodeContext context)
+    {
+        try
+        {
+            return decode(document.RootElement, context);
+        }
+        catch (InvalidOperationException exception)
+        {
+            // JsonDocument parses lazily: invalid UTF-8 inside a string only surfaces when the string is read.
+            throw new OtlpDecodeException("The body holds a JSON string that is not valid UTF-8.", exception);
+        }
     }
 
     private JsonDocument ParseJson(ReadOnlyMemory<byte> payload)
