@@ -19,8 +19,8 @@ internal sealed class TelemetryNotifier
         }
     }
 
-    /// <summary>Notifications from now on, until <paramref name="cancellationToken"/> is cancelled.</summary>
-    public async IAsyncEnumerable<TelemetryChange> SubscribeAsync([System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken cancellationToken)
+    /// <summary>Starts receiving notifications now; dispose the subscription to stop.</summary>
+    public Subscription Subscribe()
     {
         var channel = Channel.CreateBounded<TelemetryChange>(new BoundedChannelOptions(1_024) { FullMode = BoundedChannelFullMode.DropOldest });
         lock (_lock)
@@ -28,19 +28,22 @@ internal sealed class TelemetryNotifier
             _subscribers.Add(channel);
         }
 
-        try
+        return new Subscription(this, channel);
+    }
+
+    private void Remove(Channel<TelemetryChange> channel)
+    {
+        lock (_lock)
         {
-            await foreach (var change in channel.Reader.ReadAllAsync(cancellationToken).ConfigureAwait(false))
-            {
-                yield return change;
-            }
+            _subscribers.Remove(channel);
         }
-        finally
-        {
-            lock (_lock)
-            {
-                _subscribers.Remove(channel);
-            }
-        }
+    }
+
+    /// <summary>One subscriber's notifications.</summary>
+    internal sealed class Subscription(TelemetryNotifier notifier, Channel<TelemetryChange> channel) : IDisposable
+    {
+        public ChannelReader<TelemetryChange> Reader => channel.Reader;
+
+        public void Dispose() => notifier.Remove(channel);
     }
 }
