@@ -25,5 +25,6 @@ app.MapTracesApi().RequireBrowser();    // /api/traces, /api/traces/{traceId}
 app.MapLogsApi().RequireBrowser();      // /api/logs
 app.MapMetricsApi().RequireBrowser();   // /api/metrics/{resourceId}[/{name}]
 app.MapStreamApi().RequireBrowser();    // /api/stream (server-sent events)
+app.MapExportApi().RequireBrowser();    // /api/export/{signal}, /api/import/{signal} (OTLP/JSON)
 
 app.Run();

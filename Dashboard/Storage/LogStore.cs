@@ -70,6 +70,15 @@ internal sealed class LogStore(IOptions<StorageOptions> options, DropCounters dr
         return logs.Count;
     }
 
+    /// <summary>A copy of every stored record (of one resource when <paramref name="resourceId"/> is set), oldest first.</summary>
+    public List<LogRecordEntry> Snapshot(int? resourceId)
+    {
+        lock (_lock)
+        {
+            return [.. _byResource.Where(r => resourceId is null || r.Key == resourceId).SelectMany(r => r.Value).OrderBy(l => l.Sequence)];
+        }
+    }
+
     /// <summary>Newest-first page of records matching <paramref name="query"/>, and how many match in total.</summary>
     public (List<LogRecordEntry> Page, int Total) Query(LogQuery query)
     {

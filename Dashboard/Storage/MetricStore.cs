@@ -111,6 +111,17 @@ internal sealed class MetricStore(IOptions<StorageOptions> options, DropCounters
         }
     }
 
+    /// <summary>Every instrument of a resource with all its stored points.</summary>
+    public List<InstrumentSnapshot> Snapshot(int resourceId)
+    {
+        lock (_lock)
+        {
+            return _byResource.TryGetValue(resourceId, out var resourceMetrics)
+                ? [.. resourceMetrics.Instruments.Values.Select(i => Snapshot(i, includePoints: true, long.MinValue, long.MaxValue))]
+                : [];
+        }
+    }
+
     public Dictionary<int, int> SeriesCountByResource()
     {
         lock (_lock)

@@ -84,6 +84,15 @@ internal sealed class TraceStore(IOptions<StorageOptions> options, DropCounters 
         }
     }
 
+    /// <summary>A copy of every stored span (of one resource when <paramref name="resourceId"/> is set), trace by trace.</summary>
+    public List<SpanRecord> Snapshot(int? resourceId)
+    {
+        lock (_lock)
+        {
+            return [.. _traces.Values.SelectMany(t => t.Spans).Where(s => resourceId is null || s.Resource.Id == resourceId)];
+        }
+    }
+
     /// <summary>Newest-first page of traces matching <paramref name="query"/>, and how many match in total.</summary>
     public (List<TraceSummary> Page, int Total) Query(TraceQuery query)
     {
@@ -91,11 +100,14 @@ internal sealed class TraceStore(IOptions<StorageOptions> options, DropCounters 
         var heap = new PriorityQueue<TraceRecord, (long Start, long Sequence)>(keep + 1);
         var total = 0;
         var minDurationNano = query.MinDuration is { } min ? min.Ticks * 100 : (long?)null;
+
+        // Span names are shared strings (see Utf8StringCache): remember each distinct name's match by reference.
+        var nameMatches = query.SpanName is null ? null : new Dictionary<object, bool>(ReferenceEqualityComparer.Instance);
         lock (_lock)
         {
             foreach (var trace in _traces.Values)
             {
-                if (!Matches(trace, query, minDurationNano))
+                if (!Matches(trace, query, minDurationNano, nameMatches))
                 {
                     continue;
                 }
@@ -164,7 +176,7 @@ internal sealed class TraceStore(IOptions<StorageOptions> options, DropCounters 
         }
     }
 
-    private static bool Matches(TraceRecord trace, TraceQuery query, long? minDurationNano)
+    private static bool Matches(TraceRecord trace, TraceQuery query, long? minDurationNano, Dictionary<object, bool>? nameMatches)
     {
         if (query.HasError is { } hasError && trace.HasError != hasError)
         {
@@ -190,7 +202,12 @@ internal sealed class TraceStore(IOptions<StorageOptions> options, DropCounters 
         foreach (var span in trace.Spans)
         {
             serviceFound = serviceFound || string.Equals(span.Resource.ServiceName, query.Service, StringComparison.Ordinal);
-            nameFound = nameFound || span.Name.Contains(query.SpanName!, StringComparison.OrdinalIgnoreCase);
+            if (!nameFound && !nameMatches!.TryGetValue(span.Name, out nameFound))
+            {
+                nameFound = span.Name.Contains(query.SpanName!, StringComparison.OrdinalIgnoreCase);
+                nameMatches[span.Name] = nameFound;
+            }
+
             attributeFound = attributeFound || TelemetryAttribute.Has(span.Attributes, query.AttributeKey!, query.AttributeValue ?? string.Empty);
             if (serviceFound && nameFound && attributeFound)
             {

@@ -54,7 +54,7 @@ internal static class ExporterPayloads
             provider.ForceFlush(30_000);
         }
 
-        return Assert.Single(handler.Bodies);
+        return handler.Bodies.Single();
     }
 
     private sealed class CapturingHandler : HttpMessageHandler
