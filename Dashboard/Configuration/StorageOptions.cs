@@ -8,6 +8,9 @@ internal sealed class StorageOptions
     /// <summary><c>Dashboard:Storage:MaxTraces</c>: traces kept in memory. Default 100,000.</summary>
     public int MaxTraces { get; set; } = 100_000;
 
+    /// <summary><c>Dashboard:Storage:MaxSpans</c>: spans kept in memory across all traces. Default 1,000,000.</summary>
+    public int MaxSpans { get; set; } = 1_000_000;
+
     /// <summary><c>Dashboard:Storage:MaxSpansPerTrace</c>: spans kept per trace; later ones are dropped. Default 5,000.</summary>
     public int MaxSpansPerTrace { get; set; } = 5_000;
 

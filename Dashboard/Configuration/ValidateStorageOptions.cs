@@ -9,6 +9,7 @@ internal sealed class ValidateStorageOptions : IValidateOptions<StorageOptions>
     {
         var errors = new List<string>();
         RequirePositive(errors, nameof(options.MaxTraces), options.MaxTraces);
+        RequirePositive(errors, nameof(options.MaxSpans), options.MaxSpans);
         RequirePositive(errors, nameof(options.MaxSpansPerTrace), options.MaxSpansPerTrace);
         RequirePositive(errors, nameof(options.MaxLogs), options.MaxLogs);
         RequirePositive(errors, nameof(options.MaxPointsPerSeries), options.MaxPointsPerSeries);

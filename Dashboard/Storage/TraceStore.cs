@@ -4,9 +4,9 @@ using Observability.Dashboard.Configuration;
 namespace Observability.Dashboard.Storage;
 
 /// <summary>
-/// Traces in memory, bounded by <c>Dashboard:Storage:MaxTraces</c>. When full, the resource that owns the most
-/// traces loses its oldest ordinary trace first, its error and slow traces last: one noisy service evicts its own
-/// traces, never the others'.
+/// Traces in memory, bounded by <c>Dashboard:Storage:MaxTraces</c> and <c>MaxSpans</c>. When full, the resource
+/// that owns the most traces (or, over the span cap, the most spans) loses its oldest ordinary trace first, its
+/// error and slow traces last: one noisy service evicts its own traces, never the others'.
 /// </summary>
 internal sealed class TraceStore(IOptions<StorageOptions> options, DropCounters drops)
 {
@@ -16,6 +16,18 @@ internal sealed class TraceStore(IOptions<StorageOptions> options, DropCounters 
     private readonly StorageOptions _options = options.Value;
     private readonly long _slowNano = (long)(options.Value.SlowTraceThreshold.Ticks * 100);
     private long _sequence;
+    private long _spanCount;
+
+    public long SpanCount
+    {
+        get
+        {
+            lock (_lock)
+            {
+                return _spanCount;
+            }
+        }
+    }
 
     public int Count
     {
@@ -51,6 +63,8 @@ internal sealed class TraceStore(IOptions<StorageOptions> options, DropCounters 
                 }
 
                 trace.Add(span);
+                Queues(trace.Owner.Id).SpanCount++;
+                _spanCount++;
                 added++;
                 if (!trace.IsPriority && (trace.HasError || trace.DurationNano >= _slowNano))
                 {
@@ -61,9 +75,9 @@ internal sealed class TraceStore(IOptions<StorageOptions> options, DropCounters 
                 }
             }
 
-            while (_traces.Count > _options.MaxTraces)
+            while (_traces.Count > _options.MaxTraces || _spanCount > _options.MaxSpans)
             {
-                EvictOne();
+                EvictOne(bySpans: _traces.Count <= _options.MaxTraces);
             }
         }
 
@@ -145,15 +159,20 @@ internal sealed class TraceStore(IOptions<StorageOptions> options, DropCounters 
             {
                 _traces.Clear();
                 _owners.Clear();
+                _spanCount = 0;
                 return;
             }
 
             foreach (var trace in _traces.Values.ToList())
             {
-                if (trace.Spans.RemoveAll(s => s.Resource.Id == resourceId) == 0)
+                var removed = trace.Spans.RemoveAll(s => s.Resource.Id == resourceId);
+                if (removed == 0)
                 {
                     continue;
                 }
+
+                _spanCount -= removed;
+                _owners[trace.Owner.Id].SpanCount -= removed;
 
                 if (trace.Spans.Count == 0)
                 {
@@ -226,12 +245,12 @@ internal sealed class TraceStore(IOptions<StorageOptions> options, DropCounters 
             trace.StartUnixNano, trace.DurationNano, trace.Spans.Count, trace.HasError, services);
     }
 
-    private void EvictOne()
+    private void EvictOne(bool bySpans)
     {
         OwnerQueues? largest = null;
         foreach (var queues in _owners.Values)
         {
-            if (largest is null || queues.Count > largest.Count)
+            if (largest is null || (bySpans ? queues.SpanCount > largest.SpanCount : queues.Count > largest.Count))
             {
                 largest = queues;
             }
@@ -247,6 +266,8 @@ internal sealed class TraceStore(IOptions<StorageOptions> options, DropCounters 
         _traces.Remove(trace.TraceId);
         var queues = _owners[trace.Owner.Id];
         trace.Node.List!.Remove(trace.Node);
+        queues.SpanCount -= trace.Spans.Count;
+        _spanCount -= trace.Spans.Count;
         if (queues.Count == 0)
         {
             _owners.Remove(trace.Owner.Id);
@@ -271,5 +292,8 @@ internal sealed class TraceStore(IOptions<StorageOptions> options, DropCounters 
         public LinkedList<TraceRecord> Priority { get; } = new();
 
         public int Count => Normal.Count + Priority.Count;
+
+        /// <summary>Spans of the traces this resource owns (from any resource).</summary>
+        public long SpanCount { get; set; }
     }
 }

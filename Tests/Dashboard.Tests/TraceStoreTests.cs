@@ -55,6 +55,28 @@ public sealed class TraceStoreTests
     }
 
     [Fact]
+    public void Add_OverSpanCap_EvictsFromResourceWithMostSpans()
+    {
+        var (store, drops) = Create(maxTraces: 1_000, maxSpans: 100);
+        var quiet = Resource(1, "quiet");
+        var noisy = Resource(2, "noisy");
+        for (var t = 0; t < 2; t++)
+        {
+            store.Add(quiet, [.. Enumerable.Range(1, 10).Select(i => Span(t, 5, spanId: (ulong)i))]);
+        }
+
+        for (var t = 100; t < 150; t++)
+        {
+            store.Add(noisy, [.. Enumerable.Range(1, 20).Select(i => Span(t, 5, spanId: (ulong)i))]);
+        }
+
+        Assert.InRange(store.SpanCount, 81, 100);
+        Assert.Equal(2, store.CountByOwner()[1]);
+        Assert.NotNull(store.Get(TraceIdOf(149)));
+        Assert.True(drops.EvictedSpans >= 900);
+    }
+
+    [Fact]
     public void Add_MoreSpansThanTraceCap_DropsAndCountsTheRest()
     {
         var (store, drops) = Create(maxTraces: 10, maxSpansPerTrace: 3);
@@ -101,10 +123,10 @@ public sealed class TraceStoreTests
 
     internal static TelemetryResource Resource(int id, string name) => new(id, name, null, []);
 
-    private static (TraceStore Store, DropCounters Drops) Create(int maxTraces, int maxSpansPerTrace = 100)
+    private static (TraceStore Store, DropCounters Drops) Create(int maxTraces, int maxSpansPerTrace = 100, int maxSpans = 1_000_000)
     {
         var drops = new DropCounters();
-        var options = Options.Create(new StorageOptions { MaxTraces = maxTraces, MaxSpansPerTrace = maxSpansPerTrace });
+        var options = Options.Create(new StorageOptions { MaxTraces = maxTraces, MaxSpansPerTrace = maxSpansPerTrace, MaxSpans = maxSpans });
         return (new TraceStore(options, drops), drops);
     }
 
