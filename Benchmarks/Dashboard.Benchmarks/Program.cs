@@ -13,5 +13,6 @@ var stopwatch = Stopwatch.StartNew();
 var payloads = Enumerable.Range(0, batches).Select(i => ExporterPayloads.Traces(SpansPerBatch, SpansPerTrace, "service-" + (i % 8))).ToList();
 Console.WriteLine($"Captured {batches} real-exporter batches of {SpansPerBatch} spans ({payloads.Sum(p => p.Length) / batches} bytes each) in {stopwatch.Elapsed.TotalSeconds:F1} s");
 
+DecoderBenchmark.Run(payloads, SpansPerBatch);
 StoreBenchmark.Run(payloads, SpansPerBatch);
 await HttpIngestBenchmark.RunAsync(payloads, SpansPerBatch);
