@@ -14,5 +14,6 @@ var payloads = Enumerable.Range(0, batches).Select(i => ExporterPayloads.Traces(
 Console.WriteLine($"Captured {batches} real-exporter batches of {SpansPerBatch} spans ({payloads.Sum(p => p.Length) / batches} bytes each) in {stopwatch.Elapsed.TotalSeconds:F1} s");
 
 DecoderBenchmark.Run(payloads, SpansPerBatch);
+PersistenceBenchmark.Run(payloads);
 StoreBenchmark.Run(payloads, SpansPerBatch);
 await HttpIngestBenchmark.RunAsync(payloads, SpansPerBatch);
