@@ -17,11 +17,17 @@ internal sealed class StorageOptions
     /// <summary><c>Dashboard:Storage:MaxLogs</c>: log records kept in memory. Default 200,000.</summary>
     public int MaxLogs { get; set; } = 200_000;
 
-    /// <summary><c>Dashboard:Storage:MaxPointsPerSeries</c>: metric points kept per time series. Default 1,000.</summary>
-    public int MaxPointsPerSeries { get; set; } = 1_000;
+    /// <summary><c>Dashboard:Storage:MaxPointsPerSeries</c>: metric points kept per time series (one hour at 10 s). Default 360.</summary>
+    public int MaxPointsPerSeries { get; set; } = 360;
 
-    /// <summary><c>Dashboard:Storage:MaxSeriesPerResource</c>: metric time series per resource. Default 10,000.</summary>
-    public int MaxSeriesPerResource { get; set; } = 10_000;
+    /// <summary><c>Dashboard:Storage:MaxSeriesPerResource</c>: metric time series per resource (its fair share). Default 2,000.</summary>
+    public int MaxSeriesPerResource { get; set; } = 2_000;
+
+    /// <summary>
+    /// <c>Dashboard:Storage:MaxSeries</c>: metric time series in total; with <see cref="MaxPointsPerSeries"/> this bounds
+    /// the metric points held. Default 10,000.
+    /// </summary>
+    public int MaxSeries { get; set; } = 10_000;
 
     /// <summary><c>Dashboard:Storage:MaxResources</c>: distinct resources (service + instance). Default 1,000.</summary>
     public int MaxResources { get; set; } = 1_000;

@@ -14,6 +14,7 @@ internal sealed class ValidateStorageOptions : IValidateOptions<StorageOptions>
         RequirePositive(errors, nameof(options.MaxLogs), options.MaxLogs);
         RequirePositive(errors, nameof(options.MaxPointsPerSeries), options.MaxPointsPerSeries);
         RequirePositive(errors, nameof(options.MaxSeriesPerResource), options.MaxSeriesPerResource);
+        RequirePositive(errors, nameof(options.MaxSeries), options.MaxSeries);
         RequirePositive(errors, nameof(options.MaxResources), options.MaxResources);
         RequirePositive(errors, nameof(options.MaxAttributeCount), options.MaxAttributeCount);
         RequirePositive(errors, nameof(options.MaxAttributeLength), options.MaxAttributeLength);

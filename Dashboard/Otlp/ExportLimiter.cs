@@ -10,6 +10,9 @@ internal sealed class ExportLimiter(IOptions<OtlpOptions> options) : IDisposable
 
     public TimeSpan RetryAfter { get; } = options.Value.RetryAfter;
 
+    /// <summary>Exports being decoded right now.</summary>
+    public int InUse => options.Value.MaxConcurrentExports - _slots.CurrentCount;
+
     public bool TryEnter() => _slots.Wait(0);
 
     public void Exit() => _slots.Release();

@@ -6,14 +6,15 @@ namespace Observability.Dashboard.Storage;
 
 /// <summary>
 /// Metrics as time series per resource, instrument and attribute set. Each resource has its own budget of
-/// <c>Dashboard:Storage:MaxSeriesPerResource</c> series, each series keeps its newest
-/// <c>Dashboard:Storage:MaxPointsPerSeries</c> points.
+/// <c>Dashboard:Storage:MaxSeriesPerResource</c> series within <c>MaxSeries</c> in total; each series keeps its
+/// newest <c>MaxPointsPerSeries</c> points. Points of series over budget are dropped and counted.
 /// </summary>
 internal sealed class MetricStore(IOptions<StorageOptions> options, DropCounters drops)
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<int, ResourceMetrics> _byResource = [];
     private readonly StorageOptions _options = options.Value;
+    private int _seriesCount;
 
     public int Add(TelemetryResource resource, List<MetricData> metrics)
     {
@@ -50,7 +51,7 @@ internal sealed class MetricStore(IOptions<StorageOptions> options, DropCounters
                     var seriesKey = SeriesKey(point.Attributes);
                     if (!instrument.Series.TryGetValue(seriesKey, out var series))
                     {
-                        if (resourceMetrics.SeriesCount >= _options.MaxSeriesPerResource)
+                        if (resourceMetrics.SeriesCount >= _options.MaxSeriesPerResource || _seriesCount >= _options.MaxSeries)
                         {
                             dropped++;
                             continue;
@@ -59,6 +60,7 @@ internal sealed class MetricStore(IOptions<StorageOptions> options, DropCounters
                         series = new MetricSeries(point.Attributes, _options.MaxPointsPerSeries);
                         instrument.Series.Add(seriesKey, series);
                         resourceMetrics.SeriesCount++;
+                        _seriesCount++;
                     }
 
                     evicted += series.Add(point) ? 1 : 0;
@@ -137,10 +139,11 @@ internal sealed class MetricStore(IOptions<StorageOptions> options, DropCounters
             if (resourceId is null)
             {
                 _byResource.Clear();
+                _seriesCount = 0;
             }
-            else
+            else if (_byResource.Remove(resourceId.Value, out var removed))
             {
-                _byResource.Remove(resourceId.Value);
+                _seriesCount -= removed.SeriesCount;
             }
         }
     }

@@ -156,28 +156,21 @@ public sealed class ReceiverStatusTests
             $"x-otlp-api-key: {DashboardServer.PrimaryKey}\r\nContent-Length: {s_validTraces.Length}\r\n\r\n";
         await stream.WriteAsync(Encoding.ASCII.GetBytes(head).Concat(s_validTraces[..1]).ToArray(), timeout.Token);
 
-        // The first export holds the only slot while its body trickles in; poll until the server has taken it.
-        HttpResponseMessage? rejected = null;
+        // Wait until the server has given the stalled export the only slot, then any other export is refused.
+        var limiter = server.GetService<Otlp.ExportLimiter>();
         using (var deadline = CancellationTokenSource.CreateLinkedTokenSource(timeout.Token))
         {
             deadline.CancelAfter(TimeSpan.FromSeconds(15));
-            while (rejected is null)
+            while (limiter.InUse == 0)
             {
-                var response = await client.PostAsync("/v1/traces", Protobuf(s_validTraces), deadline.Token);
-                if (response.StatusCode == HttpStatusCode.ServiceUnavailable)
-                {
-                    rejected = response;
-                }
-                else
-                {
-                    response.Dispose();
-                    await Task.Delay(20, deadline.Token);
-                }
+                await Task.Delay(10, deadline.Token);
             }
         }
 
+        var rejected = await client.PostAsync("/v1/traces", Protobuf(s_validTraces), timeout.Token);
         using (rejected)
         {
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, rejected.StatusCode);
             Assert.Equal(TimeSpan.FromSeconds(1), rejected.Headers.RetryAfter?.Delta);
             Assert.Equal(14, RpcStatus.Parse(await rejected.Content.ReadAsByteArrayAsync(timeout.Token)).Code);
         }
