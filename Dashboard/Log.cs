@@ -12,6 +12,9 @@ internal static partial class Log
     [LoggerMessage(3, LogLevel.Warning, "UNSECURED: OTLP exports are accepted without an API key (Dashboard:Otlp:AuthMode=Unsecured).")]
     public static partial void OtlpUnsecured(ILogger logger);
 
-    [LoggerMessage(4, LogLevel.Information, "Replayed {Records} journal records ({Bytes} bytes) in {ElapsedMs} ms.")]
-    public static partial void Replayed(ILogger logger, int records, long bytes, long elapsedMs);
+    [LoggerMessage(4, LogLevel.Information, "Replayed {Records} journal records ({Bytes} bytes) from {DataDirectory} in {ElapsedMs} ms.")]
+    public static partial void Replayed(ILogger logger, int records, long bytes, string dataDirectory, long elapsedMs);
+
+    [LoggerMessage(5, LogLevel.Information, "Telemetry is kept in memory only (Dashboard:Storage:DataDirectory is empty): it will not survive a restart.")]
+    public static partial void MemoryOnly(ILogger logger);
 }

@@ -28,6 +28,11 @@ internal static class HttpIngestBenchmark
         start.Environment["Dashboard__Otlp__AuthMode"] = "Unsecured";
         start.Environment["Dashboard__Frontend__AuthMode"] = "Unsecured";
         start.Environment["Dashboard__Storage__MaxTraces"] = "1000000";
+        start.Environment["Dashboard__Storage__MaxSpans"] = "10000000";
+
+        // Persistence on, as by default: every export is also appended to the journal.
+        var dataDirectory = Path.Combine(Path.GetTempPath(), "dashboard-bench-" + Guid.NewGuid().ToString("N"));
+        start.Environment["Dashboard__Storage__DataDirectory"] = dataDirectory;
         start.Environment["Logging__LogLevel__Default"] = "Warning";
         using var server = Process.Start(start)!;
         try
@@ -58,6 +63,10 @@ internal static class HttpIngestBenchmark
         {
             server.Kill(entireProcessTree: true);
             await server.WaitForExitAsync();
+            if (Directory.Exists(dataDirectory))
+            {
+                Directory.Delete(dataDirectory, recursive: true);
+            }
         }
     }
 

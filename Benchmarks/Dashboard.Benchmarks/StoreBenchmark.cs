@@ -13,7 +13,7 @@ internal static class StoreBenchmark
 {
     public static void Run(List<byte[]> payloads, int spansPerBatch)
     {
-        var storage = Options.Create(new StorageOptions { MaxTraces = 1_000_000, MaxLogs = 10 });
+        var storage = Options.Create(new StorageOptions { MaxTraces = 1_000_000, MaxSpans = 10_000_000, MaxLogs = 10, DataDirectory = "" });
         var drops = new DropCounters();
         var registry = new ResourceRegistry(storage);
         var traces = new TraceStore(storage, drops);

@@ -25,9 +25,9 @@ internal static class AuthenticationExtensions
         services.AddOptions<KeyManagementOptions>().Configure<IOptions<StorageOptions>, ILoggerFactory>((keys, storage, loggers) =>
         {
             // Cookies stay valid across restarts when telemetry does.
-            if (storage.Value.DataDirectory is { } directory)
+            if (storage.Value.IsPersistent)
             {
-                keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(directory, "keys")), loggers);
+                keys.XmlRepository = new FileSystemXmlRepository(new DirectoryInfo(Path.Combine(storage.Value.DataDirectory!, "keys")), loggers);
             }
         });
 

@@ -45,9 +45,14 @@ internal sealed class StorageOptions
     public TimeSpan SlowTraceThreshold { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
-    /// <c>Dashboard:Storage:DataDirectory</c>: where telemetry is persisted. Default none: memory only.
+    /// <c>Dashboard:Storage:DataDirectory</c>: where telemetry is persisted so that it survives a restart. Default
+    /// <c>{LocalApplicationData}/Observability.Dashboard</c>; set it empty to keep telemetry in memory only.
     /// </summary>
-    public string? DataDirectory { get; set; }
+    public string? DataDirectory { get; set; } =
+        Path.Combine(Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData), "Observability.Dashboard");
+
+    /// <summary>True unless <see cref="DataDirectory"/> is empty.</summary>
+    public bool IsPersistent => !string.IsNullOrEmpty(DataDirectory);
 
     /// <summary><c>Dashboard:Storage:RetentionAge</c>: persisted telemetry older than this is deleted. Default 7 days.</summary>
     public TimeSpan RetentionAge { get; set; } = TimeSpan.FromDays(7);

@@ -36,7 +36,7 @@ internal sealed class OtlpDecodeContext(OtlpLimits limits, Utf8StringCache strin
         return array;
     }
 
-    /// <summary>Adds an attribute unless the item already holds the maximum; returns false (and counts) when dropped.</summary>
+    /// <summary>Adds an attribute unless the item already holds the maximum (then counts it as truncated).</summary>
     public void AddAttribute(List<TelemetryAttribute> list, TelemetryAttribute attribute)
     {
         if (list.Count >= Limits.MaxAttributeCount)

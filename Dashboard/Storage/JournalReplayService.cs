@@ -1,10 +1,13 @@
 using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using Observability.Dashboard.Configuration;
 using Observability.Dashboard.Otlp;
 
 namespace Observability.Dashboard.Storage;
 
 /// <summary>Rebuilds the store from the journal before the server accepts requests; then enforces retention hourly.</summary>
-internal sealed class JournalReplayService(TelemetryJournal journal, OtlpIngestor ingestor, TimeProvider time, ILogger<JournalReplayService> logger)
+internal sealed class JournalReplayService(
+    TelemetryJournal journal, OtlpIngestor ingestor, TimeProvider time, IOptions<StorageOptions> options, ILogger<JournalReplayService> logger)
     : BackgroundService
 {
     private static readonly TimeSpan s_retentionInterval = TimeSpan.FromHours(1);
@@ -24,7 +27,11 @@ internal sealed class JournalReplayService(TelemetryJournal journal, OtlpIngesto
                 bytes += record.Payload.Length;
             }
 
-            Log.Replayed(logger, records, bytes, stopwatch.ElapsedMilliseconds);
+            Log.Replayed(logger, records, bytes, options.Value.DataDirectory!, stopwatch.ElapsedMilliseconds);
+        }
+        else
+        {
+            Log.MemoryOnly(logger);
         }
 
         return base.StartAsync(cancellationToken);

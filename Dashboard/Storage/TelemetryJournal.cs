@@ -25,14 +25,14 @@ internal sealed class TelemetryJournal : IDisposable
     {
         _options = options.Value;
         _time = time;
-        if (_options.DataDirectory is { } directory)
+        if (_options.IsPersistent)
         {
-            Directory.CreateDirectory(directory);
+            Directory.CreateDirectory(_options.DataDirectory!);
             _nextIndex = Segments().Select(IndexOf).DefaultIfEmpty(0).Max() + 1;
         }
     }
 
-    public bool IsEnabled => _options.DataDirectory is not null;
+    public bool IsEnabled => _options.IsPersistent;
 
     public void Append(JournalRecordKind kind, byte format, ReadOnlySpan<byte> payload)
     {

@@ -42,6 +42,9 @@ internal sealed class DashboardServer : IAsyncDisposable
             ["Dashboard:Otlp:SecondaryApiKey"] = SecondaryKey,
             ["Dashboard:Frontend:BrowserToken"] = BrowserToken,
             ["Logging:LogLevel:Default"] = "Warning",
+
+            // Memory only unless a test persists on purpose: tests must not share the default data directory.
+            ["Dashboard:Storage:DataDirectory"] = "",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {

@@ -90,6 +90,7 @@ public sealed class FuzzTests
 
     private static StorageOptions SmallCaps() => new()
     {
+        DataDirectory = "",
         MaxTraces = 200,
         MaxLogs = 200,
         MaxResources = 20,
