@@ -92,10 +92,10 @@ internal static class HttpIngestBenchmark
     }
 
     /// <summary>utime + stime of a process (and its threads) from /proc, in seconds.</summary>
-    private static double ServerCpuSeconds(int taskset)
+    private static double ServerCpuSeconds(int pid)
     {
         // taskset execs dotnet in place, so the pid is the server's.
-        var fields = File.ReadAllText($"/proc/{taskset}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
+        var fields = File.ReadAllText($"/proc/{pid}/stat").Split(')')[1].Split(' ', StringSplitOptions.RemoveEmptyEntries);
         var ticks = long.Parse(fields[11], CultureInfo.InvariantCulture) + long.Parse(fields[12], CultureInfo.InvariantCulture);
         return ticks / 100.0;
     }
