@@ -17,4 +17,7 @@ internal static partial class Log
 
     [LoggerMessage(5, LogLevel.Information, "Telemetry is kept in memory only (Dashboard:Storage:DataDirectory is empty): it will not survive a restart.")]
     public static partial void MemoryOnly(ILogger logger);
+
+    [LoggerMessage(6, LogLevel.Warning, "Could not persist an export to the journal; it is kept in memory only.")]
+    public static partial void JournalWriteFailed(ILogger logger, Exception exception);
 }

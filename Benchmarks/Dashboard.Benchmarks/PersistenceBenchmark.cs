@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Observability.Dashboard.Configuration;
 using Observability.Dashboard.Storage;
@@ -21,7 +22,7 @@ internal static class PersistenceBenchmark
         {
             var journalOptions = Options.Create(new StorageOptions { DataDirectory = Path.Combine(root, "journal") });
             var stopwatch = Stopwatch.StartNew();
-            using (var journal = new TelemetryJournal(journalOptions, TimeProvider.System))
+            using (var journal = new TelemetryJournal(journalOptions, TimeProvider.System, NullLogger<TelemetryJournal>.Instance))
             {
                 foreach (var payload in payloads)
                 {
@@ -31,7 +32,7 @@ internal static class PersistenceBenchmark
 
             var journalWrite = stopwatch.Elapsed;
             stopwatch.Restart();
-            using (var journal = new TelemetryJournal(journalOptions, TimeProvider.System))
+            using (var journal = new TelemetryJournal(journalOptions, TimeProvider.System, NullLogger<TelemetryJournal>.Instance))
             {
                 var read = journal.ReadAll().Sum(r => (long)r.Payload.Length);
                 Trace.Assert(read == payloads.Sum(p => (long)p.Length));

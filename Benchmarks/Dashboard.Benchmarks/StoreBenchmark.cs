@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Observability.Dashboard.Apis;
 using Observability.Dashboard.Configuration;
@@ -17,7 +18,7 @@ internal static class StoreBenchmark
         var drops = new DropCounters();
         var registry = new ResourceRegistry(storage);
         var traces = new TraceStore(storage, drops);
-        using var journal = new TelemetryJournal(storage, TimeProvider.System);
+        using var journal = new TelemetryJournal(storage, TimeProvider.System, NullLogger<TelemetryJournal>.Instance);
         var ingestor = new OtlpIngestor(registry, traces, new LogStore(storage, drops), new MetricStore(storage, drops), drops,
             new TelemetryNotifier(), journal, storage, Options.Create(new OtlpOptions { PrimaryApiKey = "unused" }));
 

@@ -31,7 +31,8 @@ internal static class ResourcesApi
         var resources = registry.All().Select(r => new ResourceDto(r.Id, r.DisplayName, r.ServiceName, r.InstanceId, Dtos.Attributes(r.Attributes),
             traceCounts.GetValueOrDefault(r.Id), logCounts.GetValueOrDefault(r.Id), seriesCounts.GetValueOrDefault(r.Id))).ToList();
         var dropped = new DropsDto(drops.RejectedItems, drops.TruncatedValues, drops.EvictedTraces, drops.EvictedSpans,
-            drops.DroppedSpansOverTraceCap, drops.EvictedLogs, drops.EvictedMetricPoints, drops.DroppedMetricPoints, drops.DroppedForResourceCap);
+            drops.DroppedSpansOverTraceCap, drops.EvictedLogs, drops.EvictedMetricPoints, drops.DroppedMetricPoints, drops.DroppedForResourceCap,
+            journal.WriteFailures);
         return TypedResults.Ok(new ResourcesResponse(resources, dropped, journal.SizeBytes(), frontend.Value.AuthMode == FrontendAuthMode.Unsecured));
     }
 

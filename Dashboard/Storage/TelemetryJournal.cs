@@ -21,10 +21,14 @@ internal sealed class TelemetryJournal : IDisposable
     private FileStream? _current;
     private long _nextIndex;
 
-    public TelemetryJournal(IOptions<StorageOptions> options, TimeProvider time)
+    private readonly ILogger _logger;
+    private long _writeFailures;
+
+    public TelemetryJournal(IOptions<StorageOptions> options, TimeProvider time, ILogger<TelemetryJournal> logger)
     {
         _options = options.Value;
         _time = time;
+        _logger = logger;
         if (_options.IsPersistent)
         {
             Directory.CreateDirectory(_options.DataDirectory!);
@@ -48,16 +52,31 @@ internal sealed class TelemetryJournal : IDisposable
         BinaryPrimitives.WriteInt64LittleEndian(header[6..], _time.GetUtcNow().ToUnixTimeMilliseconds());
         lock (_lock)
         {
-            if (_current is null || _current.Length >= _options.SegmentBytes)
+            try
             {
-                Roll();
-            }
+                if (_current is null || _current.Length >= _options.SegmentBytes)
+                {
+                    Roll();
+                }
 
-            _current!.Write(header);
-            _current.Write(payload);
-            _current.Flush();
+                _current!.Write(header);
+                _current.Write(payload);
+                _current.Flush();
+            }
+            catch (IOException exception)
+            {
+                // The export is already in memory; a full or failing disk costs persistence, not ingest. The next
+                // append starts a fresh segment, so a torn record only ends the damaged one.
+                _current?.Dispose();
+                _current = null;
+                _writeFailures++;
+                Log.JournalWriteFailed(_logger, exception);
+            }
         }
     }
+
+    /// <summary>Appends that could not be written (disk full, I/O error) since start.</summary>
+    public long WriteFailures => Interlocked.Read(ref _writeFailures);
 
     /// <summary>Every record of the retained segments, oldest first. A torn record at a segment's end is skipped.</summary>
     public IEnumerable<JournalRecord> ReadAll()

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Logging.Abstractions;
 using Microsoft.Extensions.Options;
 using Observability.Dashboard.Configuration;
 using Observability.Dashboard.Otlp;
@@ -17,7 +18,7 @@ internal sealed class InProcessIngestor : IDisposable
         Traces = new TraceStore(storageOptions, Drops);
         Logs = new LogStore(storageOptions, Drops);
         Metrics = new MetricStore(storageOptions, Drops);
-        Journal = new TelemetryJournal(storageOptions, TimeProvider.System);
+        Journal = new TelemetryJournal(storageOptions, TimeProvider.System, NullLogger<TelemetryJournal>.Instance);
         Ingestor = new OtlpIngestor(Registry, Traces, Logs, Metrics, Drops, new TelemetryNotifier(), Journal, storageOptions, otlpOptions);
     }
 
