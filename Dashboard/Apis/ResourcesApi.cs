@@ -32,7 +32,7 @@ internal static class ResourcesApi
             traceCounts.GetValueOrDefault(r.Id), logCounts.GetValueOrDefault(r.Id), seriesCounts.GetValueOrDefault(r.Id))).ToList();
         var dropped = new DropsDto(drops.RejectedItems, drops.TruncatedValues, drops.EvictedTraces, drops.EvictedSpans,
             drops.DroppedSpansOverTraceCap, drops.EvictedLogs, drops.EvictedMetricPoints, drops.DroppedMetricPoints, drops.DroppedForResourceCap,
-            journal.WriteFailures);
+            drops.DuplicateSpans, journal.WriteFailures);
         return TypedResults.Ok(new ResourcesResponse(resources, dropped, journal.SizeBytes(), frontend.Value.AuthMode == FrontendAuthMode.Unsecured));
     }
 

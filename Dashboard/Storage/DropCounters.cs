@@ -12,6 +12,7 @@ internal sealed class DropCounters
     private long _evictedMetricPoints;
     private long _droppedMetricPoints;
     private long _droppedForResourceCap;
+    private long _duplicateSpans;
 
     public long RejectedItems => Volatile.Read(ref _rejectedItems);
 
@@ -30,6 +31,10 @@ internal sealed class DropCounters
     public long DroppedMetricPoints => Volatile.Read(ref _droppedMetricPoints);
 
     public long DroppedForResourceCap => Volatile.Read(ref _droppedForResourceCap);
+
+    public long DuplicateSpans => Volatile.Read(ref _duplicateSpans);
+
+    public void AddDuplicateSpans(long count) => Interlocked.Add(ref _duplicateSpans, count);
 
     public void AddRejected(long count) => Interlocked.Add(ref _rejectedItems, count);
 

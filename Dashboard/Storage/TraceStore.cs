@@ -45,6 +45,7 @@ internal sealed class TraceStore(IOptions<StorageOptions> options, DropCounters 
     {
         var added = 0;
         var overCap = 0;
+        var duplicates = 0;
         lock (_lock)
         {
             foreach (var span in spans)
@@ -59,6 +60,12 @@ internal sealed class TraceStore(IOptions<StorageOptions> options, DropCounters 
                 else if (trace.Spans.Count >= _options.MaxSpansPerTrace)
                 {
                     overCap++;
+                    continue;
+                }
+                else if (trace.Spans.Exists(s => s.SpanId == span.SpanId && s.Resource == resource))
+                {
+                    // A retried export (the sender timed out after we stored it) must not double the trace.
+                    duplicates++;
                     continue;
                 }
 
@@ -84,6 +91,11 @@ internal sealed class TraceStore(IOptions<StorageOptions> options, DropCounters 
         if (overCap > 0)
         {
             drops.AddDroppedSpansOverTraceCap(overCap);
+        }
+
+        if (duplicates > 0)
+        {
+            drops.AddDuplicateSpans(duplicates);
         }
 
         return added;

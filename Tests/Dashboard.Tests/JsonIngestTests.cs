@@ -49,6 +49,26 @@ public sealed class JsonIngestTests
     }
 
     [Fact]
+    public async Task PostTraces_SameExportRetried_StoresSpansOnceAndCountsDuplicates()
+    {
+        using var timeout = TestTimeout.Start();
+        await using var server = DashboardServer.Start();
+        using var otlp = server.CreateOtlpClient();
+        using var api = await server.CreateApiClientAsync(timeout.Token);
+        for (var attempt = 0; attempt < 2; attempt++)
+        {
+            using var response = await ApiJson.PostJsonAsync(otlp, "/v1/traces", OtlpJsonPayloads.Traces, timeout.Token);
+            Assert.Equal(HttpStatusCode.OK, response.StatusCode);
+        }
+
+        var trace = await ApiJson.GetAsync(api, $"/api/traces/{OtlpJsonPayloads.TraceId}", timeout.Token);
+        Assert.Equal(2, trace.GetProperty("spanCount").GetInt32());
+        var resources = await ApiJson.GetAsync(api, "/api/resources", timeout.Token);
+        Assert.Equal(2, resources.GetProperty("drops").GetProperty("duplicateSpans").GetInt64());
+        Assert.Equal(2, resources.GetProperty("drops").GetProperty("rejectedItems").GetInt64());
+    }
+
+    [Fact]
     public async Task PostLogs_SpecJson_StoresRecordsLinkedToTrace()
     {
         using var timeout = TestTimeout.Start();
