@@ -5,79 +5,8 @@ namespace Observability.Dashboard.Otlp;
 /// <summary>Decodes <c>ExportLogsServiceRequest</c> (opentelemetry/proto/collector/logs/v1) into <see cref="LogRecordEntry"/>s.</summary>
 internal static class ProtoLogDecoder
 {
-    public static List<ResourceGroup<LogRecordEntry>> Decode(ReadOnlySpan<byte> data, OtlpDecodeContext context)
-    {
-        var groups = new List<ResourceGroup<LogRecordEntry>>();
-        var reader = new ProtoReader(data);
-        while (reader.TryReadTag(out var field, out var wireType))
-        {
-            if (field == 1 && wireType == WireType.LengthDelimited)
-            {
-                groups.Add(ReadResourceLogs(reader.ReadBytes(), context));
-            }
-            else
-            {
-                reader.Skip(wireType);
-            }
-        }
-
-        return groups;
-    }
-
-    private static ResourceGroup<LogRecordEntry> ReadResourceLogs(ReadOnlySpan<byte> data, OtlpDecodeContext context)
-    {
-        TelemetryAttribute[] resource = [];
-        var logs = new List<LogRecordEntry>();
-        var reader = new ProtoReader(data);
-        while (reader.TryReadTag(out var field, out var wireType))
-        {
-            switch (field, wireType)
-            {
-                case (1, WireType.LengthDelimited):
-                    resource = ProtoCommonDecoder.ReadResource(reader.ReadBytes(), context);
-                    break;
-                case (2, WireType.LengthDelimited):
-                    ReadScopeLogs(reader.ReadBytes(), context, logs);
-                    break;
-                default:
-                    reader.Skip(wireType);
-                    break;
-            }
-        }
-
-        return new ResourceGroup<LogRecordEntry>(resource, logs);
-    }
-
-    private static void ReadScopeLogs(ReadOnlySpan<byte> data, OtlpDecodeContext context, List<LogRecordEntry> logs)
-    {
-        var scope = InstrumentationScope.Empty;
-        var first = logs.Count;
-        var reader = new ProtoReader(data);
-        while (reader.TryReadTag(out var field, out var wireType))
-        {
-            switch (field, wireType)
-            {
-                case (1, WireType.LengthDelimited):
-                    scope = ProtoCommonDecoder.ReadScope(reader.ReadBytes(), context);
-                    break;
-                case (2, WireType.LengthDelimited):
-                    if (ReadLogRecord(reader.ReadBytes(), context) is { } log)
-                    {
-                        logs.Add(log);
-                    }
-
-                    break;
-                default:
-                    reader.Skip(wireType);
-                    break;
-            }
-        }
-
-        for (var i = first; i < logs.Count; i++)
-        {
-            logs[i].Scope = scope;
-        }
-    }
+    public static List<ResourceGroup<LogRecordEntry>> Decode(ReadOnlySpan<byte> data, OtlpDecodeContext context) =>
+        ProtoEnvelopeDecoder.Decode(data, context, ReadLogRecord);
 
     private static LogRecordEntry? ReadLogRecord(ReadOnlySpan<byte> data, OtlpDecodeContext context)
     {

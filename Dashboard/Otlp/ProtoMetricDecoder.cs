@@ -5,79 +5,8 @@ namespace Observability.Dashboard.Otlp;
 /// <summary>Decodes <c>ExportMetricsServiceRequest</c> (opentelemetry/proto/collector/metrics/v1) into <see cref="MetricData"/>.</summary>
 internal static class ProtoMetricDecoder
 {
-    public static List<ResourceGroup<MetricData>> Decode(ReadOnlySpan<byte> data, OtlpDecodeContext context)
-    {
-        var groups = new List<ResourceGroup<MetricData>>();
-        var reader = new ProtoReader(data);
-        while (reader.TryReadTag(out var field, out var wireType))
-        {
-            if (field == 1 && wireType == WireType.LengthDelimited)
-            {
-                groups.Add(ReadResourceMetrics(reader.ReadBytes(), context));
-            }
-            else
-            {
-                reader.Skip(wireType);
-            }
-        }
-
-        return groups;
-    }
-
-    private static ResourceGroup<MetricData> ReadResourceMetrics(ReadOnlySpan<byte> data, OtlpDecodeContext context)
-    {
-        TelemetryAttribute[] resource = [];
-        var metrics = new List<MetricData>();
-        var reader = new ProtoReader(data);
-        while (reader.TryReadTag(out var field, out var wireType))
-        {
-            switch (field, wireType)
-            {
-                case (1, WireType.LengthDelimited):
-                    resource = ProtoCommonDecoder.ReadResource(reader.ReadBytes(), context);
-                    break;
-                case (2, WireType.LengthDelimited):
-                    ReadScopeMetrics(reader.ReadBytes(), context, metrics);
-                    break;
-                default:
-                    reader.Skip(wireType);
-                    break;
-            }
-        }
-
-        return new ResourceGroup<MetricData>(resource, metrics);
-    }
-
-    private static void ReadScopeMetrics(ReadOnlySpan<byte> data, OtlpDecodeContext context, List<MetricData> metrics)
-    {
-        var scope = InstrumentationScope.Empty;
-        var first = metrics.Count;
-        var reader = new ProtoReader(data);
-        while (reader.TryReadTag(out var field, out var wireType))
-        {
-            switch (field, wireType)
-            {
-                case (1, WireType.LengthDelimited):
-                    scope = ProtoCommonDecoder.ReadScope(reader.ReadBytes(), context);
-                    break;
-                case (2, WireType.LengthDelimited):
-                    if (ReadMetric(reader.ReadBytes(), context) is { } metric)
-                    {
-                        metrics.Add(metric);
-                    }
-
-                    break;
-                default:
-                    reader.Skip(wireType);
-                    break;
-            }
-        }
-
-        for (var i = first; i < metrics.Count; i++)
-        {
-            metrics[i].Scope = scope;
-        }
-    }
+    public static List<ResourceGroup<MetricData>> Decode(ReadOnlySpan<byte> data, OtlpDecodeContext context) =>
+        ProtoEnvelopeDecoder.Decode(data, context, ReadMetric);
 
     private static MetricData? ReadMetric(ReadOnlySpan<byte> data, OtlpDecodeContext context)
     {

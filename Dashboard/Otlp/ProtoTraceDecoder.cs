@@ -5,79 +5,8 @@ namespace Observability.Dashboard.Otlp;
 /// <summary>Decodes <c>ExportTraceServiceRequest</c> (opentelemetry/proto/collector/trace/v1) into <see cref="SpanRecord"/>s.</summary>
 internal static class ProtoTraceDecoder
 {
-    public static List<ResourceGroup<SpanRecord>> Decode(ReadOnlySpan<byte> data, OtlpDecodeContext context)
-    {
-        var groups = new List<ResourceGroup<SpanRecord>>();
-        var reader = new ProtoReader(data);
-        while (reader.TryReadTag(out var field, out var wireType))
-        {
-            if (field == 1 && wireType == WireType.LengthDelimited)
-            {
-                groups.Add(ReadResourceSpans(reader.ReadBytes(), context));
-            }
-            else
-            {
-                reader.Skip(wireType);
-            }
-        }
-
-        return groups;
-    }
-
-    private static ResourceGroup<SpanRecord> ReadResourceSpans(ReadOnlySpan<byte> data, OtlpDecodeContext context)
-    {
-        TelemetryAttribute[] resource = [];
-        var spans = new List<SpanRecord>();
-        var reader = new ProtoReader(data);
-        while (reader.TryReadTag(out var field, out var wireType))
-        {
-            switch (field, wireType)
-            {
-                case (1, WireType.LengthDelimited):
-                    resource = ProtoCommonDecoder.ReadResource(reader.ReadBytes(), context);
-                    break;
-                case (2, WireType.LengthDelimited):
-                    ReadScopeSpans(reader.ReadBytes(), context, spans);
-                    break;
-                default:
-                    reader.Skip(wireType);
-                    break;
-            }
-        }
-
-        return new ResourceGroup<SpanRecord>(resource, spans);
-    }
-
-    private static void ReadScopeSpans(ReadOnlySpan<byte> data, OtlpDecodeContext context, List<SpanRecord> spans)
-    {
-        var scope = InstrumentationScope.Empty;
-        var first = spans.Count;
-        var reader = new ProtoReader(data);
-        while (reader.TryReadTag(out var field, out var wireType))
-        {
-            switch (field, wireType)
-            {
-                case (1, WireType.LengthDelimited):
-                    scope = ProtoCommonDecoder.ReadScope(reader.ReadBytes(), context);
-                    break;
-                case (2, WireType.LengthDelimited):
-                    if (ReadSpan(reader.ReadBytes(), context) is { } span)
-                    {
-                        spans.Add(span);
-                    }
-
-                    break;
-                default:
-                    reader.Skip(wireType);
-                    break;
-            }
-        }
-
-        for (var i = first; i < spans.Count; i++)
-        {
-            spans[i].Scope = scope;
-        }
-    }
+    public static List<ResourceGroup<SpanRecord>> Decode(ReadOnlySpan<byte> data, OtlpDecodeContext context) =>
+        ProtoEnvelopeDecoder.Decode(data, context, ReadSpan);
 
     private static SpanRecord? ReadSpan(ReadOnlySpan<byte> data, OtlpDecodeContext context)
     {

@@ -1,7 +1,7 @@
 namespace Observability.Dashboard.Storage;
 
 /// <summary>One stored structured log record, linked to its trace and span when it has them.</summary>
-internal sealed class LogRecordEntry
+internal sealed class LogRecordEntry : IScopedRecord
 {
     public TelemetryResource Resource { get; set; } = null!;
 

@@ -1,7 +1,7 @@
 namespace Observability.Dashboard.Storage;
 
 /// <summary>One decoded OTLP <c>Metric</c> message: an instrument's description and its new points.</summary>
-internal sealed class MetricData
+internal sealed class MetricData : IScopedRecord
 {
     public InstrumentationScope Scope { get; set; } = InstrumentationScope.Empty;
 

@@ -1,7 +1,7 @@
 namespace Observability.Dashboard.Storage;
 
 /// <summary>One stored span, decoded into our compact model.</summary>
-internal sealed class SpanRecord
+internal sealed class SpanRecord : IScopedRecord
 {
     private static readonly SpanEvent[] s_noEvents = [];
     private static readonly SpanLink[] s_noLinks = [];
