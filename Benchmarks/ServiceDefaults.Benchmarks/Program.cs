@@ -4,12 +4,12 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Observability.ServiceDefaults.Benchmarks;
 
-// serve on|off : a trivial endpoint with every ServiceDefaults feature on, or none (load-tested by load.sh)
+// serve on|off|LIST : a trivial endpoint with every ServiceDefaults feature on, none, or a list (load.sh)
 // sink         : an OTLP/HTTP endpoint that accepts and discards, so "on" pays for real export
 // anything else: BenchmarkDotNet (e.g. --filter '*SpanPipeline*')
 return args switch
 {
-    ["serve", var mode] => await TrivialServer.RunAsync(mode == "on"),
+    ["serve", var mode] => await TrivialServer.RunAsync(mode),
     ["sink"] => await OtlpSink.RunAsync(),
     _ => RunBenchmarks(args),
 };
