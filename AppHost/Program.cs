@@ -1,9 +1,13 @@
 using Observability.Hosting;
 using Observability.Hosting.ApplicationModel;
+using Observability.Hosting.Dashboard;
 using Observability.Hosting.Postgres;
 using Observability.Hosting.Redis;
 
 var builder = DistributedApplication.CreateBuilder(args);
+
+// Every other resource exports its traces, metrics and logs here; the console prints its login link first.
+builder.AddDashboard("dashboard", "../Dashboard/Dashboard.csproj");
 
 var cache = builder.AddRedis("cache");
 var workflows = builder.AddPostgres("postgres").AddDatabase("workflows");

@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Logging;
 using Observability.Hosting.ApplicationModel;
+using Observability.Hosting.Dashboard;
 using Observability.Hosting.Orchestration;
 using Observability.Hosting.Testing;
 
@@ -102,7 +103,8 @@ public sealed class DistributedApplicationBuilder
         _host.Services.AddSingleton(options);
         _host.Services.AddSingleton(TimeProvider.System);
         _host.Services.AddSingleton<ResourceNotificationService>();
-        _host.Services.AddSingleton(sp => new HostingContext(options, sp.GetRequiredService<IHostEnvironment>(), sp.GetRequiredService<TimeProvider>()));
+        _host.Services.AddSingleton(sp => new HostingContext(
+            options, sp.GetRequiredService<IHostEnvironment>(), sp.GetRequiredService<TimeProvider>(), _resources.OfType<DashboardResource>().SingleOrDefault()));
         _host.Services.AddSingleton(sp => new ApplicationOrchestrator(
             _resources, sp.GetRequiredService<HostingContext>(), sp.GetRequiredService<ResourceNotificationService>(), sp.GetRequiredService<ILoggerFactory>()));
         _host.Services.AddHostedService(sp => sp.GetRequiredService<ApplicationOrchestrator>());

@@ -32,4 +32,7 @@ internal static partial class Log
 
     [LoggerMessage(9, LogLevel.Information, "{Text}")]
     public static partial void CommandOutput(ILogger logger, string text);
+
+    [LoggerMessage(10, LogLevel.Information, "Dashboard: {LoginUrl}")]
+    public static partial void DashboardLogin(ILogger logger, Uri loginUrl);
 }

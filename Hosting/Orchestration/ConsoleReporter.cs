@@ -1,10 +1,11 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Logging;
 using Observability.Hosting.ApplicationModel;
+using Observability.Hosting.Dashboard;
 
 namespace Observability.Hosting.Orchestration;
 
-/// <summary>Prints every resource's endpoints at start, then each state change, then the time to all healthy.</summary>
+/// <summary>Prints the dashboard's login link and every resource's endpoints at start, then each state change, then the time to all healthy.</summary>
 internal sealed class ConsoleReporter(IReadOnlyList<Resource> resources, ResourceNotificationService notifications, TimeProvider timeProvider, ILogger logger)
 {
     private long _startedAt;
@@ -14,6 +15,11 @@ internal sealed class ConsoleReporter(IReadOnlyList<Resource> resources, Resourc
 
     public void Start()
     {
+        if (resources.OfType<DashboardResource>().FirstOrDefault() is { } dashboard)
+        {
+            Log.DashboardLogin(logger, dashboard.LoginUrl);
+        }
+
         foreach (var resource in resources)
         {
             var connection = resource is IResourceWithConnectionString ? " (connection string: ConnectionStrings__" + resource.Name + ")" : string.Empty;

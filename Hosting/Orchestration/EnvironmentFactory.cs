@@ -1,5 +1,6 @@
 using System.Globalization;
 using Observability.Hosting.ApplicationModel;
+using Observability.Hosting.Dashboard;
 
 namespace Observability.Hosting.Orchestration;
 
@@ -8,7 +9,7 @@ internal static class EnvironmentFactory
 {
     public static Dictionary<string, string?> Create(Resource resource, ReplicaContext context)
     {
-        var options = context.Host.Options;
+        var (otlpEndpoint, otlpProtocol, otlpHeaders) = ExportTarget(resource, context.Host);
         var environment = new Dictionary<string, string?>(StringComparer.Ordinal)
         {
             ["DOTNET_ENVIRONMENT"] = context.Host.EnvironmentName,
@@ -17,10 +18,10 @@ internal static class EnvironmentFactory
             ["OTEL_RESOURCE_ATTRIBUTES"] = $"service.instance.id={context.InstanceId}",
             // Output goes to a pipe and is kept line by line: no colour codes, whatever the host's terminal allows.
             ["DOTNET_SYSTEM_CONSOLE_ALLOW_ANSI_COLOR_REDIRECTION"] = null,
-            // Until a dashboard exists, services export nowhere unless AppHost:OtlpEndpoint says where.
-            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = options.OtlpEndpoint?.ToString().TrimEnd('/'),
-            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = options.OtlpEndpoint is null ? null : options.OtlpProtocol,
-            ["OTEL_EXPORTER_OTLP_HEADERS"] = options.OtlpEndpoint is null ? null : options.OtlpHeaders,
+            // Null removes what the host's own environment holds: without a target, nothing is exported.
+            ["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlpEndpoint,
+            ["OTEL_EXPORTER_OTLP_PROTOCOL"] = otlpProtocol,
+            ["OTEL_EXPORTER_OTLP_HEADERS"] = otlpHeaders,
         };
 
         if (string.Equals(context.Host.EnvironmentName, "Development", StringComparison.OrdinalIgnoreCase))
@@ -42,6 +43,25 @@ internal static class EnvironmentFactory
         }
 
         return environment;
+    }
+
+    /// <summary>
+    /// Where a resource exports: <c>AppHost:OtlpEndpoint</c> when set (an external collector), else the dashboard of
+    /// the application, else nowhere. The dashboard never exports to itself.
+    /// </summary>
+    private static (string? Endpoint, string? Protocol, string? Headers) ExportTarget(Resource resource, HostingContext host)
+    {
+        if (resource is DashboardResource)
+        {
+            return default;
+        }
+
+        if (host.Options.OtlpEndpoint is { } endpoint)
+        {
+            return (endpoint.ToString().TrimEnd('/'), host.Options.OtlpProtocol, host.Options.OtlpHeaders);
+        }
+
+        return host.Dashboard is { } dashboard ? (dashboard.OtlpEndpoint, DashboardResource.OtlpProtocol, dashboard.OtlpHeaders) : default;
     }
 
     private static void AddReference(Dictionary<string, string?> environment, Resource reference)

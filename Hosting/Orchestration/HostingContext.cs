@@ -1,12 +1,16 @@
 using Microsoft.Extensions.Hosting;
 using Observability.Hosting.Containers;
+using Observability.Hosting.Dashboard;
 using Observability.Hosting.Processes;
 
 namespace Observability.Hosting.Orchestration;
 
-/// <summary>What every replica shares: settings, the process launcher, the clock, the probe client.</summary>
-internal sealed class HostingContext(HostingOptions options, IHostEnvironment environment, TimeProvider timeProvider) : IDisposable
+/// <summary>What every replica shares: settings, the dashboard, the process launcher, the clock, the probe client.</summary>
+internal sealed class HostingContext(HostingOptions options, IHostEnvironment environment, TimeProvider timeProvider, DashboardResource? dashboard = null) : IDisposable
 {
+    /// <summary>The application's dashboard, which every other resource exports to; null when there is none.</summary>
+    public DashboardResource? Dashboard { get; } = dashboard;
+
     public HostingOptions Options { get; } = options;
 
     public string EnvironmentName { get; } = environment.EnvironmentName;

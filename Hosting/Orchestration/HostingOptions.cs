@@ -45,13 +45,16 @@ internal sealed class HostingOptions
     /// <summary><c>AppHost:ShowLogs</c>: resources whose output is echoed to the console: <c>all</c>, or names separated by commas (default none).</summary>
     public IReadOnlySet<string> ShowLogs { get; init; } = new HashSet<string>();
 
-    /// <summary><c>AppHost:OtlpEndpoint</c>: where services export telemetry (OTEL_EXPORTER_OTLP_ENDPOINT); default none, so they export nowhere.</summary>
+    /// <summary>
+    /// <c>AppHost:OtlpEndpoint</c>: where services export telemetry (OTEL_EXPORTER_OTLP_ENDPOINT) instead of the
+    /// application's dashboard, e.g. an external collector; default none: the dashboard when there is one, else nowhere.
+    /// </summary>
     public Uri? OtlpEndpoint { get; init; }
 
-    /// <summary><c>AppHost:OtlpProtocol</c>: <c>grpc</c> (default) or <c>http/protobuf</c>.</summary>
+    /// <summary><c>AppHost:OtlpProtocol</c>: the protocol for <c>AppHost:OtlpEndpoint</c>, <c>grpc</c> (default) or <c>http/protobuf</c>.</summary>
     public string OtlpProtocol { get; init; } = "grpc";
 
-    /// <summary><c>AppHost:OtlpHeaders</c>: OTEL_EXPORTER_OTLP_HEADERS, e.g. an API key (default none).</summary>
+    /// <summary><c>AppHost:OtlpHeaders</c>: OTEL_EXPORTER_OTLP_HEADERS for <c>AppHost:OtlpEndpoint</c>, e.g. an API key (default none).</summary>
     public string? OtlpHeaders { get; init; }
 
     /// <summary><c>AppHost:ConsoleCommands</c>: read commands (status, stop, start, restart, logs) from the console; default: when it is a terminal.</summary>

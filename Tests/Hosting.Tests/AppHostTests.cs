@@ -11,7 +11,7 @@ namespace Observability.Hosting.Tests;
 [Trait("Category", "Integration")]
 public sealed class AppHostTests
 {
-    private static readonly string[] Resources = ["cache", "postgres", "workflows", "gateway", "worker", "websockethub"];
+    private static readonly string[] Resources = ["dashboard", "cache", "postgres", "workflows", "gateway", "worker", "websockethub"];
 
     [Fact]
     public async Task AppHost_StartedWithLocalBinaries_EveryResourceHealthy_AndDisposalLeavesNothingBehind()
@@ -47,7 +47,7 @@ public sealed class AppHostTests
             var groups = TestApps.ProcessIds(app);
             var ports = app.Resources.SelectMany(r => Enumerable.Range(0, r.Replicas).SelectMany(i => r.Endpoints.Select(e => e.Port(i)))).ToList();
             var stateDirectory = app.StateDirectory;
-            Assert.Equal(6, groups.Count);
+            Assert.Equal(7, groups.Count);
             Assert.All(ports, port => Assert.True(LoopbackPort.IsListening(port), $"port {port}"));
 
             await app.DisposeAsync();

@@ -1,0 +1,52 @@
+using System.Net;
+using Observability.Hosting.Dashboard;
+using Observability.Hosting.Testing;
+
+namespace Observability.Hosting.Tests;
+
+/// <summary>
+/// The app host's own model (AppHost/Program.cs) with local binaries, started once for the dashboard tests, and a
+/// query API client logged in with the dashboard's browser token.
+/// </summary>
+public sealed class AppHostDashboardFixture : IAsyncLifetime
+{
+    private static readonly string[] Resources = ["dashboard", "gateway", "worker", "websockethub"];
+    private DistributedApplication? _app;
+    private HttpClient? _api;
+
+    public DistributedApplication App => _app ?? throw new InvalidOperationException("The app host has not started.");
+
+    /// <summary>The query API, with the login cookie.</summary>
+    public HttpClient Api => _api ?? throw new InvalidOperationException("The app host has not started.");
+
+    public DashboardResource Dashboard => App.Resources.OfType<DashboardResource>().Single();
+
+    public async ValueTask InitializeAsync()
+    {
+        using var cts = TestApps.Timeout(90);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>(["--AppHost:Runtime=local"], cts.Token);
+        _app = await builder.BuildAsync(cts.Token);
+        await _app.StartAsync(cts.Token);
+        foreach (var name in Resources)
+        {
+            await _app.ResourceNotifications.WaitForResourceHealthyAsync(name, cts.Token);
+        }
+
+        var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false };
+        _api = new HttpClient(handler) { BaseAddress = _app.GetEndpoint("dashboard", "http"), Timeout = TimeSpan.FromSeconds(10) };
+        using var login = await _api.GetAsync(Dashboard.LoginUrl, cts.Token);
+        if (login.StatusCode != HttpStatusCode.Redirect)
+        {
+            throw new InvalidOperationException($"The dashboard refused its own login link: {(int)login.StatusCode}.");
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        _api?.Dispose();
+        if (_app is not null)
+        {
+            await _app.DisposeAsync();
+        }
+    }
+}
