@@ -35,5 +35,4 @@ internal sealed record ChatUsage(
 [JsonSourceGenerationOptions(DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(ChatCompletionRequest))]
 [JsonSerializable(typeof(ChatCompletionResponse))]
-[JsonSerializable(typeof(IReadOnlyList<ChatMessage>))]
 internal sealed partial class ChatCompletionJsonContext : JsonSerializerContext;

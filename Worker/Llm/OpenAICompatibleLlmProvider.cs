@@ -110,10 +110,18 @@ internal sealed class OpenAICompatibleLlmProvider(IHttpClientFactory httpClientF
         throw new LlmRequestRejectedException(status, $"{Name} rejected the request (HTTP {status}){detail}.");
     }
 
-    /// <summary>The first 200 characters of an error body (providers explain the error there; keys are never echoed).</summary>
-    private static async Task<string> ReadErrorDetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)
+    /// <summary>
+    /// The first 200 characters of an error body (providers explain the error there), with the API key cut out in
+    /// case the server echoes it.
+    /// </summary>
+    private async Task<string> ReadErrorDetailAsync(HttpResponseMessage response, CancellationToken cancellationToken)
     {
         var text = await response.Content.ReadAsStringAsync(cancellationToken).ConfigureAwait(false);
+        if (!string.IsNullOrEmpty(_options.ApiKey))
+        {
+            text = text.Replace(_options.ApiKey, "***", StringComparison.Ordinal);
+        }
+
         text = text.Trim();
         return text.Length == 0 ? "" : ": " + (text.Length > 200 ? text[..200] + "..." : text);
     }

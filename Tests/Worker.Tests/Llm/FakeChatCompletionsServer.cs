@@ -68,8 +68,8 @@ internal sealed class FakeChatCompletionsServer : IAsyncDisposable
         return context.Response.WriteAsJsonAsync(body, context.RequestAborted);
     }
 
-    /// <summary>An error status with an OpenAI-style error body and optional headers.</summary>
-    public static Task ErrorAsync(HttpContext context, int status, string? retryAfter = null)
+    /// <summary>An error status with an OpenAI-style error body (ending with <paramref name="echo"/>) and optional Retry-After.</summary>
+    public static Task ErrorAsync(HttpContext context, int status, string? retryAfter = null, string? echo = null)
     {
         context.Response.StatusCode = status;
         if (retryAfter is not null)
@@ -77,7 +77,7 @@ internal sealed class FakeChatCompletionsServer : IAsyncDisposable
             context.Response.Headers.RetryAfter = retryAfter;
         }
 
-        return context.Response.WriteAsJsonAsync(new { error = new { message = $"status {status}", type = "test" } },
+        return context.Response.WriteAsJsonAsync(new { error = new { message = $"status {status} {echo}".TrimEnd(), type = "test" } },
             context.RequestAborted);
     }
 

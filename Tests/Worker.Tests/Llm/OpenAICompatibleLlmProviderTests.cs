@@ -55,13 +55,17 @@ public sealed class OpenAICompatibleLlmProviderTests
         using var deadline = Deadline();
         var ct = deadline.Token;
         await using var server = await FakeChatCompletionsServer.StartAsync(
-            (context, number) => number == 1 ? FakeChatCompletionsServer.ErrorAsync(context, 401)
+            (context, number) => number == 1 ? FakeChatCompletionsServer.ErrorAsync(context, 401, echo: context.Request.Headers.Authorization)
                 : FakeChatCompletionsServer.CompletionAsync(context), ct);
         await using var host = await StartHostAsync(server, ct, new() { ["Llm:OpenAI:ApiKey"] = ApiKey });
         using var telemetry = new TelemetryCapture(host.Services);
 
-        await Assert.ThrowsAsync<LlmRequestRejectedException>(() => host.Client.CompleteAsync(Request(), ct));
+        var rejected = await Assert.ThrowsAsync<LlmRequestRejectedException>(() => host.Client.CompleteAsync(Request(), ct));
         await host.Client.CompleteAsync(Request(), ct);
+
+        // The server echoed the key in its error body; the exception keeps the explanation but not the key.
+        Assert.Contains("Bearer ***", rejected.Message, StringComparison.Ordinal);
+        Assert.DoesNotContain(ApiKey, rejected.Message, StringComparison.Ordinal);
 
         Assert.All(server.Calls, call => Assert.Equal($"Bearer {ApiKey}", call.Authorization));
         Assert.All(server.Calls, call => Assert.Null(call.ApiKey));
