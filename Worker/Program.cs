@@ -1,6 +1,9 @@
+using Observability.Worker.Llm;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddLlmProviders();
 
 var app = builder.Build();
 
