@@ -12,7 +12,7 @@ namespace Observability.Workflows.Migrations;
 public sealed class SchemaMigrator
 {
     /// <summary>The advisory lock key: the ASCII of "wf-schm" as a 64-bit number, so no other lock user collides by chance.</summary>
-    private const long AdvisoryLockKey = 0x77662D7363686D;
+    internal const long AdvisoryLockKey = 0x77662D7363686D;
 
     private readonly NpgsqlDataSource _dataSource;
     private readonly TimeProvider _timeProvider;
