@@ -6,6 +6,7 @@ using Observability.TestInfrastructure.Postgres;
 using Observability.Workflows.Migrations;
 using Observability.Workflows.Persistence;
 using Observability.Workflows.Runs;
+using Observability.Workflows.Steps;
 
 namespace Observability.Workflows.Tests;
 
@@ -66,6 +67,13 @@ internal sealed class WorkflowsTestHost : IAsyncDisposable
     {
         await using var scope = _host.Services.CreateAsyncScope();
         return await action(scope.ServiceProvider.GetRequiredService<WorkflowRunQueries>());
+    }
+
+    /// <summary>Runs <paramref name="action"/> with the step store from a scope of its own.</summary>
+    public async Task<T> WithStepsAsync<T>(Func<WorkflowStepStore, Task<T>> action)
+    {
+        await using var scope = _host.Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<WorkflowStepStore>());
     }
 
     /// <summary>Runs <paramref name="action"/> with a DbContext from a scope of its own.</summary>

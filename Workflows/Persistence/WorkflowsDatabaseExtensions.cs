@@ -5,8 +5,10 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
 using Npgsql;
+using Observability.Workflows.Alerts;
 using Observability.Workflows.Migrations;
 using Observability.Workflows.Runs;
+using Observability.Workflows.Steps;
 
 namespace Observability.Workflows.Persistence;
 
@@ -48,6 +50,8 @@ public static class WorkflowsDatabaseExtensions
         builder.Services.AddHostedService<SchemaMigrationHostedService>();
         builder.Services.TryAddScoped<WorkflowRunStore>();
         builder.Services.TryAddScoped<WorkflowRunQueries>();
+        builder.Services.TryAddScoped<WorkflowStepStore>();
+        builder.Services.TryAddScoped<AlertStore>();
 
         builder.Services.AddHealthChecks().AddCheck<WorkflowsDatabaseHealthCheck>(HealthCheckName, tags: ["ready"]);
         return builder;

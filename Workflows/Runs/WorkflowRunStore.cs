@@ -7,6 +7,7 @@ using Npgsql;
 using Observability.Workflows.Messaging;
 using Observability.Workflows.Outbox;
 using Observability.Workflows.Persistence;
+using Observability.Workflows.Steps;
 
 namespace Observability.Workflows.Runs;
 
@@ -105,7 +106,56 @@ public sealed class WorkflowRunStore(WorkflowsDbContext db, TimeProvider timePro
         return updated == 1;
     }
 
-    /// <summary>Running → Completed, recording the run's token and cost totals.</summary>
+    /// <summary>
+    /// Stores the validated plan and its quality score on a Running run and adds one Pending step per planned step,
+    /// in one transaction. The row version (xmin) makes a concurrent change (say, a cancel) win: then nothing is stored.
+    /// </summary>
+    public async Task<TransitionResult> RecordPlanAsync(Guid runId, WorkflowPlan plan, double qualityScore, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        try
+        {
+            var run = await db.Runs.FirstOrDefaultAsync(r => r.Id == runId, cancellationToken).ConfigureAwait(false);
+            if (run is null)
+            {
+                return new TransitionResult(TransitionOutcome.NotFound, null);
+            }
+
+            if (run.Status != WorkflowRunStatus.Running || run.Plan is not null)
+            {
+                return new TransitionResult(TransitionOutcome.Rejected, run.Status);
+            }
+
+            run.Plan = plan;
+            run.QualityScore = qualityScore;
+            db.Steps.AddRange(plan.Steps.Select(step => new WorkflowStep
+            {
+                RunId = runId,
+                StepKey = step.Id,
+                Agent = step.Agent,
+                Explanation = step.Explanation,
+                Status = WorkflowStepStatus.Pending,
+            }));
+            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            return new TransitionResult(TransitionOutcome.Applied, WorkflowRunStatus.Running);
+        }
+        catch (DbUpdateConcurrencyException)
+        {
+            db.ChangeTracker.Clear();
+            var current = await db.Runs.Where(r => r.Id == runId).Select(r => (WorkflowRunStatus?)r.Status)
+                .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            return new TransitionResult(current is null ? TransitionOutcome.NotFound : TransitionOutcome.Rejected, current);
+        }
+        finally
+        {
+            db.ChangeTracker.Clear();
+        }
+    }
+
+    /// <summary>
+    /// Running → Completed, setting the run's final token and cost totals (steps add theirs as they complete; the
+    /// final figures also count calls outside steps, such as planning and validation).
+    /// </summary>
     public Task<TransitionResult> CompleteAsync(Guid runId, long inputTokens, long outputTokens, decimal cost, CancellationToken cancellationToken = default)
     {
         var now = NowToMicroseconds();
