@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Npgsql;
 using Observability.Workflows.Alerts;
 using Observability.Workflows.Migrations;
+using Observability.Workflows.Outbox;
 using Observability.Workflows.Runs;
 using Observability.Workflows.Steps;
 
@@ -52,6 +53,7 @@ public static class WorkflowsDatabaseExtensions
         builder.Services.TryAddScoped<WorkflowRunQueries>();
         builder.Services.TryAddScoped<WorkflowStepStore>();
         builder.Services.TryAddScoped<AlertStore>();
+        builder.Services.TryAddScoped<OutboxRelay>();
 
         builder.Services.AddHealthChecks().AddCheck<WorkflowsDatabaseHealthCheck>(HealthCheckName, tags: ["ready"]);
         return builder;
