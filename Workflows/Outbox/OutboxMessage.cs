@@ -1,0 +1,28 @@
+namespace Observability.Workflows.Outbox;
+
+/// <summary>
+/// A message written in the same transaction as the state change it announces (table <c>outbox_messages</c>);
+/// a relay publishes it to <see cref="Stream"/> and sets <see cref="SentAt"/>.
+/// </summary>
+public sealed class OutboxMessage
+{
+    public Guid Id { get; set; }
+
+    /// <summary>The stream (queue) the payload goes to.</summary>
+    public required string Stream { get; set; }
+
+    /// <summary>The message, as JSON (jsonb).</summary>
+    public required string Payload { get; set; }
+
+    /// <summary>The W3C <c>traceparent</c> the consumer continues.</summary>
+    public string? TraceParent { get; set; }
+
+    /// <summary>The W3C <c>baggage</c> carried along.</summary>
+    public string? Baggage { get; set; }
+
+    public DateTimeOffset CreatedAt { get; set; }
+
+    public DateTimeOffset? SentAt { get; set; }
+
+    public int Attempts { get; set; }
+}
