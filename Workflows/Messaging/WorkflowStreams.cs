@@ -1,8 +1,35 @@
 namespace Observability.Workflows.Messaging;
 
-/// <summary>Names of the streams the workflow domain writes to through the outbox.</summary>
+/// <summary>
+/// Names shared by the Gateway (producer), the Worker (consumer, event publisher) and the WebSocketHub (event reader)
+/// for the Redis streams and channel of the workflow platform. Redis is the transport; PostgreSQL is the truth.
+/// </summary>
 public static class WorkflowStreams
 {
-    /// <summary>Jobs for workers: one <see cref="WorkflowJobMessage"/> per run to execute.</summary>
+    /// <summary>Jobs for workers: one entry per run to execute (see the <c>*Field</c> names).</summary>
     public const string Jobs = "workflows.jobs";
+
+    /// <summary>The consumer group every worker joins on <see cref="Jobs"/>.</summary>
+    public const string WorkersGroup = "workers";
+
+    /// <summary>Jobs given up after too many deliveries, with the reason (the run is marked DeadLettered too).</summary>
+    public const string DeadLetters = "workflows.jobs.dead";
+
+    /// <summary>Field of a job entry holding the <see cref="WorkflowJobMessage"/> as JSON (<see cref="WorkflowsJsonContext"/>).</summary>
+    public const string MessageField = "message";
+
+    /// <summary>Field of a job entry holding the producer's W3C <c>traceparent</c>, for consumers to continue the trace.</summary>
+    public const string TraceParentField = "traceparent";
+
+    /// <summary>Field of a job entry holding the producer's W3C <c>baggage</c> (carries <c>correlation.id</c>).</summary>
+    public const string BaggageField = "baggage";
+
+    /// <summary>Field of an event entry holding the <see cref="WorkflowEvent"/> as JSON.</summary>
+    public const string EventField = "event";
+
+    /// <summary>The pub/sub channel on which every event is also published, for live delivery.</summary>
+    public const string EventsChannel = "workflows.events";
+
+    /// <summary>The bounded stream of one run's events, kept for replay after a reconnect.</summary>
+    public static string Events(Guid runId) => $"workflows.events.{runId:N}";
 }
