@@ -1,9 +1,19 @@
+using Observability.Gateway.Apis;
+using Observability.Gateway.Extensions;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddGatewayServices();
 
 var app = builder.Build();
 
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseRateLimiter();
+
 app.MapDefaultEndpoints();
+app.MapWorkflowsApi();
+app.MapObservabilityApi();
 
 app.Run();

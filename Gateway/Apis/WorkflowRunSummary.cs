@@ -1,0 +1,35 @@
+using Observability.Workflows.Runs;
+
+namespace Observability.Gateway.Apis;
+
+/// <summary>One run in a list page.</summary>
+internal sealed record WorkflowRunSummary(
+    Guid RunId,
+    string SessionId,
+    string Status,
+    string? Mode,
+    long TotalTokens,
+    decimal Cost,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? CompletedAt,
+    string StatusUrl,
+    string? TraceId)
+{
+    public static WorkflowRunSummary From(WorkflowRun run) => new(
+        run.Id,
+        run.SessionId,
+        run.Status.ToString(),
+        run.Mode,
+        run.InputTokens + run.OutputTokens,
+        run.Cost,
+        run.CreatedAt,
+        run.CompletedAt,
+        WorkflowLinks.Status(run.Id),
+        run.TraceId);
+}
+
+/// <summary>A page of runs, newest first; pass <see cref="NextCursor"/> as <c>cursor</c> for the next page (null: last page).</summary>
+internal sealed record WorkflowRunPage(IReadOnlyList<WorkflowRunSummary> Items, string? NextCursor);
+
+/// <summary>The run's status after a cancel.</summary>
+internal sealed record CancelWorkflowResponse(Guid RunId, string Status);
