@@ -13,6 +13,7 @@ app.UseStatusCodePages();
 app.UseRateLimiter();
 
 app.MapDefaultEndpoints();
+app.MapOpenApi();
 app.MapWorkflowsApi();
 app.MapObservabilityApi();
 

@@ -15,9 +15,16 @@ internal static class ObservabilityApi
 
     public static RouteGroupBuilder MapObservabilityApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/observability").RequireRateLimiting(GatewayRateLimiting.PolicyName);
-        api.MapGet("/performance/{sessionId}", GetPerformanceAsync).WithName("GetSessionPerformance");
-        api.MapGet("/traces/{runId:guid}", GetTraceAsync).WithName("GetRunTrace");
+        var api = app.MapGroup("/api/observability")
+            .RequireRateLimiting(GatewayRateLimiting.PolicyName)
+            .WithTags("Observability")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        api.MapGet("/performance/{sessionId}", GetPerformanceAsync)
+            .WithName("GetSessionPerformance")
+            .WithSummary("Run counts, error rate, durations and cost of a session over the last hours (1 to 720).");
+        api.MapGet("/traces/{runId:guid}", GetTraceAsync)
+            .WithName("GetRunTrace")
+            .WithSummary("The run's trace id and its page in the dashboard.");
         return api;
     }
 

@@ -22,11 +22,26 @@ internal static class WorkflowsApi
 
     public static RouteGroupBuilder MapWorkflowsApi(this IEndpointRouteBuilder app)
     {
-        var api = app.MapGroup("/api/workflows").RequireRateLimiting(GatewayRateLimiting.PolicyName);
-        api.MapPost("/", SubmitAsync).WithName("SubmitWorkflow");
-        api.MapGet("/", ListAsync).WithName("ListWorkflows");
-        api.MapGet("/{id:guid}", GetAsync).WithName("GetWorkflow");
-        api.MapPost("/{id:guid}/cancel", CancelAsync).WithName("CancelWorkflow");
+        var api = app.MapGroup("/api/workflows")
+            .RequireRateLimiting(GatewayRateLimiting.PolicyName)
+            .WithTags("Workflows")
+            .ProducesProblem(StatusCodes.Status429TooManyRequests);
+        api.MapPost("/", SubmitAsync)
+            .WithName("SubmitWorkflow")
+            .WithSummary("Queues a task as a workflow run; repeat with the same Idempotency-Key to get the same run.")
+            .Accepts<SubmitWorkflowRequest>("application/json")
+            .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
+            .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
+            .ProducesProblem(StatusCodes.Status422UnprocessableEntity);
+        api.MapGet("/", ListAsync)
+            .WithName("ListWorkflows")
+            .WithSummary("A page of a session's runs, newest first (keyset pagination with nextCursor).");
+        api.MapGet("/{id:guid}", GetAsync)
+            .WithName("GetWorkflow")
+            .WithSummary("A run's status, plan, steps, tokens, cost, durations, alerts and trace id.");
+        api.MapPost("/{id:guid}/cancel", CancelAsync)
+            .WithName("CancelWorkflow")
+            .WithSummary("Cancels a Queued or Running run.");
         return api;
     }
 

@@ -17,7 +17,7 @@ internal static class Extensions
     public const string RedisConnectionName = "cache";
 
     /// <summary>
-    /// Registers the workflow database, the Redis client, problem details, the per-client rate limiter, the links
+    /// Registers the workflow database, the Redis client, problem details, the OpenAPI document, the per-client rate limiter, the links
     /// clients follow, and the outbox relay. Every options class is validated when the host starts.
     /// </summary>
     public static IHostApplicationBuilder AddGatewayServices(this IHostApplicationBuilder builder)
@@ -39,6 +39,7 @@ internal static class Extensions
         services.AddSingleton<IValidateOptions<GatewayOptions>, ValidateGatewayOptions>();
         services.AddGatewayRateLimiting();
         services.AddSingleton<WorkflowLinks>();
+        services.AddOpenApi();
 
         services.AddOptions<OutboxRelayOptions>().BindConfiguration(OutboxRelayOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<OutboxRelayOptions>, ValidateOutboxRelayOptions>();
