@@ -36,6 +36,25 @@ public sealed class WorkflowsApiSubmitTests(PostgresServerFixture postgres, Redi
     }
 
     [Fact]
+    public async Task Submit_WithCorrelationId_CarriesItInTheJobBaggageAndTheRun()
+    {
+        using var timeout = TestTimeout.Start();
+        await using var gateway = await GatewayHost.StartAsync(postgres, redis.ConnectionString, timeout.Token);
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/workflows") { Content = JsonContent.Create(new { task = "Correlate" }) };
+        request.Headers.Add("X-Correlation-ID", "corr-gateway-1");
+
+        using var response = await gateway.Client.SendAsync(request, timeout.Token);
+
+        Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
+        var runId = (await response.Content.ReadFromJsonAsync<JsonElement>(timeout.Token)).GetProperty("runId").GetGuid();
+        var entry = await gateway.WaitForJobAsync(runId, timeout.Token);
+        Assert.Contains("correlation.id=corr-gateway-1", entry[WorkflowStreams.BaggageField], StringComparison.Ordinal);
+        var run = await gateway.Client.GetFromJsonAsync<JsonElement>($"/api/workflows/{runId}", timeout.Token);
+        Assert.Equal("corr-gateway-1", run.GetProperty("correlationId").GetString());
+        Assert.Equal("default", run.GetProperty("sessionId").GetString());
+    }
+
+    [Fact]
     public async Task Submit_SameIdempotencyKeyAndBody_ReturnsTheSameRun()
     {
         using var timeout = TestTimeout.Start();
