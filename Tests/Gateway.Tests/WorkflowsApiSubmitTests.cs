@@ -12,18 +12,25 @@ namespace Observability.Gateway.Tests;
 public sealed class WorkflowsApiSubmitTests(PostgresServerFixture postgres, RedisServerFixture redis)
 {
     [Fact]
-    public async Task Submit_ValidTask_Returns202AndPublishesJobCarryingTheResponseTraceId()
+    public async Task Submit_ValidTask_Returns202AndPublishesJobInTheCallersTrace()
     {
         using var timeout = TestTimeout.Start();
         await using var gateway = await GatewayHost.StartAsync(postgres, redis.ConnectionString, timeout.Token);
 
-        using var response = await gateway.SubmitAsync(new { task = "Summarise the report", sessionId = "s-1", mode = "auto" }, timeout.Token);
+        var callerTrace = ActivityTraceId.CreateRandom().ToHexString();
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/api/workflows")
+        {
+            Content = JsonContent.Create(new { task = "Summarise the report", sessionId = "s-1", mode = "auto" }),
+        };
+        request.Headers.Add("traceparent", $"00-{callerTrace}-{ActivitySpanId.CreateRandom().ToHexString()}-01");
+
+        using var response = await gateway.Client.SendAsync(request, timeout.Token);
 
         Assert.Equal(HttpStatusCode.Accepted, response.StatusCode);
         var body = await response.Content.ReadFromJsonAsync<JsonElement>(timeout.Token);
         var runId = body.GetProperty("runId").GetGuid();
         var traceId = body.GetProperty("traceId").GetString();
-        Assert.Matches("^[0-9a-f]{32}$", traceId);
+        Assert.Equal(callerTrace, traceId);
         Assert.Equal($"/api/workflows/{runId}", body.GetProperty("statusUrl").GetString());
         Assert.Equal($"/api/workflows/{runId}", response.Headers.Location?.OriginalString);
         Assert.Equal($"ws://hub.test:5100/ws?runId={runId}", body.GetProperty("eventsUrl").GetString());
