@@ -32,6 +32,22 @@ public sealed class OutboxRelayTests(PostgresServerFixture postgres, RedisServer
     }
 
     [Fact]
+    public async Task Submit_WithTenMinutePollInterval_WakesTheRelayAtOnce()
+    {
+        using var timeout = TestTimeout.Start(30);
+        await using var gateway = await GatewayHost.StartAsync(postgres, redis.ConnectionString, timeout.Token, new Dictionary<string, string?>
+        {
+            ["Gateway:Outbox:PollInterval"] = "00:10:00",
+        });
+
+        var (runId, _) = await WorkflowsApiReadTests.SubmitAsync(gateway, "s-wake", timeout.Token);
+
+        // Only the submit's signal can deliver the job before the 30 s bound: the next poll is 10 minutes away.
+        var entry = await gateway.WaitForJobAsync(runId, timeout.Token);
+        Assert.NotNull(entry[WorkflowStreams.MessageField]);
+    }
+
+    [Fact]
     public async Task Relay_PublishSpan_ContinuesTheSubmitTraceWithMessagingAttributes()
     {
         using var timeout = TestTimeout.Start();

@@ -79,6 +79,36 @@ public sealed class WorkflowsApiSubmitTests(PostgresServerFixture postgres, Redi
     }
 
     [Fact]
+    public async Task Submit_ConcurrentRequestsWithOneIdempotencyKey_CreateOneRun()
+    {
+        using var timeout = TestTimeout.Start();
+        await using var gateway = await GatewayHost.StartAsync(postgres, redis.ConnectionString, timeout.Token);
+
+        var responses = await Task.WhenAll(Enumerable.Range(0, 6).Select(
+            _ => gateway.SubmitAsync(new { task = "Only once", sessionId = "s-race" }, timeout.Token, idempotencyKey: "race-key")));
+
+        try
+        {
+            Assert.Single(responses, r => r.StatusCode == HttpStatusCode.Accepted);
+            Assert.All(responses, r => Assert.Contains(r.StatusCode, (HttpStatusCode[])[HttpStatusCode.Accepted, HttpStatusCode.OK]));
+            var runIds = new HashSet<Guid>();
+            foreach (var response in responses)
+            {
+                runIds.Add((await response.Content.ReadFromJsonAsync<JsonElement>(timeout.Token)).GetProperty("runId").GetGuid());
+            }
+
+            Assert.Single(runIds);
+        }
+        finally
+        {
+            foreach (var response in responses)
+            {
+                response.Dispose();
+            }
+        }
+    }
+
+    [Fact]
     public async Task Submit_SameIdempotencyKeyDifferentBody_Returns422Problem()
     {
         using var timeout = TestTimeout.Start();
