@@ -71,9 +71,3 @@ internal static class ObservabilityApi
         return TypedResults.Ok(new RunTraceLink(runId, found.TraceId, links.Trace(found.TraceId)));
     }
 }
-
-/// <summary>A session's performance over the last <see cref="Hours"/> hours.</summary>
-internal sealed record SessionPerformance(string SessionId, int Hours, PerformanceSummary Summary);
-
-/// <summary>A run's trace id and its page in the dashboard (null when no dashboard is configured).</summary>
-internal sealed record RunTraceLink(Guid RunId, string? TraceId, string? TraceUrl);

@@ -58,35 +58,3 @@ internal sealed record WorkflowRunDetails(
     internal static double? Seconds(DateTimeOffset? from, DateTimeOffset? to)
         => from is { } start && to is { } end ? (end - start).TotalSeconds : null;
 }
-
-/// <summary>Token counts of a run.</summary>
-internal sealed record TokenUsage(long Input, long Output, long Total);
-
-/// <summary>An alert raised about a run.</summary>
-internal sealed record AlertDetails(string Kind, double Threshold, double ObservedValue, DateTimeOffset CreatedAt);
-
-/// <summary>One step of a run: the agent the router chose and why, its status, tokens, cost and duration.</summary>
-internal sealed record WorkflowStepDetails(
-    string Id,
-    string? Agent,
-    string? Explanation,
-    string Status,
-    TokenUsage Tokens,
-    decimal Cost,
-    DateTimeOffset? StartedAt,
-    DateTimeOffset? CompletedAt,
-    double? DurationSeconds,
-    string? Error)
-{
-    public static WorkflowStepDetails From(WorkflowStep step) => new(
-        step.StepKey,
-        step.Agent,
-        step.Explanation,
-        step.Status.ToString(),
-        new TokenUsage(step.InputTokens, step.OutputTokens, step.InputTokens + step.OutputTokens),
-        step.Cost,
-        step.StartedAt,
-        step.CompletedAt,
-        WorkflowRunDetails.Seconds(step.StartedAt, step.CompletedAt),
-        step.Error);
-}

@@ -27,9 +27,3 @@ internal sealed record WorkflowRunSummary(
         WorkflowLinks.Status(run.Id),
         run.TraceId);
 }
-
-/// <summary>A page of runs, newest first; pass <see cref="NextCursor"/> as <c>cursor</c> for the next page (null: last page).</summary>
-internal sealed record WorkflowRunPage(IReadOnlyList<WorkflowRunSummary> Items, string? NextCursor);
-
-/// <summary>The run's status after a cancel.</summary>
-internal sealed record CancelWorkflowResponse(Guid RunId, string Status);
