@@ -17,15 +17,18 @@ internal sealed class GatewayHost : IAsyncDisposable
 
     private readonly Factory _factory;
 
-    private GatewayHost(Factory factory, string redisConnectionString)
+    private GatewayHost(Factory factory, string databaseConnectionString, string redisConnectionString)
     {
         _factory = factory;
+        DatabaseConnectionString = databaseConnectionString;
         RedisConnectionString = redisConnectionString;
         Client = factory.CreateClient();
         Client.Timeout = TimeSpan.FromSeconds(30);
     }
 
     public HttpClient Client { get; }
+
+    public string DatabaseConnectionString { get; }
 
     public string RedisConnectionString { get; }
 
@@ -55,7 +58,7 @@ internal sealed class GatewayHost : IAsyncDisposable
             all[key] = value;
         }
 
-        return new GatewayHost(new Factory(all), redisConnectionString);
+        return new GatewayHost(new Factory(all), all["ConnectionStrings:workflows"]!, redisConnectionString);
     }
 
     public Task<HttpResponseMessage> SubmitAsync(object body, CancellationToken cancellationToken, string? idempotencyKey = null)
