@@ -1,9 +1,20 @@
+using Observability.Gateway.Apis;
+using Observability.Gateway.Extensions;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddGatewayServices();
 
 var app = builder.Build();
 
+app.UseExceptionHandler();
+app.UseStatusCodePages();
+app.UseRateLimiter();
+
 app.MapDefaultEndpoints();
+app.MapOpenApi();
+app.MapWorkflowsApi();
+app.MapObservabilityApi();
 
 app.Run();

@@ -1,0 +1,47 @@
+using Microsoft.Extensions.Options;
+using Observability.Gateway.Configuration;
+
+namespace Observability.Gateway.Apis;
+
+/// <summary>
+/// Builds the URLs a client follows: the run's status on the Gateway, its events on the WebSocketHub (base from
+/// service discovery <c>services:websockethub:http:0</c>, else <c>Gateway:EventsBaseUrl</c>) and its trace in the
+/// dashboard (<c>Gateway:DashboardUrl</c>).
+/// </summary>
+internal sealed class WorkflowLinks(IConfiguration configuration, IOptions<GatewayOptions> options)
+{
+    public const string EventsDiscoveryKey = "services:websockethub:http:0";
+
+    public static string Status(Guid runId) => $"/api/workflows/{runId}";
+
+    /// <summary>The WebSocket address of the run's events; null when no WebSocketHub address is configured.</summary>
+    public string? Events(Guid runId)
+    {
+        var configured = configuration[EventsDiscoveryKey];
+        Uri? baseUrl = Uri.TryCreate(configured, UriKind.Absolute, out var discovered) ? discovered : options.Value.EventsBaseUrl;
+        if (baseUrl is null)
+        {
+            return null;
+        }
+
+        var builder = new UriBuilder(baseUrl)
+        {
+            Scheme = baseUrl.Scheme switch
+            {
+                "https" => "wss",
+                "http" => "ws",
+                _ => baseUrl.Scheme,
+            },
+            Port = baseUrl.IsDefaultPort ? -1 : baseUrl.Port,
+            Path = baseUrl.AbsolutePath.TrimEnd('/') + "/ws",
+            Query = $"runId={runId}",
+        };
+        return builder.Uri.AbsoluteUri;
+    }
+
+    /// <summary>The dashboard's trace URL; null when no dashboard is configured or the trace id is unknown.</summary>
+    public string? Trace(string? traceId)
+        => options.Value.DashboardUrl is { } dashboard && traceId is not null
+            ? $"{dashboard.AbsoluteUri.TrimEnd('/')}/api/traces/{traceId}"
+            : null;
+}

@@ -1,0 +1,60 @@
+using Observability.Workflows.Alerts;
+using Observability.Workflows.Runs;
+using Observability.Workflows.Steps;
+
+namespace Observability.Gateway.Apis;
+
+/// <summary>Everything known about one run: status, plan, steps (agent and why), tokens, cost, durations, alerts, trace.</summary>
+internal sealed record WorkflowRunDetails(
+    Guid RunId,
+    string SessionId,
+    string Task,
+    string? Agent,
+    string? Model,
+    string? Mode,
+    string Status,
+    WorkflowPlan? Plan,
+    double? QualityScore,
+    IReadOnlyList<WorkflowStepDetails> Steps,
+    TokenUsage Tokens,
+    decimal Cost,
+    DateTimeOffset CreatedAt,
+    DateTimeOffset? StartedAt,
+    DateTimeOffset? CompletedAt,
+    double? QueuedSeconds,
+    double? DurationSeconds,
+    int AttemptCount,
+    string? DeadLetterReason,
+    IReadOnlyList<AlertDetails> Alerts,
+    string? TraceId,
+    string? CorrelationId,
+    string? EventsUrl)
+{
+    public static WorkflowRunDetails From(WorkflowRun run, IReadOnlyList<WorkflowStep> steps, IReadOnlyList<Alert> alerts, string? eventsUrl) => new(
+        run.Id,
+        run.SessionId,
+        run.Task,
+        run.Agent,
+        run.Model,
+        run.Mode,
+        run.Status.ToString(),
+        run.Plan,
+        run.QualityScore,
+        [.. steps.Select(WorkflowStepDetails.From)],
+        new TokenUsage(run.InputTokens, run.OutputTokens, run.InputTokens + run.OutputTokens),
+        run.Cost,
+        run.CreatedAt,
+        run.StartedAt,
+        run.CompletedAt,
+        Seconds(run.CreatedAt, run.StartedAt),
+        Seconds(run.StartedAt, run.CompletedAt),
+        run.AttemptCount,
+        run.DeadLetterReason,
+        [.. alerts.Select(a => new AlertDetails(a.Kind.ToString(), a.Threshold, a.ObservedValue, a.CreatedAt))],
+        run.TraceId,
+        run.CorrelationId,
+        eventsUrl);
+
+    internal static double? Seconds(DateTimeOffset? from, DateTimeOffset? to)
+        => from is { } start && to is { } end ? (end - start).TotalSeconds : null;
+}

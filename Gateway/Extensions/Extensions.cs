@@ -1,0 +1,50 @@
+using Microsoft.Extensions.Options;
+using Observability.Gateway.Apis;
+using Observability.Gateway.Configuration;
+using Observability.Gateway.Outbox;
+using Observability.Gateway.RateLimiting;
+using Observability.Workflows.Persistence;
+
+namespace Observability.Gateway.Extensions;
+
+/// <summary>The Gateway's own wiring.</summary>
+internal static class Extensions
+{
+    /// <summary>The connection name of the workflow database (<c>ConnectionStrings:workflows</c>).</summary>
+    public const string DatabaseConnectionName = "workflows";
+
+    /// <summary>The connection name of Redis (<c>ConnectionStrings:cache</c>).</summary>
+    public const string RedisConnectionName = "cache";
+
+    /// <summary>
+    /// Registers the workflow database, the Redis client, problem details, the OpenAPI document, the per-client rate limiter, the links
+    /// clients follow, and the outbox relay. Every options class is validated when the host starts.
+    /// </summary>
+    public static IHostApplicationBuilder AddGatewayServices(this IHostApplicationBuilder builder)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+
+        builder.AddWorkflowsDatabase(DatabaseConnectionName);
+        builder.AddRedisClient(RedisConnectionName);
+
+        var services = builder.Services;
+        services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
+        {
+            if (System.Diagnostics.Activity.Current is { } activity)
+            {
+                context.ProblemDetails.Extensions["traceId"] = activity.TraceId.ToHexString();
+            }
+        });
+        services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<GatewayOptions>, ValidateGatewayOptions>();
+        services.AddGatewayRateLimiting();
+        services.AddSingleton<WorkflowLinks>();
+        services.AddOpenApi();
+
+        services.AddOptions<OutboxRelayOptions>().BindConfiguration(OutboxRelayOptions.SectionName).ValidateOnStart();
+        services.AddSingleton<IValidateOptions<OutboxRelayOptions>, ValidateOutboxRelayOptions>();
+        services.AddSingleton<OutboxSignal>();
+        services.AddHostedService<OutboxRelayService>();
+        return builder;
+    }
+}

@@ -1,0 +1,111 @@
+using System.Diagnostics;
+using Microsoft.Extensions.Options;
+using Observability.Redis;
+using Observability.Redis.Streams;
+using Observability.Workflows.Messaging;
+using Observability.Workflows.Outbox;
+
+namespace Observability.Gateway.Outbox;
+
+/// <summary>
+/// Moves committed jobs from the outbox to their Redis stream: immediately after a submit (<see cref="OutboxSignal"/>),
+/// otherwise every <see cref="OutboxRelayOptions.PollInterval"/>. When Redis (or the database) fails, it backs off
+/// exponentially and retries; the rows stay unsent meanwhile, so no job is lost.
+/// </summary>
+internal sealed class OutboxRelayService(
+    IServiceScopeFactory scopeFactory,
+    RedisClient redis,
+    OutboxSignal signal,
+    IOptions<OutboxRelayOptions> options,
+    TimeProvider timeProvider,
+    ILogger<OutboxRelayService> logger) : BackgroundService
+{
+    private readonly OutboxRelayOptions _options = options.Value;
+
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var backoff = _options.InitialBackoff;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            int relayed;
+            try
+            {
+                relayed = await RelayOnceAsync(stoppingToken).ConfigureAwait(false);
+                backoff = _options.InitialBackoff;
+            }
+            catch (OperationCanceledException) when (stoppingToken.IsCancellationRequested)
+            {
+                return;
+            }
+            catch (Exception exception)
+            {
+                GatewayLog.RelayFailed(logger, exception, backoff);
+                try
+                {
+                    await Task.Delay(backoff, timeProvider, stoppingToken).ConfigureAwait(false);
+                }
+                catch (OperationCanceledException)
+                {
+                    return;
+                }
+
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, _options.MaxBackoff.Ticks));
+                continue;
+            }
+
+            if (relayed < _options.BatchSize)
+            {
+                await signal.WaitAsync(_options.PollInterval, timeProvider, stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    /// <summary>Relays one batch; returns how many messages were published.</summary>
+    internal async Task<int> RelayOnceAsync(CancellationToken cancellationToken)
+    {
+        var scope = scopeFactory.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            var relay = scope.ServiceProvider.GetRequiredService<OutboxRelay>();
+            var count = await relay.RelayBatchAsync(_options.BatchSize, PublishAsync, cancellationToken).ConfigureAwait(false);
+            if (count > 0)
+            {
+                GatewayLog.Relayed(logger, count);
+            }
+
+            return count;
+        }
+    }
+
+    private async Task PublishAsync(OutboxMessage message, CancellationToken cancellationToken)
+    {
+        // The publish span continues the submit's trace: the stored traceparent is its parent.
+        ActivityContext.TryParse(message.TraceParent, null, out var parent);
+        using var activity = GatewayTelemetry.Source.StartActivity($"{message.Stream} publish", ActivityKind.Producer, parent);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("messaging.system", "redis");
+            activity.SetTag("messaging.destination.name", message.Stream);
+            activity.SetTag("messaging.operation.type", "send");
+            activity.SetTag("messaging.operation.name", "publish");
+        }
+
+        try
+        {
+            RedisStreamField[] fields =
+            [
+                new(WorkflowStreams.MessageField, message.Payload),
+                new(WorkflowStreams.TraceParentField, message.TraceParent ?? string.Empty),
+                new(WorkflowStreams.BaggageField, message.Baggage ?? string.Empty),
+            ];
+            var id = await redis.XAddAsync(message.Stream, fields, _options.StreamMaxLength, cancellationToken).ConfigureAwait(false);
+            activity?.SetTag("messaging.message.id", id);
+        }
+        catch (Exception exception)
+        {
+            activity?.SetStatus(ActivityStatusCode.Error, exception.Message);
+            activity?.SetTag("error.type", exception.GetType().FullName);
+            throw;
+        }
+    }
+}

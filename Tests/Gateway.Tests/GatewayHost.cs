@@ -1,0 +1,119 @@
+using System.Net.Http.Json;
+using System.Text.Json;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Observability.Redis;
+using Observability.Redis.Streams;
+using Observability.TestInfrastructure.Postgres;
+using Observability.Workflows.Messaging;
+
+namespace Observability.Gateway.Tests;
+
+/// <summary>The real Gateway (its Program) in memory, on a fresh database of its own and a real Redis.</summary>
+internal sealed class GatewayHost : IAsyncDisposable
+{
+    public const string EventsBase = "http://hub.test:5100";
+    public const string DashboardBase = "http://dashboard.test:18888";
+
+    private readonly Factory _factory;
+
+    private GatewayHost(Factory factory, string databaseConnectionString, string redisConnectionString)
+    {
+        _factory = factory;
+        DatabaseConnectionString = databaseConnectionString;
+        RedisConnectionString = redisConnectionString;
+        Client = factory.CreateClient();
+        Client.Timeout = TimeSpan.FromSeconds(30);
+    }
+
+    public HttpClient Client { get; }
+
+    public string DatabaseConnectionString { get; }
+
+    public string RedisConnectionString { get; }
+
+    public IServiceProvider Services => _factory.Services;
+
+    public static async Task<GatewayHost> StartAsync(
+        PostgresServerFixture postgres,
+        string redisConnectionString,
+        CancellationToken cancellationToken,
+        IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var all = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:workflows"] = await postgres.CreateDatabaseAsync(cancellationToken),
+            ["ConnectionStrings:cache"] = redisConnectionString,
+            ["Gateway:EventsBaseUrl"] = EventsBase,
+            ["Gateway:DashboardUrl"] = DashboardBase,
+            ["Gateway:RateLimit:TokenLimit"] = "10000",
+            ["Gateway:RateLimit:TokensPerPeriod"] = "10000",
+            ["Gateway:Outbox:PollInterval"] = "00:00:00.200",
+            ["Gateway:Outbox:InitialBackoff"] = "00:00:00.050",
+            ["Gateway:Outbox:MaxBackoff"] = "00:00:00.250",
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        return new GatewayHost(new Factory(all), all["ConnectionStrings:workflows"]!, redisConnectionString);
+    }
+
+    public Task<HttpResponseMessage> SubmitAsync(object body, CancellationToken cancellationToken, string? idempotencyKey = null)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, "/api/workflows") { Content = JsonContent.Create(body) };
+        if (idempotencyKey is not null)
+        {
+            request.Headers.Add("Idempotency-Key", idempotencyKey);
+        }
+
+        return Client.SendAsync(request, cancellationToken);
+    }
+
+    /// <summary>Polls the jobs stream until the job of <paramref name="runId"/> is there; fails at the deadline.</summary>
+    public async Task<RedisStreamEntry> WaitForJobAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            try
+            {
+                await using var redis = await RedisClient.ConnectAsync(RedisConnectionString, cancellationToken);
+                var entries = await redis.XRangeAsync(WorkflowStreams.Jobs, cancellationToken: cancellationToken);
+                foreach (var entry in entries)
+                {
+                    var message = JsonSerializer.Deserialize(entry[WorkflowStreams.MessageField] ?? "null", WorkflowsJsonContext.Default.WorkflowJobMessage);
+                    if (message?.RunId == runId)
+                    {
+                        return entry;
+                    }
+                }
+            }
+            catch (RedisException)
+            {
+                // Redis is not back yet: poll again.
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(50), cancellationToken);
+        }
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        Client.Dispose();
+        await _factory.DisposeAsync();
+    }
+
+    private sealed class Factory(Dictionary<string, string?> settings) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
+        }
+    }
+}

@@ -1,0 +1,89 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json;
+using Npgsql;
+using Observability.TestInfrastructure.Postgres;
+using Observability.TestInfrastructure.Redis;
+
+namespace Observability.Gateway.Tests;
+
+[Trait("Category", "Integration")]
+public sealed class GatewayPipelineTests(PostgresServerFixture postgres, RedisServerFixture redis)
+{
+    [Fact]
+    public async Task OpenApi_Document_DescribesEveryEndpointAndTheSubmitBody()
+    {
+        using var timeout = TestTimeout.Start();
+        await using var gateway = await GatewayHost.StartAsync(postgres, redis.ConnectionString, timeout.Token);
+
+        var document = await gateway.Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json", timeout.Token);
+
+        var paths = document.GetProperty("paths");
+        foreach (var path in (string[])["/api/workflows", "/api/workflows/{id}", "/api/workflows/{id}/cancel", "/api/observability/performance/{sessionId}", "/api/observability/traces/{runId}"])
+        {
+            Assert.True(paths.TryGetProperty(path, out _), path);
+        }
+
+        var submit = paths.GetProperty("/api/workflows").GetProperty("post");
+        Assert.True(submit.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
+        Assert.True(submit.GetProperty("responses").TryGetProperty("422", out _));
+    }
+
+    [Fact]
+    public async Task Get_WhenTheDatabaseIsGone_Returns500ProblemWithoutExceptionDetails()
+    {
+        using var timeout = TestTimeout.Start();
+        await using var gateway = await GatewayHost.StartAsync(postgres, redis.ConnectionString, timeout.Token, new Dictionary<string, string?>
+        {
+            ["environment"] = "Production",
+
+            // The failure is expected: keep its error logs out of the test output.
+            ["Logging:LogLevel:Default"] = "None",
+        });
+        using (var warmUp = await gateway.Client.GetAsync($"/api/workflows/{Guid.NewGuid()}", timeout.Token))
+        {
+            Assert.Equal(HttpStatusCode.NotFound, warmUp.StatusCode);
+        }
+
+        var database = new NpgsqlConnectionStringBuilder(gateway.DatabaseConnectionString).Database;
+        await using (var admin = new NpgsqlConnection(postgres.Server.AdminConnectionString))
+        {
+            await admin.OpenAsync(timeout.Token);
+            await using var drop = new NpgsqlCommand($"DROP DATABASE \"{database}\" WITH (FORCE)", admin);
+            await drop.ExecuteNonQueryAsync(timeout.Token);
+        }
+
+        using var response = await gateway.Client.GetAsync($"/api/workflows/{Guid.NewGuid()}", timeout.Token);
+
+        Assert.Equal(HttpStatusCode.InternalServerError, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        var text = await response.Content.ReadAsStringAsync(timeout.Token);
+        Assert.DoesNotContain("Npgsql", text, StringComparison.Ordinal);
+        Assert.Equal(500, JsonDocument.Parse(text).RootElement.GetProperty("status").GetInt32());
+    }
+
+    [Fact]
+    public async Task UnknownRoute_Returns404ProblemDetails()
+    {
+        using var timeout = TestTimeout.Start();
+        await using var gateway = await GatewayHost.StartAsync(postgres, redis.ConnectionString, timeout.Token);
+
+        using var response = await gateway.Client.GetAsync("/api/nothing-here", timeout.Token);
+
+        Assert.Equal(HttpStatusCode.NotFound, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+
+    [Fact]
+    public async Task Submit_NotJson_Returns415Problem()
+    {
+        using var timeout = TestTimeout.Start();
+        await using var gateway = await GatewayHost.StartAsync(postgres, redis.ConnectionString, timeout.Token);
+
+        using var content = new StringContent("task=hello");
+        using var response = await gateway.Client.PostAsync("/api/workflows", content, timeout.Token);
+
+        Assert.Equal(HttpStatusCode.UnsupportedMediaType, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+    }
+}
