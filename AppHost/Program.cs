@@ -7,7 +7,7 @@ using Observability.Hosting.Redis;
 var builder = DistributedApplication.CreateBuilder(args);
 
 // Every other resource exports its traces, metrics and logs here; the console prints its login link first.
-builder.AddDashboard("dashboard", "../Dashboard/Dashboard.csproj");
+var dashboard = builder.AddDashboard("dashboard", "../Dashboard/Dashboard.csproj");
 
 var cache = builder.AddRedis("cache");
 var workflows = builder.AddPostgres("postgres").AddDatabase("workflows");
@@ -23,11 +23,12 @@ var worker = builder.AddProject("worker", "../Worker/Worker.csproj")
     .WithReference(cache).WaitFor(cache)
     .WithReference(workflows).WaitFor(workflows);
 
-builder.AddProject("websockethub", "../WebSocketHub/WebSocketHub.csproj")
+var websockethub = builder.AddProject("websockethub", "../WebSocketHub/WebSocketHub.csproj")
     .WithHttpHealthCheck("/health")
     .WithReference(cache).WaitFor(cache)
     .WithReference(gateway);
 
-gateway.WithReference(worker);
+// The gateway links each run to its events on the hub and to its trace in the dashboard.
+gateway.WithReference(worker).WithReference(websockethub).WithReference(dashboard);
 
 builder.Build().Run();

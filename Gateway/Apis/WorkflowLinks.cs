@@ -6,11 +6,13 @@ namespace Observability.Gateway.Apis;
 /// <summary>
 /// Builds the URLs a client follows: the run's status on the Gateway, its events on the WebSocketHub (base from
 /// service discovery <c>services:websockethub:http:0</c>, else <c>Gateway:EventsBaseUrl</c>) and its trace in the
-/// dashboard (<c>Gateway:DashboardUrl</c>).
+/// dashboard (<c>Gateway:DashboardUrl</c>, else service discovery <c>services:dashboard:http:0</c>, which the AppHost
+/// injects when the gateway references its dashboard).
 /// </summary>
 internal sealed class WorkflowLinks(IConfiguration configuration, IOptions<GatewayOptions> options)
 {
     public const string EventsDiscoveryKey = "services:websockethub:http:0";
+    public const string DashboardDiscoveryKey = "services:dashboard:http:0";
 
     public static string Status(Guid runId) => $"/api/workflows/{runId}";
 
@@ -41,7 +43,11 @@ internal sealed class WorkflowLinks(IConfiguration configuration, IOptions<Gatew
 
     /// <summary>The dashboard's trace URL; null when no dashboard is configured or the trace id is unknown.</summary>
     public string? Trace(string? traceId)
-        => options.Value.DashboardUrl is { } dashboard && traceId is not null
+    {
+        var dashboard = options.Value.DashboardUrl
+            ?? (Uri.TryCreate(configuration[DashboardDiscoveryKey], UriKind.Absolute, out var discovered) ? discovered : null);
+        return dashboard is not null && traceId is not null
             ? $"{dashboard.AbsoluteUri.TrimEnd('/')}/api/traces/{traceId}"
             : null;
+    }
 }
