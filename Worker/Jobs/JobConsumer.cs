@@ -21,6 +21,9 @@ internal sealed class JobConsumer(
     TimeProvider timeProvider,
     ILogger<JobConsumer> logger) : BackgroundService
 {
+    /// <summary>How long cancelled jobs get to release their runs after the shutdown timeout.</summary>
+    private static readonly TimeSpan AbandonTimeout = TimeSpan.FromSeconds(5);
+
     private readonly JobConsumerOptions _options = options.Value;
     private readonly SemaphoreSlim _slots = new(options.Value.Concurrency, options.Value.Concurrency);
     private readonly CancellationTokenSource _processing = new();
@@ -206,6 +209,9 @@ internal sealed class JobConsumer(
         {
             WorkerLog.ShutdownTimedOut(logger, _inFlight.Count);
             await _processing.CancelAsync().ConfigureAwait(false);
+
+            // Cancelled jobs hand their runs back (Running → Queued) before the process exits.
+            await Task.WhenAll(inFlight).WaitAsync(AbandonTimeout, timeProvider).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
 }

@@ -76,6 +76,16 @@ internal sealed class WorkerTestHost : IAsyncDisposable
         _started = true;
     }
 
+    /// <summary>Stops the host as a shutdown would (the consumer drains its in-flight jobs).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _host.StopAsync(cancellationToken);
+        _started = false;
+    }
+
+    /// <summary>Runs <paramref name="action"/> with the run store from a scope of its own.</summary>
+    public Task<T> WithRunStoreAsync<T>(Func<WorkflowRunStore, Task<T>> action) => InScopeAsync(action);
+
     /// <summary>Creates a run as the Gateway would (the job entry is the test's to add).</summary>
     public async Task<Guid> CreateRunAsync(string task, CancellationToken cancellationToken)
     {
