@@ -24,6 +24,9 @@ public sealed class PerformanceMonitorTests(PostgresServerFixture postgres)
 
         var run = await host.WaitForStatusAsync(runId, WorkflowRunStatus.Completed, ct);
 
+        // The run is stored Completed before the thresholds are checked; the job is acknowledged after.
+        await host.WaitForNoPendingAsync(ct);
+
         var alert = Assert.Single(await host.GetAlertsAsync(ct));
         Assert.Equal(AlertKind.CostPerWorkflow, alert.Kind);
         Assert.Equal(runId, alert.RunId);
@@ -48,6 +51,7 @@ public sealed class PerformanceMonitorTests(PostgresServerFixture postgres)
         await host.StartAsync(ct);
 
         await host.WaitForStatusAsync(runId, WorkflowRunStatus.Completed, ct);
+        await host.WaitForNoPendingAsync(ct);
 
         Assert.Empty(await host.GetAlertsAsync(ct));
         Assert.DoesNotContain(await host.GetEventsAsync(runId, ct), e => e.Type == WorkflowEventType.Alert);
