@@ -41,6 +41,33 @@ public sealed class PerformanceMonitorTests(PostgresServerFixture postgres)
     }
 
     [Fact]
+    public async Task CheckStepAsync_SlowStepsAndCalls_AlertPerStepAndCall()
+    {
+        using var timeout = TestTimeout.Start();
+        var ct = timeout.Token;
+        await using var host = await WorkerTestHost.CreateAsync(postgres, ct, new Dictionary<string, string?>
+        {
+            ["Llm:Simulated:MedianLatency"] = "00:00:00.010",
+            ["Llm:Simulated:P95Latency"] = "00:00:00.015",
+            ["Workflows:Thresholds:StepDuration"] = "00:00:00.001",
+            ["Workflows:Thresholds:LlmCallDuration"] = "00:00:00.001",
+        });
+        var runId = await host.CreateRunAsync("Research the options. Write the answer", ct);
+        await host.EnqueueAsync(runId, ct);
+        await host.StartAsync(ct);
+
+        var run = await host.WaitForStatusAsync(runId, WorkflowRunStatus.Completed, ct);
+        await host.WaitForNoPendingAsync(ct);
+
+        var alerts = await host.GetAlertsAsync(ct);
+        var steps = run.Plan!.Steps.Count;
+        Assert.Equal(steps, alerts.Count(a => a.Kind == AlertKind.StepDuration));
+        Assert.Equal(steps, alerts.Count(a => a.Kind == AlertKind.LlmCallDuration));
+        Assert.All(alerts, a => Assert.True(a.ObservedValue > a.Threshold && a.RunId == runId));
+        Assert.Equal(alerts.Count, (await host.GetEventsAsync(runId, ct)).Count(e => e.Type == WorkflowEventType.Alert));
+    }
+
+    [Fact]
     public async Task CheckWorkflowAsync_WithinThresholds_RecordsNoAlert()
     {
         using var timeout = TestTimeout.Start();
