@@ -1,9 +1,11 @@
+using Observability.Worker.Extensions;
 using Observability.Worker.Llm;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddLlmProviders();
+builder.AddWorkflowEngine();
 
 var app = builder.Build();
 

@@ -1,0 +1,174 @@
+using Observability.Redis;
+using Observability.TestInfrastructure.Postgres;
+using Observability.Workflows.Messaging;
+using Observability.Workflows.Runs;
+using Observability.Workflows.Steps;
+
+namespace Observability.Worker.Tests.Jobs;
+
+[Trait("Category", "Integration")]
+public sealed class JobConsumerTests(PostgresServerFixture postgres)
+{
+    private const string Task = "Research the market for solar panels. Write a summary of the findings; then draft a recommendation";
+
+    [Fact]
+    public async Task ProcessAsync_QueuedJob_CompletesWithStepsAndOrderedEvents()
+    {
+        using var timeout = TestTimeout.Start();
+        var ct = timeout.Token;
+        await using var host = await WorkerTestHost.CreateAsync(postgres, ct);
+        var runId = await host.CreateRunAsync(Task, ct);
+        await host.EnqueueAsync(runId, ct);
+        await host.StartAsync(ct);
+
+        var run = await host.WaitForStatusAsync(runId, WorkflowRunStatus.Completed, ct);
+        await host.WaitForNoPendingAsync(ct);
+
+        var steps = await host.GetStepsAsync(runId, ct);
+        Assert.NotNull(run.Plan);
+        Assert.Equal(run.Plan.Steps.Count, steps.Count);
+        Assert.Equal(5, steps.Count);
+        Assert.All(steps, s => Assert.Equal(WorkflowStepStatus.Completed, s.Status));
+        Assert.All(steps, s => Assert.True(s.OutputTokens > 0 && s.Cost > 0, $"step {s.StepKey} has no tokens or cost"));
+        Assert.True(run.InputTokens > steps.Sum(s => s.InputTokens), "the run's totals include the planning call");
+        Assert.True(run.Cost > steps.Sum(s => s.Cost));
+        Assert.Equal(1.0, run.QualityScore);
+        Assert.Equal(1, run.AttemptCount);
+        Assert.All(run.Plan.Steps, s => Assert.False(string.IsNullOrWhiteSpace(s.Explanation)));
+
+        var events = await host.GetEventsAsync(runId, ct);
+        Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.Sequence));
+        Assert.Equal(WorkflowEventType.Planned, events[0].Type);
+        Assert.Equal(WorkflowEventType.Completed, events[^1].Type);
+        Assert.Equal(steps.Count, events.Count(e => e.Type == WorkflowEventType.StepStarted));
+        Assert.Equal(steps.Count, events.Count(e => e.Type == WorkflowEventType.StepCompleted));
+        Assert.Equal(steps.Count, events.Count(e => e.Type == WorkflowEventType.LlmCall));
+        var synthesizeStarted = events.Single(e => e.Type == WorkflowEventType.StepStarted && e.Payload!.Value.GetProperty("step").GetString() == "synthesize");
+        var partsCompleted = events.Where(e => e.Type == WorkflowEventType.StepCompleted && e.Payload!.Value.GetProperty("step").GetString()!.StartsWith("part-", StringComparison.Ordinal));
+        Assert.All(partsCompleted, e => Assert.True(e.Sequence < synthesizeStarted.Sequence, "a step starts only after its dependencies completed"));
+    }
+
+    [Fact]
+    public async Task ProcessAsync_SameJobDeliveredTwice_ExecutesOnce()
+    {
+        using var timeout = TestTimeout.Start();
+        var ct = timeout.Token;
+        await using var host = await WorkerTestHost.CreateAsync(postgres, ct);
+        var runId = await host.CreateRunAsync(Task, ct);
+        await host.EnqueueAsync(runId, ct);
+        await host.EnqueueAsync(runId, ct);
+        await host.StartAsync(ct);
+
+        var run = await host.WaitForStatusAsync(runId, WorkflowRunStatus.Completed, ct);
+        await host.WaitForNoPendingAsync(ct);
+
+        Assert.Equal(1, run.AttemptCount);
+        var events = await host.GetEventsAsync(runId, ct);
+        Assert.Single(events, e => e.Type == WorkflowEventType.Planned);
+        Assert.Single(events, e => e.Type == WorkflowEventType.Completed);
+        Assert.Equal(run.Plan!.Steps.Count, events.Count(e => e.Type == WorkflowEventType.StepStarted));
+        Assert.Empty(await host.Redis.XRangeAsync(WorkflowStreams.DeadLetters, cancellationToken: ct));
+    }
+
+    [Fact]
+    public async Task ClaimAsync_EntryReadByDeadConsumer_ClaimedAndCompleted()
+    {
+        using var timeout = TestTimeout.Start();
+        var ct = timeout.Token;
+        await using var host = await WorkerTestHost.CreateAsync(postgres, ct, new Dictionary<string, string?>
+        {
+            ["Workflows:Worker:ClaimIdleTime"] = "00:00:00.200",
+        });
+        var runId = await host.CreateRunAsync(Task, ct);
+        await host.Redis.XGroupCreateAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, "0", ct);
+        var entryId = await host.EnqueueAsync(runId, ct);
+        var stolen = await host.Redis.XReadGroupAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, "dead-worker", 1, cancellationToken: ct);
+        Assert.Equal(entryId, Assert.Single(stolen).Id);
+
+        await host.StartAsync(ct);
+
+        await host.WaitForStatusAsync(runId, WorkflowRunStatus.Completed, ct);
+        await host.WaitForNoPendingAsync(ct);
+    }
+
+    [Fact]
+    public async Task ProcessAsync_UnparsableMessage_DeadLetteredWithReason()
+    {
+        using var timeout = TestTimeout.Start();
+        var ct = timeout.Token;
+        await using var host = await WorkerTestHost.CreateAsync(postgres, ct);
+        await host.CreateRunAsync(Task, ct);
+        var entryId = await host.EnqueueRawAsync("{not json", ct);
+        await host.StartAsync(ct);
+
+        var dead = Assert.Single(await host.WaitForDeadLettersAsync(1, ct));
+        await host.WaitForNoPendingAsync(ct);
+        Assert.Equal(entryId, dead["original_id"]);
+        Assert.Contains("not a WorkflowJobMessage", dead["reason"], StringComparison.Ordinal);
+        Assert.Equal("{not json", dead[WorkflowStreams.MessageField]);
+    }
+
+    [Fact]
+    public async Task ProcessAsync_UnknownRun_DeadLetteredWithReason()
+    {
+        using var timeout = TestTimeout.Start();
+        var ct = timeout.Token;
+        await using var host = await WorkerTestHost.CreateAsync(postgres, ct);
+        await host.CreateRunAsync(Task, ct);
+        var missing = Guid.CreateVersion7();
+        await host.EnqueueAsync(missing, ct);
+        await host.StartAsync(ct);
+
+        var dead = Assert.Single(await host.WaitForDeadLettersAsync(1, ct));
+        Assert.Contains($"Run {missing} does not exist", dead["reason"], StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task ProcessAsync_DeliveredMoreThanMaxDeliveries_RunDeadLettered()
+    {
+        using var timeout = TestTimeout.Start();
+        var ct = timeout.Token;
+        await using var host = await WorkerTestHost.CreateAsync(postgres, ct, new Dictionary<string, string?>
+        {
+            ["Workflows:Worker:ClaimIdleTime"] = "00:00:00.200",
+            ["Workflows:Worker:MaxDeliveries"] = "2",
+        });
+        var runId = await host.CreateRunAsync(Task, ct);
+        await host.Redis.XGroupCreateAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, "0", ct);
+        await host.EnqueueAsync(runId, ct);
+
+        // Two deliveries to a consumer that crashes each time (reads, never acknowledges).
+        await host.Redis.XReadGroupAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, "crashing-worker", 1, cancellationToken: ct);
+        await host.Redis.XReadGroupAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, "crashing-worker", 1, id: "0", cancellationToken: ct);
+        await host.StartAsync(ct);
+
+        var run = await host.WaitForStatusAsync(runId, WorkflowRunStatus.DeadLettered, ct);
+        var dead = Assert.Single(await host.WaitForDeadLettersAsync(1, ct));
+        await host.WaitForNoPendingAsync(ct);
+        Assert.Contains("Delivered 3 times", run.DeadLetterReason, StringComparison.Ordinal);
+        Assert.Equal(run.DeadLetterReason, dead["reason"]);
+        Assert.Equal(0, run.AttemptCount);
+    }
+
+    [Fact]
+    public async Task ProcessAsync_LlmAlwaysFailing_RunFailedWithFailedEvent()
+    {
+        using var timeout = TestTimeout.Start();
+        var ct = timeout.Token;
+        await using var host = await WorkerTestHost.CreateAsync(postgres, ct, new Dictionary<string, string?>
+        {
+            ["Llm:Simulated:FailureRate"] = "1",
+        });
+        var runId = await host.CreateRunAsync(Task, ct);
+        await host.EnqueueAsync(runId, ct);
+        await host.StartAsync(ct);
+
+        var run = await host.WaitForStatusAsync(runId, WorkflowRunStatus.Failed, ct);
+        await host.WaitForNoPendingAsync(ct);
+        Assert.Null(run.Plan);
+        var events = await host.GetEventsAsync(runId, ct);
+        var failed = Assert.Single(events);
+        Assert.Equal(WorkflowEventType.Failed, failed.Type);
+        Assert.Contains("Planning failed", failed.Payload!.Value.GetProperty("problems")[0].GetString(), StringComparison.Ordinal);
+    }
+}

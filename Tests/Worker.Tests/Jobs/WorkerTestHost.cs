@@ -1,0 +1,208 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Observability.Redis;
+using Observability.Redis.Streams;
+using Observability.TestInfrastructure.Postgres;
+using Observability.TestInfrastructure.Redis;
+using Observability.Worker.Extensions;
+using Observability.Worker.Llm;
+using Observability.Workflows.Alerts;
+using Observability.Workflows.Messaging;
+using Observability.Workflows.Persistence;
+using Observability.Workflows.Runs;
+using Observability.Workflows.Steps;
+
+namespace Observability.Worker.Tests.Jobs;
+
+/// <summary>
+/// A Worker wired as in Program.cs (<c>AddLlmProviders</c>, <c>AddWorkflowEngine</c>) against its own Redis server and
+/// its own database, with a zero-latency simulated model. <see cref="StartAsync"/> starts the consumer.
+/// </summary>
+internal sealed class WorkerTestHost : IAsyncDisposable
+{
+    private readonly RedisServer _redis;
+    private readonly IHost _host;
+    private bool _started;
+
+    private WorkerTestHost(RedisServer redis, IHost host, RedisClient client)
+    {
+        _redis = redis;
+        _host = host;
+        Redis = client;
+    }
+
+    /// <summary>A client of the test's own, for producing entries and inspecting streams.</summary>
+    public RedisClient Redis { get; }
+
+    public IServiceProvider Services => _host.Services;
+
+    public static async Task<WorkerTestHost> CreateAsync(PostgresServerFixture postgres, CancellationToken cancellationToken, IDictionary<string, string?>? settings = null)
+    {
+        var database = await postgres.CreateDatabaseAsync(cancellationToken);
+        var redis = await RedisServer.StartAsync();
+        var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
+        var configuration = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:workflows"] = database,
+            ["ConnectionStrings:cache"] = redis.ConnectionString,
+            ["Llm:Simulated:MedianLatency"] = "00:00:00",
+            ["Llm:Simulated:P95Latency"] = "00:00:00",
+            ["Llm:Prices:gpt-4o-mini:InputPerMillion"] = "0.15",
+            ["Llm:Prices:gpt-4o-mini:OutputPerMillion"] = "0.60",
+            ["Workflows:Worker:ConsumerName"] = "test-worker",
+            ["Workflows:Worker:BlockTimeout"] = "00:00:00.100",
+            ["Workflows:Worker:MaintenanceInterval"] = "00:00:00.100",
+            ["Workflows:Worker:ShutdownTimeout"] = "00:00:05",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            configuration[key] = value;
+        }
+
+        builder.Configuration.AddInMemoryCollection(configuration);
+        builder.AddLlmProviders();
+        builder.AddWorkflowEngine();
+        var host = builder.Build();
+        var client = await RedisClient.ConnectAsync(redis.ConnectionString, cancellationToken);
+        return new WorkerTestHost(redis, host, client);
+    }
+
+    public async Task StartAsync(CancellationToken cancellationToken)
+    {
+        await _host.StartAsync(cancellationToken);
+        _started = true;
+    }
+
+    /// <summary>Stops the host as a shutdown would (the consumer drains its in-flight jobs).</summary>
+    public async Task StopAsync(CancellationToken cancellationToken)
+    {
+        await _host.StopAsync(cancellationToken);
+        _started = false;
+    }
+
+    /// <summary>Runs <paramref name="action"/> with the run store from a scope of its own.</summary>
+    public Task<T> WithRunStoreAsync<T>(Func<WorkflowRunStore, Task<T>> action) => InScopeAsync(action);
+
+    /// <summary>Creates a run as the Gateway would (the job entry is the test's to add).</summary>
+    public async Task<Guid> CreateRunAsync(string task, CancellationToken cancellationToken)
+    {
+        await MigrateAsync(cancellationToken);
+        var result = await InScopeAsync<WorkflowRunStore, CreateRunResult>(store => store.CreateAsync(new CreateRunRequest("session-1", task), cancellationToken));
+        return result.Run.Id;
+    }
+
+    /// <summary>XADDs a job entry for the run, with the given W3C fields.</summary>
+    public async Task<string> EnqueueAsync(Guid runId, CancellationToken cancellationToken, string? traceParent = null, string? baggage = null)
+    {
+        var json = JsonSerializer.Serialize(new WorkflowJobMessage(runId, 1, traceParent, baggage), WorkflowsJsonContext.Default.WorkflowJobMessage);
+        return await EnqueueRawAsync(json, cancellationToken, traceParent, baggage);
+    }
+
+    public async Task<string> EnqueueRawAsync(string message, CancellationToken cancellationToken, string? traceParent = null, string? baggage = null)
+    {
+        var fields = new List<RedisStreamField> { new(WorkflowStreams.MessageField, message) };
+        if (traceParent is not null)
+        {
+            fields.Add(new(WorkflowStreams.TraceParentField, traceParent));
+        }
+
+        if (baggage is not null)
+        {
+            fields.Add(new(WorkflowStreams.BaggageField, baggage));
+        }
+
+        return await Redis.XAddAsync(WorkflowStreams.Jobs, fields.ToArray(), cancellationToken: cancellationToken) ?? throw new InvalidOperationException("XADD returned no id.");
+    }
+
+    public Task<WorkflowRun?> GetRunAsync(Guid runId, CancellationToken cancellationToken)
+        => InScopeAsync<WorkflowsDbContext, WorkflowRun?>(db => db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken));
+
+    public Task<IReadOnlyList<WorkflowStep>> GetStepsAsync(Guid runId, CancellationToken cancellationToken)
+        => InScopeAsync<WorkflowStepStore, IReadOnlyList<WorkflowStep>>(store => store.ListAsync(runId, cancellationToken));
+
+    public Task<IReadOnlyList<Alert>> GetAlertsAsync(CancellationToken cancellationToken)
+        => InScopeAsync<AlertStore, IReadOnlyList<Alert>>(store => store.ListRecentAsync(100, cancellationToken));
+
+    /// <summary>Polls until the run reaches <paramref name="status"/>; fails on any other final status.</summary>
+    public async Task<WorkflowRun> WaitForStatusAsync(Guid runId, WorkflowRunStatus status, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var run = await GetRunAsync(runId, cancellationToken);
+            if (run?.Status == status)
+            {
+                return run;
+            }
+
+            if (run?.Status is WorkflowRunStatus.Completed or WorkflowRunStatus.Failed or WorkflowRunStatus.Cancelled or WorkflowRunStatus.DeadLettered)
+            {
+                Assert.Fail($"Run {runId} ended {run.Status} ({run.DeadLetterReason}), expected {status}.");
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
+        }
+    }
+
+    /// <summary>Polls until nothing is pending in the group (every delivered entry acknowledged).</summary>
+    public async Task WaitForNoPendingAsync(CancellationToken cancellationToken)
+    {
+        while ((await Redis.XPendingAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, cancellationToken)).Count > 0)
+        {
+            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
+        }
+    }
+
+    /// <summary>Polls until the dead-letter stream holds <paramref name="count"/> entries.</summary>
+    public async Task<IReadOnlyList<RedisStreamEntry>> WaitForDeadLettersAsync(int count, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var entries = await Redis.XRangeAsync(WorkflowStreams.DeadLetters, cancellationToken: cancellationToken);
+            if (entries.Count >= count)
+            {
+                return entries;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
+        }
+    }
+
+    /// <summary>The run's events in stream order.</summary>
+    public async Task<IReadOnlyList<WorkflowEvent>> GetEventsAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        var entries = await Redis.XRangeAsync(WorkflowStreams.Events(runId), cancellationToken: cancellationToken);
+        return entries.Select(e => JsonSerializer.Deserialize(e[WorkflowStreams.EventField]!, WorkflowsJsonContext.Default.WorkflowEvent)!).ToList();
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        if (_started)
+        {
+            using var stop = new CancellationTokenSource(TimeSpan.FromSeconds(10));
+            await _host.StopAsync(stop.Token);
+        }
+
+        _host.Dispose();
+        await Redis.DisposeAsync();
+        await _redis.DisposeAsync();
+    }
+
+    /// <summary>Applies the schema before the host starts, so a run can be created first.</summary>
+    private async Task MigrateAsync(CancellationToken cancellationToken)
+    {
+        if (!_started)
+        {
+            await _host.Services.GetRequiredService<Observability.Workflows.Migrations.SchemaMigrator>().MigrateAsync(cancellationToken: cancellationToken);
+        }
+    }
+
+    private async Task<TResult> InScopeAsync<TService, TResult>(Func<TService, Task<TResult>> action)
+        where TService : notnull
+    {
+        await using var scope = _host.Services.CreateAsyncScope();
+        return await action(scope.ServiceProvider.GetRequiredService<TService>());
+    }
+}

@@ -1,0 +1,45 @@
+using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Options;
+using Observability.Worker.Engine;
+using Observability.Worker.Events;
+using Observability.Worker.Jobs;
+using Observability.Worker.Monitoring;
+using Observability.Workflows.Persistence;
+
+namespace Observability.Worker.Extensions;
+
+/// <summary>The Worker's own wiring: the workflow database, Redis, the engine, the job consumer and the monitor.</summary>
+internal static class WorkerExtensions
+{
+    /// <summary>
+    /// Registers the workflow database (<c>ConnectionStrings:workflows</c>), the Redis client (<c>ConnectionStrings:cache</c>),
+    /// the engine, the event publisher, the performance monitor (<c>Workflows:Thresholds</c>), the job consumer and the
+    /// stuck-run sweeper (<c>Workflows:Worker</c>). Call after <c>AddLlmProviders</c>. Options are validated at start.
+    /// </summary>
+    public static TBuilder AddWorkflowEngine<TBuilder>(this TBuilder builder)
+        where TBuilder : IHostApplicationBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddWorkflowsDatabase("workflows");
+        builder.AddRedisClient("cache");
+
+        var services = builder.Services;
+        services.AddOptions<JobConsumerOptions>().BindConfiguration(JobConsumerOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<JobConsumerOptions>, JobConsumerOptionsValidator>());
+        services.AddOptions<PerformanceThresholdsOptions>().BindConfiguration(PerformanceThresholdsOptions.SectionName).ValidateOnStart();
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<PerformanceThresholdsOptions>, PerformanceThresholdsOptionsValidator>());
+
+        services.TryAddSingleton(TimeProvider.System);
+        services.AddMetrics();
+        services.TryAddSingleton<WorkerTelemetry>();
+        services.TryAddSingleton<WorkflowEventPublisher>();
+        services.TryAddSingleton<PerformanceMonitor>();
+        services.TryAddSingleton<WorkflowPlanner>();
+        services.TryAddSingleton<WorkflowEngine>();
+        services.TryAddSingleton<RunRequeuer>();
+        services.TryAddSingleton<JobProcessor>();
+        services.AddHostedService<JobConsumer>();
+        services.AddHostedService<StuckRunSweeper>();
+        return builder;
+    }
+}

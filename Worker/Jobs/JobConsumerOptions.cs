@@ -1,0 +1,37 @@
+namespace Observability.Worker.Jobs;
+
+/// <summary>How the Worker consumes <c>workflows.jobs</c> (configuration section <c>Workflows:Worker</c>).</summary>
+internal sealed class JobConsumerOptions
+{
+    public const string SectionName = "Workflows:Worker";
+
+    /// <summary><c>Workflows:Worker:Concurrency</c>: jobs executed at once by this process (1–256). Default 4.</summary>
+    public int Concurrency { get; set; } = 4;
+
+    /// <summary><c>Workflows:Worker:ConsumerName</c>: this consumer's name in the group. Default: machine name and process id.</summary>
+    public string ConsumerName { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
+
+    /// <summary><c>Workflows:Worker:BlockTimeout</c>: how long one XREADGROUP waits for entries (10 ms–1 min). Default 5 s.</summary>
+    public TimeSpan BlockTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary><c>Workflows:Worker:ClaimIdleTime</c>: a pending job idle this long belongs to a dead consumer and is claimed (≥ 10 ms). Default 1 min.</summary>
+    public TimeSpan ClaimIdleTime { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary><c>Workflows:Worker:MaintenanceInterval</c>: how often to claim idle jobs and sample queue metrics (≥ 10 ms). Default 15 s.</summary>
+    public TimeSpan MaintenanceInterval { get; set; } = TimeSpan.FromSeconds(15);
+
+    /// <summary><c>Workflows:Worker:MaxDeliveries</c>: deliveries after which a job is dead-lettered (1–100). Default 5.</summary>
+    public int MaxDeliveries { get; set; } = 5;
+
+    /// <summary><c>Workflows:Worker:ShutdownTimeout</c>: how long shutdown waits for in-flight jobs (0–10 min). Default 30 s.</summary>
+    public TimeSpan ShutdownTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary><c>Workflows:Worker:StuckRunTimeout</c>: a run Queued or Running longer than this is re-enqueued (≥ 1 s). Default 15 min.</summary>
+    public TimeSpan StuckRunTimeout { get; set; } = TimeSpan.FromMinutes(15);
+
+    /// <summary><c>Workflows:Worker:SweepInterval</c>: how often to look for stuck runs (≥ 10 ms). Default 1 min.</summary>
+    public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
+
+    /// <summary><c>Workflows:Worker:MaxParallelSteps</c>: steps of one run executed at once where the plan allows (1–64). Default 4.</summary>
+    public int MaxParallelSteps { get; set; } = 4;
+}

@@ -1,0 +1,49 @@
+using Observability.Workflows.Alerts;
+
+namespace Observability.Worker;
+
+/// <summary>The Worker's log messages (the LLM layer has its own, <c>LlmLog</c>).</summary>
+internal static partial class WorkerLog
+{
+    [LoggerMessage(100, LogLevel.Information, "Job consumer {Consumer} reading {Stream} in group {Group} with concurrency {Concurrency}.")]
+    public static partial void ConsumerStarted(ILogger logger, string consumer, string stream, string group, int concurrency);
+
+    [LoggerMessage(101, LogLevel.Warning, "Reading the job stream failed; retrying.")]
+    public static partial void ReadFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(102, LogLevel.Debug, "Job {EntryId} for run {RunId} skipped: the run is not queued (already started or finished).")]
+    public static partial void AlreadyStarted(ILogger logger, string entryId, Guid runId);
+
+    [LoggerMessage(103, LogLevel.Warning, "Job {EntryId} dead-lettered: {Reason}")]
+    public static partial void DeadLettered(ILogger logger, string entryId, string reason);
+
+    [LoggerMessage(104, LogLevel.Warning, "Job {EntryId} failed on delivery {DeliveryCount}; it stays pending for a retry.")]
+    public static partial void JobFailed(ILogger logger, string entryId, long deliveryCount, Exception exception);
+
+    [LoggerMessage(105, LogLevel.Information, "Claimed {Count} jobs idle longer than {MinIdle}.")]
+    public static partial void Claimed(ILogger logger, int count, TimeSpan minIdle);
+
+    [LoggerMessage(106, LogLevel.Warning, "Claiming or sampling the job stream failed; retrying.")]
+    public static partial void MaintenanceFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(107, LogLevel.Warning, "Shutdown timeout reached with {Count} jobs in flight; they stay pending and will be claimed.")]
+    public static partial void ShutdownTimedOut(ILogger logger, int count);
+
+    [LoggerMessage(108, LogLevel.Information, "Run {RunId} finished with status {Status}.")]
+    public static partial void RunFinished(ILogger logger, Guid runId, string status);
+
+    [LoggerMessage(109, LogLevel.Warning, "Step {StepKey} of run {RunId} failed.")]
+    public static partial void StepFailed(ILogger logger, Guid runId, string stepKey, Exception exception);
+
+    [LoggerMessage(110, LogLevel.Warning, "Alert {Kind}: observed {Observed} over threshold {Threshold} (run {RunId}).")]
+    public static partial void AlertRaised(ILogger logger, AlertKind kind, double observed, double threshold, Guid? runId);
+
+    [LoggerMessage(111, LogLevel.Information, "Re-enqueued run {RunId} stuck in {Status}.")]
+    public static partial void Requeued(ILogger logger, Guid runId, string status);
+
+    [LoggerMessage(112, LogLevel.Warning, "Sweeping stuck runs failed; retrying.")]
+    public static partial void SweepFailed(ILogger logger, Exception exception);
+
+    [LoggerMessage(113, LogLevel.Warning, "Publishing event {Type} of run {RunId} failed.")]
+    public static partial void PublishFailed(ILogger logger, Guid runId, string type, Exception exception);
+}
