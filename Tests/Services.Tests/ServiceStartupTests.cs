@@ -1,12 +1,17 @@
 using System.Net;
 using System.Text.Json;
+using Observability.TestInfrastructure.Postgres;
 using Observability.TestInfrastructure.Prometheus;
+using Observability.TestInfrastructure.Redis;
 
 namespace Observability.Services.Tests;
 
-/// <summary>Each service, started from its build output in Production, answers probes, scrapes and stops cleanly.</summary>
+/// <summary>
+/// Each service, started from its build output in Production with the connection strings Aspire would inject (its
+/// own database on the real PostgreSQL, the real Redis), answers probes, scrapes and stops cleanly.
+/// </summary>
 [Trait("Category", "Integration")]
-public sealed class ServiceStartupTests
+public sealed class ServiceStartupTests(RedisServerFixture redis, PostgresServerFixture postgres)
 {
     public static TheoryData<string> Services => new() { "Gateway", "Worker", "WebSocketHub" };
 
@@ -15,7 +20,7 @@ public sealed class ServiceStartupTests
     public async Task Start_Production_ProbesAnswerOk(string project)
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var service = await ServiceProcess.StartAsync(project);
+        await using var service = await StartAsync(project);
         using var client = service.CreateClient();
 
         foreach (var path in (string[])["/alive", "/ready", "/health", "/status"])
@@ -30,7 +35,7 @@ public sealed class ServiceStartupTests
     public async Task Metrics_LiveScrape_PassesPromtool(string project)
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var service = await ServiceProcess.StartAsync(project);
+        await using var service = await StartAsync(project);
         using var client = service.CreateClient();
         using (await client.GetAsync(new Uri("/does-not-exist", UriKind.Relative), ct))
         {
@@ -48,7 +53,7 @@ public sealed class ServiceStartupTests
     public async Task Request_WithCorrelationId_EchoesItAndLogsJson(string project)
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var service = await ServiceProcess.StartAsync(project);
+        await using var service = await StartAsync(project);
         using var client = service.CreateClient();
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/does-not-exist", UriKind.Relative));
         request.Headers.Add("X-Correlation-ID", "order-42.retry_1");
@@ -72,10 +77,17 @@ public sealed class ServiceStartupTests
     public async Task SigTerm_Running_ExitsGracefullyWithCodeZero(string project)
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var service = await ServiceProcess.StartAsync(project);
+        await using var service = await StartAsync(project);
 
         var exitCode = await service.TerminateAsync(ct);
 
         Assert.True(exitCode == 0, $"{project} exited with {exitCode}: {service.Output}");
     }
+
+    private async Task<ServiceProcess> StartAsync(string project) =>
+        await ServiceProcess.StartAsync(project, new Dictionary<string, string>
+        {
+            ["ConnectionStrings__cache"] = redis.ConnectionString,
+            ["ConnectionStrings__workflows"] = await postgres.CreateDatabaseAsync(TestContext.Current.CancellationToken),
+        });
 }

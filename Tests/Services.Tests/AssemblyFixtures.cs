@@ -1,0 +1,5 @@
+using Observability.TestInfrastructure.Postgres;
+using Observability.TestInfrastructure.Redis;
+
+[assembly: AssemblyFixture(typeof(RedisServerFixture))]
+[assembly: AssemblyFixture(typeof(PostgresServerFixture))]
