@@ -25,8 +25,7 @@ var worker = builder.AddProject("worker", "../Worker/Worker.csproj")
 
 var websockethub = builder.AddProject("websockethub", "../WebSocketHub/WebSocketHub.csproj")
     .WithHttpHealthCheck("/health")
-    .WithReference(cache).WaitFor(cache)
-    .WithReference(gateway);
+    .WithReference(cache).WaitFor(cache);
 
 // The gateway links each run to its events on the hub and to its trace in the dashboard.
 gateway.WithReference(worker).WithReference(websockethub).WithReference(dashboard);
