@@ -27,10 +27,7 @@ public sealed class AppHostDashboardFixture : IAsyncLifetime
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>(["--AppHost:Runtime=local"], cts.Token);
         _app = await builder.BuildAsync(cts.Token);
         await _app.StartAsync(cts.Token);
-        foreach (var name in Resources)
-        {
-            await _app.ResourceNotifications.WaitForResourceHealthyAsync(name, cts.Token);
-        }
+        await TestApps.WaitAllHealthyAsync(_app, Resources, cts.Token);
 
         var handler = new HttpClientHandler { CookieContainer = new CookieContainer(), AllowAutoRedirect = false };
         _api = new HttpClient(handler) { BaseAddress = _app.GetEndpoint("dashboard", "http"), Timeout = TimeSpan.FromSeconds(10) };

@@ -9,6 +9,7 @@ namespace Observability.Hosting.Tests;
 
 /// <summary>The app host's own model (AppHost/Program.cs), run by the testing builder on real servers and processes.</summary>
 [Trait("Category", "Integration")]
+[Collection(WholeApplication.Name)]
 public sealed class AppHostTests
 {
     private static readonly string[] Resources = ["dashboard", "cache", "postgres", "workflows", "gateway", "worker", "websockethub"];
@@ -22,10 +23,7 @@ public sealed class AppHostTests
         await using (app)
         {
             await app.StartAsync(cts.Token);
-            foreach (var name in Resources)
-            {
-                await app.ResourceNotifications.WaitForResourceHealthyAsync(name, cts.Token);
-            }
+            await TestApps.WaitAllHealthyAsync(app, Resources, cts.Token);
 
             TestContext.Current.SendDiagnosticMessage($"All resources healthy {app.AllHealthyAfter?.TotalSeconds:0.00} s after start.");
             var workers = app.ResourceNotifications.GetReplicas("worker");

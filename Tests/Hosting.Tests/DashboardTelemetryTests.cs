@@ -7,6 +7,7 @@ namespace Observability.Hosting.Tests;
 
 /// <summary>The app host runs the dashboard, and the services' telemetry arrives in it over OTLP/gRPC with the API key.</summary>
 [Trait("Category", "Integration")]
+[Collection(WholeApplication.Name)]
 public sealed class DashboardTelemetryTests(AppHostDashboardFixture fixture) : IClassFixture<AppHostDashboardFixture>
 {
     [Fact]

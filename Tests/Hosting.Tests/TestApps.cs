@@ -33,5 +33,37 @@ internal static class TestApps
     public static IReadOnlyList<int> ProcessIds(DistributedApplication app) =>
         [.. app.ResourceNotifications.GetAll().Where(s => s.ProcessId is not null).Select(s => s.ProcessId!.Value)];
 
+    /// <summary>
+    /// Waits until every replica of each named resource is healthy; on time-out, fails with every resource's state,
+    /// reason, restarts and the last lines of output of those not healthy, so a failure on CI explains itself.
+    /// </summary>
+    public static async Task WaitAllHealthyAsync(DistributedApplication app, IEnumerable<string> names, CancellationToken cancellationToken)
+    {
+        try
+        {
+            foreach (var name in names)
+            {
+                await app.ResourceNotifications.WaitForResourceHealthyAsync(name, cancellationToken);
+            }
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            var report = new System.Text.StringBuilder("Not every resource became healthy in time:");
+            foreach (var snapshot in app.ResourceNotifications.GetAll().OrderBy(s => s.ResourceName))
+            {
+                report.Append(CultureInfo.InvariantCulture, $"\n  {snapshot.InstanceId}: {snapshot.State} ({snapshot.Reason}), restarts {snapshot.RestartCount}, exit {snapshot.ExitCode}");
+                if (!snapshot.IsHealthy)
+                {
+                    foreach (var line in app.GetResourceLogs(snapshot.ResourceName).TakeLast(15))
+                    {
+                        report.Append(CultureInfo.InvariantCulture, $"\n    | {line.Text}");
+                    }
+                }
+            }
+
+            throw new TimeoutException(report.ToString());
+        }
+    }
+
     public static ResourceSnapshot Single(DistributedApplication app, string name) => app.ResourceNotifications.GetReplicas(name).Single();
 }
