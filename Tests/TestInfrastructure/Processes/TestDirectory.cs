@@ -10,6 +10,7 @@ public sealed class TestDirectory
 {
     private const string OwnerFile = "owner.pid";
     private const string ServerFile = "server.pid";
+    private static readonly TimeSpan OwnerGracePeriod = TimeSpan.FromMinutes(5);
 
     private TestDirectory(string path) => Path = path;
 
@@ -57,6 +58,13 @@ public sealed class TestDirectory
         {
             var owner = ReadPid(System.IO.Path.Combine(dir, OwnerFile));
             if (owner is { } ownerPid && IsAlive(ownerPid))
+            {
+                continue;
+            }
+
+            // A directory another run has just created but not yet stamped with its owner is not stale: only one
+            // left without an owner for minutes (its creator died in between) is.
+            if (owner is null && DateTime.UtcNow - Directory.GetCreationTimeUtc(dir) < OwnerGracePeriod)
             {
                 continue;
             }
