@@ -6,113 +6,46 @@ namespace Observability.Dashboard.Otlp;
 /// <summary>Writes stored telemetry as OTLP/JSON export requests, which <c>/v1/*</c> and the import API accept back.</summary>
 internal static class OtlpJsonExporter
 {
-    public static void WriteTraces(Utf8JsonWriter writer, List<SpanRecord> spans)
+    public static void WriteTraces(Utf8JsonWriter writer, List<SpanRecord> spans) =>
+        WriteRequest(writer, "resourceSpans", "scopeSpans", "spans",
+            spans.GroupBy(s => s.Resource).Select(g => (g.Key, (IEnumerable<SpanRecord>)g)), s => s.Scope, WriteSpan);
+
+    public static void WriteLogs(Utf8JsonWriter writer, List<LogRecordEntry> logs) =>
+        WriteRequest(writer, "resourceLogs", "scopeLogs", "logRecords",
+            logs.GroupBy(l => l.Resource).Select(g => (g.Key, (IEnumerable<LogRecordEntry>)g)), l => l.Scope, WriteLog);
+
+    public static void WriteMetrics(Utf8JsonWriter writer, IEnumerable<(TelemetryResource Resource, List<InstrumentSnapshot> Instruments)> resources) =>
+        WriteRequest(writer, "resourceMetrics", "scopeMetrics", "metrics",
+            resources.Select(r => (r.Resource, (IEnumerable<InstrumentSnapshot>)r.Instruments)), i => i.Scope, OtlpJsonMetricWriter.WriteMetric);
+
+    /// <summary>
+    /// The envelope the three export requests share: resource groups, each with its resource and scope groups, each
+    /// with its scope and items. Only the property names and the items differ.
+    /// </summary>
+    private static void WriteRequest<T>(
+        Utf8JsonWriter writer,
+        string resourcesProperty,
+        string scopesProperty,
+        string itemsProperty,
+        IEnumerable<(TelemetryResource Resource, IEnumerable<T> Items)> resources,
+        Func<T, InstrumentationScope> scopeOf,
+        Action<Utf8JsonWriter, T> writeItem)
     {
         writer.WriteStartObject();
-        writer.WriteStartArray("resourceSpans");
-        foreach (var byResource in spans.GroupBy(s => s.Resource))
-        {
-            writer.WriteStartObject();
-            OtlpJsonWriter.WriteResource(writer, byResource.Key);
-            writer.WriteStartArray("scopeSpans");
-            foreach (var byScope in byResource.GroupBy(s => s.Scope))
-            {
-                writer.WriteStartObject();
-                OtlpJsonWriter.WriteScope(writer, byScope.Key);
-                writer.WriteStartArray("spans");
-                foreach (var span in byScope)
-                {
-                    WriteSpan(writer, span);
-                }
-
-                writer.WriteEndArray();
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-        writer.WriteEndObject();
-    }
-
-    public static void WriteLogs(Utf8JsonWriter writer, List<LogRecordEntry> logs)
-    {
-        writer.WriteStartObject();
-        writer.WriteStartArray("resourceLogs");
-        foreach (var byResource in logs.GroupBy(l => l.Resource))
-        {
-            writer.WriteStartObject();
-            OtlpJsonWriter.WriteResource(writer, byResource.Key);
-            writer.WriteStartArray("scopeLogs");
-            foreach (var byScope in byResource.GroupBy(l => l.Scope))
-            {
-                writer.WriteStartObject();
-                OtlpJsonWriter.WriteScope(writer, byScope.Key);
-                writer.WriteStartArray("logRecords");
-                foreach (var log in byScope)
-                {
-                    writer.WriteStartObject();
-                    OtlpJsonWriter.WriteTime(writer, "timeUnixNano", log.TimeUnixNano);
-                    OtlpJsonWriter.WriteTime(writer, "observedTimeUnixNano", log.ObservedTimeUnixNano);
-                    writer.WriteNumber("severityNumber", log.SeverityNumber);
-                    if (log.SeverityText is not null)
-                    {
-                        writer.WriteString("severityText", log.SeverityText);
-                    }
-
-                    if (log.EventName is not null)
-                    {
-                        writer.WriteString("eventName", log.EventName);
-                    }
-
-                    writer.WritePropertyName("body");
-                    OtlpJsonWriter.WriteAnyValue(writer, log.Body);
-                    OtlpJsonWriter.WriteAttributes(writer, "attributes", log.Attributes);
-                    if (!log.TraceId.IsEmpty)
-                    {
-                        writer.WriteString("traceId", log.TraceId.ToString());
-                    }
-
-                    if (SpanIds.ToHex(log.SpanId) is { } spanId)
-                    {
-                        writer.WriteString("spanId", spanId);
-                    }
-
-                    writer.WriteNumber("flags", log.Flags);
-                    writer.WriteEndObject();
-                }
-
-                writer.WriteEndArray();
-                writer.WriteEndObject();
-            }
-
-            writer.WriteEndArray();
-            writer.WriteEndObject();
-        }
-
-        writer.WriteEndArray();
-        writer.WriteEndObject();
-    }
-
-    public static void WriteMetrics(Utf8JsonWriter writer, IEnumerable<(TelemetryResource Resource, List<InstrumentSnapshot> Instruments)> resources)
-    {
-        writer.WriteStartObject();
-        writer.WriteStartArray("resourceMetrics");
-        foreach (var (resource, instruments) in resources)
+        writer.WriteStartArray(resourcesProperty);
+        foreach (var (resource, items) in resources)
         {
             writer.WriteStartObject();
             OtlpJsonWriter.WriteResource(writer, resource);
-            writer.WriteStartArray("scopeMetrics");
-            foreach (var byScope in instruments.GroupBy(i => i.Scope))
+            writer.WriteStartArray(scopesProperty);
+            foreach (var byScope in items.GroupBy(scopeOf))
             {
                 writer.WriteStartObject();
                 OtlpJsonWriter.WriteScope(writer, byScope.Key);
-                writer.WriteStartArray("metrics");
-                foreach (var instrument in byScope)
+                writer.WriteStartArray(itemsProperty);
+                foreach (var item in byScope)
                 {
-                    OtlpJsonMetricWriter.WriteMetric(writer, instrument);
+                    writeItem(writer, item);
                 }
 
                 writer.WriteEndArray();
@@ -124,6 +57,39 @@ internal static class OtlpJsonExporter
         }
 
         writer.WriteEndArray();
+        writer.WriteEndObject();
+    }
+
+    private static void WriteLog(Utf8JsonWriter writer, LogRecordEntry log)
+    {
+        writer.WriteStartObject();
+        OtlpJsonWriter.WriteTime(writer, "timeUnixNano", log.TimeUnixNano);
+        OtlpJsonWriter.WriteTime(writer, "observedTimeUnixNano", log.ObservedTimeUnixNano);
+        writer.WriteNumber("severityNumber", log.SeverityNumber);
+        if (log.SeverityText is not null)
+        {
+            writer.WriteString("severityText", log.SeverityText);
+        }
+
+        if (log.EventName is not null)
+        {
+            writer.WriteString("eventName", log.EventName);
+        }
+
+        writer.WritePropertyName("body");
+        OtlpJsonWriter.WriteAnyValue(writer, log.Body);
+        OtlpJsonWriter.WriteAttributes(writer, "attributes", log.Attributes);
+        if (!log.TraceId.IsEmpty)
+        {
+            writer.WriteString("traceId", log.TraceId.ToString());
+        }
+
+        if (SpanIds.ToHex(log.SpanId) is { } spanId)
+        {
+            writer.WriteString("spanId", spanId);
+        }
+
+        writer.WriteNumber("flags", log.Flags);
         writer.WriteEndObject();
     }
 
