@@ -12,10 +12,14 @@ var dashboard = builder.AddDashboard("dashboard", "../Dashboard/Dashboard.csproj
 var cache = builder.AddRedis("cache");
 var workflows = builder.AddPostgres("postgres").AddDatabase("workflows");
 
+// The gateway signs the tickets a client shows the hub to stream a run's events; generated once, kept per user.
+var eventTicketKey = builder.AddGeneratedPassword("event-ticket-key", 44);
+
 var gateway = builder.AddProject("gateway", "../Gateway/Gateway.csproj")
     .WithHttpHealthCheck("/health")
     .WithReference(cache).WaitFor(cache)
-    .WithReference(workflows).WaitFor(workflows);
+    .WithReference(workflows).WaitFor(workflows)
+    .WithEnvironment("EventTickets__SigningKey", eventTicketKey);
 
 var worker = builder.AddProject("worker", "../Worker/Worker.csproj")
     .WithReplicas(2)
@@ -25,7 +29,8 @@ var worker = builder.AddProject("worker", "../Worker/Worker.csproj")
 
 var websockethub = builder.AddProject("websockethub", "../WebSocketHub/WebSocketHub.csproj")
     .WithHttpHealthCheck("/health")
-    .WithReference(cache).WaitFor(cache);
+    .WithReference(cache).WaitFor(cache)
+    .WithEnvironment("EventTickets__SigningKey", eventTicketKey);
 
 // The gateway links each run to its events on the hub and to its trace in the dashboard.
 gateway.WithReference(worker).WithReference(websockethub).WithReference(dashboard);

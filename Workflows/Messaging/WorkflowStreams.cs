@@ -32,4 +32,20 @@ public static class WorkflowStreams
 
     /// <summary>The bounded stream of one run's events, kept for replay after a reconnect.</summary>
     public static string Events(Guid runId) => $"workflows.events.{runId:N}";
+
+    /// <summary>The bounded stream of every event of a session's runs, kept for replay after a reconnect.</summary>
+    public static string SessionEvents(string sessionId)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sessionId);
+        return $"workflows.sessions.{sessionId}.events";
+    }
+
+    /// <summary>Entries kept per run stream (<c>XADD MAXLEN ~</c>).</summary>
+    public const long MaxEventsPerRun = 1_000;
+
+    /// <summary>Entries kept per session stream (<c>XADD MAXLEN ~</c>).</summary>
+    public const long MaxEventsPerSession = 10_000;
+
+    /// <summary>How long a run or session stream outlives its last event (<c>PEXPIRE</c>), so idle streams go away.</summary>
+    public static readonly TimeSpan EventsRetention = TimeSpan.FromHours(24);
 }

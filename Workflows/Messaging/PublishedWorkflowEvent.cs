@@ -1,0 +1,14 @@
+namespace Observability.Workflows.Messaging;
+
+/// <summary>
+/// What <see cref="WorkflowStreams.EventsChannel"/> carries for each event (JSON, <see cref="WorkflowsJsonContext"/>):
+/// the event, the ids of its entries in the run stream and the session stream (a subscriber's "last event id", in
+/// the id space of the stream it replays from), its session, and the W3C <c>traceparent</c> of the span that
+/// published it so that a deliverer continues the run's trace.
+/// </summary>
+public sealed record PublishedWorkflowEvent(
+    string RunStreamId,
+    string SessionStreamId,
+    string SessionId,
+    string? TraceParent,
+    WorkflowEvent Event);

@@ -1,0 +1,77 @@
+using System.Globalization;
+using System.Text.Json;
+using Observability.Redis;
+using Observability.Redis.Scripting;
+
+namespace Observability.Workflows.Messaging;
+
+/// <summary>
+/// Appends a run's events to Redis in one atomic script: to the run's bounded stream and the session's bounded stream
+/// (both for replay; field <see cref="WorkflowStreams.EventField"/> and <see cref="WorkflowStreams.TraceParentField"/>),
+/// refreshes both streams' expiry, then publishes a <see cref="PublishedWorkflowEvent"/> on
+/// <see cref="WorkflowStreams.EventsChannel"/> (for live delivery). Because one script does all of it, every subscriber
+/// sees a live event only after it can also be replayed, and live order equals stream order.
+/// </summary>
+public sealed class WorkflowEventLog(RedisClient redis)
+{
+    // KEYS[1] run stream, KEYS[2] session stream. ARGV: event JSON, traceparent ('' = none), envelope JSON (an object
+    // without the stream ids), run max length, session max length, retention ms, channel.
+    private static readonly RedisScript AppendScript = new("""
+        local fields = { 'event', ARGV[1] }
+        if ARGV[2] ~= '' then
+          fields[3] = 'traceparent'
+          fields[4] = ARGV[2]
+        end
+        local runId = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[4], '*', unpack(fields))
+        local sessionId = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], '*', unpack(fields))
+        redis.call('PEXPIRE', KEYS[1], ARGV[6])
+        redis.call('PEXPIRE', KEYS[2], ARGV[6])
+        local message = '{"runStreamId":"' .. runId .. '","sessionStreamId":"' .. sessionId .. '",' .. string.sub(ARGV[3], 2)
+        redis.call('PUBLISH', ARGV[7], message)
+        return { runId, sessionId }
+        """);
+
+    private static readonly string RetentionMilliseconds =
+        ((long)WorkflowStreams.EventsRetention.TotalMilliseconds).ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>Appends and publishes <paramref name="workflowEvent"/>; returns it as subscribers receive it.</summary>
+    public async Task<PublishedWorkflowEvent> AppendAsync(string sessionId, WorkflowEvent workflowEvent, string? traceParent, CancellationToken cancellationToken)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(sessionId);
+        ArgumentNullException.ThrowIfNull(workflowEvent);
+        var eventJson = JsonSerializer.Serialize(workflowEvent, WorkflowsJsonContext.Default.WorkflowEvent);
+        var envelopeJson = JsonSerializer.Serialize(new WorkflowEventEnvelope(sessionId, traceParent, workflowEvent), WorkflowsJsonContext.Default.WorkflowEventEnvelope);
+        var reply = await redis.EvaluateAsync(
+            AppendScript,
+            [WorkflowStreams.Events(workflowEvent.RunId), WorkflowStreams.SessionEvents(sessionId)],
+            [
+                eventJson,
+                traceParent ?? string.Empty,
+                envelopeJson,
+                WorkflowStreams.MaxEventsPerRun.ToString(CultureInfo.InvariantCulture),
+                WorkflowStreams.MaxEventsPerSession.ToString(CultureInfo.InvariantCulture),
+                RetentionMilliseconds,
+                WorkflowStreams.EventsChannel,
+            ],
+            cancellationToken).ConfigureAwait(false);
+        if (reply.Elements.Count != 2 || reply.Elements[0].AsString() is not { } runStreamId || reply.Elements[1].AsString() is not { } sessionStreamId)
+        {
+            throw new RedisException($"The event append script answered {reply} instead of the two stream ids.");
+        }
+
+        return new PublishedWorkflowEvent(runStreamId, sessionStreamId, sessionId, traceParent, workflowEvent);
+    }
+
+    /// <summary>Reads a <see cref="WorkflowStreams.EventsChannel"/> message; null when it is not one.</summary>
+    public static PublishedWorkflowEvent? ParsePublished(ReadOnlySpan<byte> message)
+    {
+        try
+        {
+            return JsonSerializer.Deserialize(message, WorkflowsJsonContext.Default.PublishedWorkflowEvent);
+        }
+        catch (JsonException)
+        {
+            return null;
+        }
+    }
+}
