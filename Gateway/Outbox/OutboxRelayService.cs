@@ -67,7 +67,7 @@ internal sealed class OutboxRelayService(
         await using (scope.ConfigureAwait(false))
         {
             var relay = scope.ServiceProvider.GetRequiredService<OutboxRelay>();
-            var count = await relay.RelayBatchAsync(_options.BatchSize, PublishAsync, cancellationToken).ConfigureAwait(false);
+            var count = await relay.RelayBatchAsync(_options.BatchSize, maxConcurrentPublishes: _options.BatchSize, PublishAsync, cancellationToken).ConfigureAwait(false);
             if (count > 0)
             {
                 GatewayLog.Relayed(logger, count);
