@@ -94,7 +94,7 @@ public sealed class WorkflowRunStore(WorkflowsDbContext db, TimeProvider timePro
     /// Inserts the run and its outbox row in ONE statement (one round trip, one implicit transaction, so both commit
     /// or neither does): the outbox row is selected from the run insert's RETURNING, so when the idempotency key is
     /// already taken (ON CONFLICT DO NOTHING, which waits for a concurrent holder to commit) neither row is written.
-    /// Plain Npgsql with positional parameters: no change tracking or SQL generation on the hottest path.
+    /// Plain Npgsql with positional parameters, prepared: no change tracking or SQL generation on the hottest path.
     /// </summary>
     /// <returns>True when both rows were written; false when the idempotency key was already taken.</returns>
     private async Task<bool> InsertRunAndJobAsync(WorkflowRun run, OutboxMessage message, CancellationToken cancellationToken)
@@ -133,6 +133,10 @@ public sealed class WorkflowRunStore(WorkflowsDbContext db, TimeProvider timePro
                 parameters.Add(new NpgsqlParameter<string> { TypedValue = message.Payload, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb });
                 parameters.Add(Text(message.TraceParent));
                 parameters.Add(Text(message.Baggage));
+
+                // Prepared statements persist on each pooled physical connection: only the first submit on a
+                // connection pays the extra round trip; later ones skip PostgreSQL's parse and plan.
+                await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
                 return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
             }
         }
