@@ -97,6 +97,7 @@ public sealed class WorkflowRunStore(WorkflowsDbContext db, TimeProvider timePro
     /// Plain Npgsql with positional parameters, prepared: no change tracking or SQL generation on the hottest path.
     /// </summary>
     /// <returns>True when both rows were written; false when the idempotency key was already taken.</returns>
+    /// <exception cref="DbUpdateException">The database refused the statement or could not be reached.</exception>
     private async Task<bool> InsertRunAndJobAsync(WorkflowRun run, OutboxMessage message, CancellationToken cancellationToken)
     {
         var connection = (NpgsqlConnection)db.Database.GetDbConnection();
@@ -139,6 +140,12 @@ public sealed class WorkflowRunStore(WorkflowsDbContext db, TimeProvider timePro
                 await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
                 return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
             }
+        }
+        catch (NpgsqlException exception)
+        {
+            // The same contract as a failed SaveChanges: a database refusal (PostgresException, after which neither
+            // row exists) or a lost connection (the outcome then is unknown) surfaces as a DbUpdateException.
+            throw new DbUpdateException("Storing the run and its job failed.", exception);
         }
         finally
         {
