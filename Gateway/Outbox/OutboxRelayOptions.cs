@@ -11,6 +11,12 @@ internal sealed class OutboxRelayOptions
     /// </summary>
     public int BatchSize { get; set; } = 500;
 
+    /// <summary>
+    /// <c>Gateway:Outbox:ConcurrentBatches</c>: relay loops claiming and publishing batches side by side (1 to 8).
+    /// Default: 2, so that one loop publishes while the other waits on the database.
+    /// </summary>
+    public int ConcurrentBatches { get; set; } = 2;
+
     /// <summary><c>Gateway:Outbox:PollInterval</c>: the wait between polls when no submit signals. Default: 1 second.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
 
