@@ -7,7 +7,8 @@ namespace Observability.Workflows.Messaging;
 
 /// <summary>
 /// Appends a run's events to Redis in one atomic script: to the run's bounded stream and the session's bounded stream
-/// (both for replay; field <see cref="WorkflowStreams.EventField"/> and <see cref="WorkflowStreams.TraceParentField"/>),
+/// (both for replay; fields <see cref="WorkflowStreams.EventField"/>, <see cref="WorkflowStreams.SessionField"/> and
+/// <see cref="WorkflowStreams.TraceParentField"/>),
 /// refreshes both streams' expiry, then publishes a <see cref="PublishedWorkflowEvent"/> on
 /// <see cref="WorkflowStreams.EventsChannel"/> (for live delivery). Because one script does all of it, every subscriber
 /// sees a live event only after it can also be replayed, and live order equals stream order.
@@ -15,20 +16,20 @@ namespace Observability.Workflows.Messaging;
 public sealed class WorkflowEventLog(RedisClient redis)
 {
     // KEYS[1] run stream, KEYS[2] session stream. ARGV: event JSON, traceparent ('' = none), envelope JSON (an object
-    // without the stream ids), run max length, session max length, retention ms, channel.
+    // without the stream ids), run max length, session max length, retention ms, channel, session id.
     private static readonly RedisScript AppendScript = new("""
-        local fields = { 'event', ARGV[1] }
+        local fields = { 'event', ARGV[1], 'session', ARGV[8] }
         if ARGV[2] ~= '' then
-          fields[3] = 'traceparent'
-          fields[4] = ARGV[2]
+          fields[5] = 'traceparent'
+          fields[6] = ARGV[2]
         end
-        local runId = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[4], '*', unpack(fields))
-        local sessionId = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], '*', unpack(fields))
+        local runEntry = redis.call('XADD', KEYS[1], 'MAXLEN', '~', ARGV[4], '*', unpack(fields))
+        local sessionEntry = redis.call('XADD', KEYS[2], 'MAXLEN', '~', ARGV[5], '*', unpack(fields))
         redis.call('PEXPIRE', KEYS[1], ARGV[6])
         redis.call('PEXPIRE', KEYS[2], ARGV[6])
-        local message = '{"runStreamId":"' .. runId .. '","sessionStreamId":"' .. sessionId .. '",' .. string.sub(ARGV[3], 2)
+        local message = '{"runStreamId":"' .. runEntry .. '","sessionStreamId":"' .. sessionEntry .. '",' .. string.sub(ARGV[3], 2)
         redis.call('PUBLISH', ARGV[7], message)
-        return { runId, sessionId }
+        return { runEntry, sessionEntry }
         """);
 
     private static readonly string RetentionMilliseconds =
@@ -52,6 +53,7 @@ public sealed class WorkflowEventLog(RedisClient redis)
                 WorkflowStreams.MaxEventsPerSession.ToString(CultureInfo.InvariantCulture),
                 RetentionMilliseconds,
                 WorkflowStreams.EventsChannel,
+                sessionId,
             ],
             cancellationToken).ConfigureAwait(false);
         if (reply.Elements.Count != 2 || reply.Elements[0].AsString() is not { } runStreamId || reply.Elements[1].AsString() is not { } sessionStreamId)

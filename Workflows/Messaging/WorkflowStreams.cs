@@ -27,6 +27,9 @@ public static class WorkflowStreams
     /// <summary>Field of an event entry holding the <see cref="WorkflowEvent"/> as JSON.</summary>
     public const string EventField = "event";
 
+    /// <summary>Field of an event entry holding the run's session id (so a run stream's replay can name the session).</summary>
+    public const string SessionField = "session";
+
     /// <summary>The pub/sub channel on which every event is also published, for live delivery.</summary>
     public const string EventsChannel = "workflows.events";
 

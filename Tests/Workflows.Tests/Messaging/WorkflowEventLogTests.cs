@@ -51,6 +51,8 @@ public sealed class WorkflowEventLogTests : IClassFixture<RedisServerFixture>, I
         Assert.Equal(published.RunStreamId, runEntry.Id);
         Assert.Equal(published.SessionStreamId, sessionEntry.Id);
         Assert.Equal(traceParent, runEntry[WorkflowStreams.TraceParentField]);
+        Assert.Equal(sessionId, runEntry[WorkflowStreams.SessionField]);
+        Assert.Equal(sessionId, sessionEntry[WorkflowStreams.SessionField]);
         var stored = JsonSerializer.Deserialize(runEntry[WorkflowStreams.EventField]!, WorkflowsJsonContext.Default.WorkflowEvent);
         Assert.Equal(workflowEvent.EventId, stored!.EventId);
         Assert.Equal(workflowEvent.Payload!.Value.GetRawText(), stored.Payload!.Value.GetRawText());
