@@ -52,6 +52,11 @@ internal sealed class ServiceProcess : IAsyncDisposable
                 {
                     return false;
                 }
+                catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+                {
+                    // The attempt's own timeout: a process still starting on a busy machine; ask again.
+                    return false;
+                }
             },
             TimeSpan.FromSeconds(60),
             project);
