@@ -1,0 +1,27 @@
+using Observability.EndToEnd.Tests.Harness;
+
+namespace Observability.EndToEnd.Tests;
+
+/// <summary>With Redis down, a submit is still accepted (the outbox holds the job); once Redis returns, the run completes.</summary>
+[Trait("Category", "Integration")]
+public sealed class RedisOutageTests(PlatformFixture fixture)
+{
+    [Fact]
+    public async Task Submit_RedisDown_Accepted202AndCompletesAfterRedisReturns()
+    {
+        using var timeout = TestTimeout.Start(90);
+        await using var platform = await fixture.StartDedicatedAsync(new PlatformOptions { StartHub = false }, timeout.Token);
+
+        await platform.Redis.KillAsync();
+        var run = await platform.Api.SubmitAsync("translate the onboarding guide into French", timeout.Token);
+        var whileDown = await platform.Api.GetAsync(run.RunId, timeout.Token);
+        Assert.Equal("Queued", whileDown.Status);
+
+        await platform.Redis.RestartAsync();
+        var final = await platform.Api.WaitForFinalAsync(run.RunId, TimeSpan.FromSeconds(45), timeout.Token);
+
+        Assert.True(final.Status == "Completed", $"{final}{Environment.NewLine}{platform.Logs}");
+        Assert.Equal(1, final.AttemptCount);
+        Assert.All(final.Steps, s => Assert.Equal("Completed", s.Status));
+    }
+}
