@@ -21,7 +21,7 @@ public sealed class PoisonJobTests(PlatformFixture fixture)
         await RefuseStartAsync(platform.DatabaseConnectionString, suffix, task, timeout.Token);
 
         var run = await platform.Api.SubmitAsync(task, timeout.Token);
-        var final = await platform.Api.WaitForFinalAsync(run.RunId, TimeSpan.FromSeconds(30), timeout.Token);
+        var final = await platform.WaitForFinalAsync(run.RunId, TimeSpan.FromSeconds(30), timeout.Token);
 
         Assert.True(final.Status == "DeadLettered", $"{final}{Environment.NewLine}{platform.Logs}");
         Assert.False(string.IsNullOrWhiteSpace(final.DeadLetterReason));

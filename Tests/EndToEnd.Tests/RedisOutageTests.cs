@@ -18,7 +18,7 @@ public sealed class RedisOutageTests(PlatformFixture fixture)
         Assert.Equal("Queued", whileDown.Status);
 
         await platform.Redis.RestartAsync();
-        var final = await platform.Api.WaitForFinalAsync(run.RunId, TimeSpan.FromSeconds(45), timeout.Token);
+        var final = await platform.WaitForFinalAsync(run.RunId, TimeSpan.FromSeconds(45), timeout.Token);
 
         Assert.True(final.Status == "Completed", $"{final}{Environment.NewLine}{platform.Logs}");
         Assert.Equal(1, final.AttemptCount);

@@ -29,7 +29,7 @@ public sealed class WorkerCrashTests(PlatformFixture fixture)
         var run = await platform.Api.SubmitAsync("reconcile the ledger against the bank statements", timeout.Token);
 
         // Mid-run, read from the database through the API: planned, one step done, others not.
-        var midway = await platform.Api.WaitForAsync(
+        var midway = await platform.WaitForAsync(
             run.RunId, r => r.Status == "Running" && r.Steps.Any(s => s.Status == "Completed"), TimeSpan.FromSeconds(30), timeout.Token);
         await crashing.KillAsync(timeout.Token);
 
@@ -38,7 +38,7 @@ public sealed class WorkerCrashTests(PlatformFixture fixture)
         Assert.Contains(afterKill.Steps, s => s.Status != "Completed");
 
         await using var survivor = await platform.StartWorkerAsync(null, timeout.Token);
-        var final = await platform.Api.WaitForFinalAsync(run.RunId, TimeSpan.FromSeconds(45), timeout.Token);
+        var final = await platform.WaitForFinalAsync(run.RunId, TimeSpan.FromSeconds(45), timeout.Token);
 
         Assert.True(final.Status == "Completed", $"{final}{Environment.NewLine}{platform.Logs}");
         var planned = final.Plan!.Value.GetProperty("steps").GetArrayLength();

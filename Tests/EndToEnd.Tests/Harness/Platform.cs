@@ -123,6 +123,23 @@ internal sealed class Platform : IAsyncDisposable
         return worker;
     }
 
+    /// <summary>Polls the run until <paramref name="until"/> holds; a timeout reports the services' logs.</summary>
+    public async Task<RunDetails> WaitForAsync(Guid runId, Func<RunDetails, bool> until, TimeSpan timeout, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await Api.WaitForAsync(runId, until, timeout, cancellationToken);
+        }
+        catch (TimeoutException e)
+        {
+            throw new TimeoutException($"{e.Message}{Environment.NewLine}{Logs}", e);
+        }
+    }
+
+    /// <summary>Polls the run until it reaches a final status (Completed, Failed, Cancelled, DeadLettered).</summary>
+    public Task<RunDetails> WaitForFinalAsync(Guid runId, TimeSpan timeout, CancellationToken cancellationToken) =>
+        WaitForAsync(runId, run => run.Status is "Completed" or "Failed" or "Cancelled" or "DeadLettered", timeout, cancellationToken);
+
     public async ValueTask DisposeAsync()
     {
         Api?.Dispose();

@@ -52,7 +52,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
         var service = new ServiceProcess(name, process, baseAddress);
         try
         {
-            using var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(2) };
+            using var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(5) };
             await process.WaitUntilReadyAsync(
                 async ct =>
                 {
@@ -62,8 +62,9 @@ internal sealed class ServiceProcess : IAsyncDisposable
                         using var response = await client.GetAsync(new Uri("/alive", UriKind.Relative), linked.Token);
                         return response.IsSuccessStatusCode;
                     }
-                    catch (HttpRequestException)
+                    catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !linked.IsCancellationRequested))
                     {
+                        // Not listening yet, or too busy starting to answer within the client timeout.
                         return false;
                     }
                 },

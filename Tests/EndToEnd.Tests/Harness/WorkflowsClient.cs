@@ -54,10 +54,6 @@ internal sealed class WorkflowsClient(HttpClient http) : IDisposable
     public Task<RunDetails> WaitForAsync(Guid runId, Func<RunDetails, bool> until, TimeSpan timeout, CancellationToken cancellationToken) =>
         Poll.UntilAsync(ct => GetAsync(runId, ct), until, timeout, run => $"run {runId}: {run}", cancellationToken);
 
-    /// <summary>Polls the run until it reaches a final status (Completed, Failed, Cancelled, DeadLettered).</summary>
-    public Task<RunDetails> WaitForFinalAsync(Guid runId, TimeSpan timeout, CancellationToken cancellationToken) =>
-        WaitForAsync(runId, run => run.Status is "Completed" or "Failed" or "Cancelled" or "DeadLettered", timeout, cancellationToken);
-
     public async Task<HttpResponseMessage> CancelAsync(Guid runId, CancellationToken cancellationToken) =>
         await http.PostAsync(new Uri($"/api/workflows/{runId}/cancel", UriKind.Relative), null, cancellationToken);
 
