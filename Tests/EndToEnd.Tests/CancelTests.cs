@@ -11,7 +11,7 @@ public sealed class CancelTests(PlatformFixture fixture)
     [Fact]
     public async Task Cancel_RunningRun_StatusCancelledAndCancelledEventDelivered()
     {
-        using var timeout = TestTimeout.Start(90);
+        using var timeout = TestTimeout.Start(150);
 
         // A slow model: every call takes 2 s, so the run is still running when the cancel arrives.
         await using var platform = await fixture.StartDedicatedAsync(

@@ -26,7 +26,7 @@ public sealed class IdempotencyTests(PlatformFixture fixture)
         Assert.Equal(created.RunId, replayed.RunId);
 
         // The repeat queued nothing new: the one run completes once.
-        var run = await platform.WaitForFinalAsync(created.RunId, TimeSpan.FromSeconds(30), timeout.Token);
+        var run = await platform.WaitForFinalAsync(created.RunId, TimeSpan.FromSeconds(60), timeout.Token);
         Assert.Equal("Completed", run.Status);
         Assert.Equal(1, run.AttemptCount);
     }

@@ -14,14 +14,14 @@ public sealed class PoisonJobTests(PlatformFixture fixture)
     [Fact]
     public async Task Job_FailsEveryDelivery_DeadLetteredWithReasonVisibleThroughApi()
     {
-        using var timeout = TestTimeout.Start(60);
+        using var timeout = TestTimeout.Start();
         var platform = await fixture.SharedAsync(timeout.Token);
         var suffix = Guid.NewGuid().ToString("N");
         var task = $"poison {suffix}";
         await RefuseStartAsync(platform.DatabaseConnectionString, suffix, task, timeout.Token);
 
         var run = await platform.Api.SubmitAsync(task, timeout.Token);
-        var final = await platform.WaitForFinalAsync(run.RunId, TimeSpan.FromSeconds(30), timeout.Token);
+        var final = await platform.WaitForFinalAsync(run.RunId, TimeSpan.FromSeconds(60), timeout.Token);
 
         Assert.True(final.Status == "DeadLettered", $"{final}{Environment.NewLine}{platform.Logs}");
         Assert.False(string.IsNullOrWhiteSpace(final.DeadLetterReason));

@@ -9,7 +9,7 @@ public sealed class RedisOutageTests(PlatformFixture fixture)
     [Fact]
     public async Task Submit_RedisDown_Accepted202AndCompletesAfterRedisReturns()
     {
-        using var timeout = TestTimeout.Start(90);
+        using var timeout = TestTimeout.Start(150);
         await using var platform = await fixture.StartDedicatedAsync(new PlatformOptions { StartHub = false }, timeout.Token);
 
         await platform.Redis.KillAsync();
@@ -18,7 +18,7 @@ public sealed class RedisOutageTests(PlatformFixture fixture)
         Assert.Equal("Queued", whileDown.Status);
 
         await platform.Redis.RestartAsync();
-        var final = await platform.WaitForFinalAsync(run.RunId, TimeSpan.FromSeconds(45), timeout.Token);
+        var final = await platform.WaitForFinalAsync(run.RunId, TimeSpan.FromSeconds(60), timeout.Token);
 
         Assert.True(final.Status == "Completed", $"{final}{Environment.NewLine}{platform.Logs}");
         Assert.Equal(1, final.AttemptCount);

@@ -11,7 +11,7 @@ namespace Observability.EndToEnd.Tests;
 [Trait("Category", "Integration")]
 public sealed class TraceTests(PlatformFixture fixture)
 {
-    private static readonly TimeSpan SpanTimeout = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan SpanTimeout = TimeSpan.FromSeconds(30);
 
     [Fact]
     public async Task Submit_ClientTraceParent_OneTraceSpansGatewayRelayWorkerAndHub()

@@ -12,9 +12,10 @@ public sealed class WorkerCrashTests(PlatformFixture fixture)
     [Fact]
     public async Task Worker_KilledMidRun_AnotherWorkerCompletesTheRunOnce()
     {
-        using var timeout = TestTimeout.Start(120);
+        using var timeout = TestTimeout.Start(180);
 
-        // The first worker's model takes 1 s a call, so the run is still mid-way when the kill lands.
+        // The first worker's model takes 1 s a call, so the run is still mid-way when the kill lands; it never claims
+        // idle entries itself (it dies holding one).
         await using var platform = await fixture.StartDedicatedAsync(
             new PlatformOptions
             {
@@ -22,6 +23,7 @@ public sealed class WorkerCrashTests(PlatformFixture fixture)
                 {
                     ["Llm__Simulated__MedianLatency"] = "00:00:01",
                     ["Llm__Simulated__P95Latency"] = "00:00:01",
+                    ["Workflows__Worker__ClaimIdleTime"] = "00:10:00",
                 },
             },
             timeout.Token);
@@ -30,15 +32,23 @@ public sealed class WorkerCrashTests(PlatformFixture fixture)
 
         // Mid-run, read from the database through the API: planned, one step done, others not.
         var midway = await platform.WaitForAsync(
-            run.RunId, r => r.Status == "Running" && r.Steps.Any(s => s.Status == "Completed"), TimeSpan.FromSeconds(30), timeout.Token);
+            run.RunId, r => r.Status == "Running" && r.Steps.Any(s => s.Status == "Completed"), TimeSpan.FromSeconds(60), timeout.Token);
         await crashing.KillAsync(timeout.Token);
 
         var afterKill = await platform.Api.GetAsync(run.RunId, timeout.Token);
         Assert.True(afterKill.Status == "Running", $"The run was not mid-way when the worker died: {afterKill}");
         Assert.Contains(afterKill.Steps, s => s.Status != "Completed");
 
-        await using var survivor = await platform.StartWorkerAsync(null, timeout.Token);
-        var final = await platform.WaitForFinalAsync(run.RunId, TimeSpan.FromSeconds(45), timeout.Token);
+        // The survivor claims an entry idle for 3 s: the dead worker's, which it never acknowledged.
+        await platform.StartWorkerAsync(
+            new Dictionary<string, string>
+            {
+                ["Llm__Simulated__MedianLatency"] = "00:00:00.010",
+                ["Llm__Simulated__P95Latency"] = "00:00:00.030",
+                ["Workflows__Worker__ClaimIdleTime"] = "00:00:03",
+            },
+            timeout.Token);
+        var final = await platform.WaitForFinalAsync(run.RunId, TimeSpan.FromSeconds(60), timeout.Token);
 
         Assert.True(final.Status == "Completed", $"{final}{Environment.NewLine}{platform.Logs}");
         var planned = final.Plan!.Value.GetProperty("steps").GetArrayLength();

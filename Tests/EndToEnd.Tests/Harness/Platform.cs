@@ -15,7 +15,9 @@ internal sealed class Platform : IAsyncDisposable
 {
     /// <summary>
     /// The worker settings every test platform uses: a fast simulated model with prices (so runs have a cost), and a
-    /// short claim idle time and maintenance interval so a dead consumer's job is claimed within about a second.
+    /// claim idle time of 5 s checked every 200 ms with 2 deliveries allowed, so a job that fails every delivery is
+    /// dead-lettered within about 10 s. The idle time stays well above a run's length here: a worker claims its own
+    /// in-flight entries once they are idle that long (see the report on <c>JobConsumer</c>).
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> DefaultWorkerSettings = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -23,7 +25,7 @@ internal sealed class Platform : IAsyncDisposable
         ["Llm__Simulated__P95Latency"] = "00:00:00.030",
         ["Llm__Prices__gpt-4o-mini__InputPerMillion"] = "0.15",
         ["Llm__Prices__gpt-4o-mini__OutputPerMillion"] = "0.60",
-        ["Workflows__Worker__ClaimIdleTime"] = "00:00:01",
+        ["Workflows__Worker__ClaimIdleTime"] = "00:00:05",
         ["Workflows__Worker__MaintenanceInterval"] = "00:00:00.200",
         ["Workflows__Worker__MaxDeliveries"] = "2",
         ["Workflows__Worker__BlockTimeout"] = "00:00:01",

@@ -86,7 +86,7 @@ internal sealed class ServiceProcess : IAsyncDisposable
         await _process.WaitForExitAsync(cancellationToken);
     }
 
-    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(15) };
+    public HttpClient CreateClient() => new() { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
 
     public ValueTask DisposeAsync() => _process.DisposeAsync();
 }
