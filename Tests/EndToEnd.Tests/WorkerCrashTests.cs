@@ -14,8 +14,7 @@ public sealed class WorkerCrashTests(PlatformFixture fixture)
     {
         using var timeout = TestTimeout.Start(180);
 
-        // The first worker's model takes 1 s a call, so the run is still mid-way when the kill lands; it never claims
-        // idle entries itself (it dies holding one).
+        // The first worker's model takes 1 s a call, so the run is still mid-way when the kill lands.
         await using var platform = await fixture.StartDedicatedAsync(
             new PlatformOptions
             {
@@ -23,7 +22,6 @@ public sealed class WorkerCrashTests(PlatformFixture fixture)
                 {
                     ["Llm__Simulated__MedianLatency"] = "00:00:01",
                     ["Llm__Simulated__P95Latency"] = "00:00:01",
-                    ["Workflows__Worker__ClaimIdleTime"] = "00:10:00",
                 },
             },
             timeout.Token);
@@ -39,13 +37,12 @@ public sealed class WorkerCrashTests(PlatformFixture fixture)
         Assert.True(afterKill.Status == "Running", $"The run was not mid-way when the worker died: {afterKill}");
         Assert.Contains(afterKill.Steps, s => s.Status != "Completed");
 
-        // The survivor claims an entry idle for 3 s: the dead worker's, which it never acknowledged.
+        // The survivor (a fast model) claims the entry the dead worker never acknowledged once it is idle for 1 s.
         await platform.StartWorkerAsync(
             new Dictionary<string, string>
             {
                 ["Llm__Simulated__MedianLatency"] = "00:00:00.010",
                 ["Llm__Simulated__P95Latency"] = "00:00:00.030",
-                ["Workflows__Worker__ClaimIdleTime"] = "00:00:03",
             },
             timeout.Token);
         var final = await platform.WaitForFinalAsync(run.RunId, TimeSpan.FromSeconds(60), timeout.Token);
