@@ -37,7 +37,7 @@ public sealed class WorkerCrashTests(PlatformFixture fixture)
         Assert.True(afterKill.Status == "Running", $"The run was not mid-way when the worker died: {afterKill}");
         Assert.Contains(afterKill.Steps, s => s.Status != "Completed");
 
-        // The survivor (a fast model) claims the entry the dead worker never acknowledged once it is idle for 1 s.
+        // The survivor (a fast model) claims the entry the dead worker never acknowledged once it is idle for 5 s.
         await platform.StartWorkerAsync(
             new Dictionary<string, string>
             {
@@ -48,6 +48,7 @@ public sealed class WorkerCrashTests(PlatformFixture fixture)
         var final = await platform.WaitForFinalAsync(run.RunId, TimeSpan.FromSeconds(60), timeout.Token);
 
         Assert.True(final.Status == "Completed", $"{final}{Environment.NewLine}{platform.Logs}");
+        Assert.True(final.AttemptCount >= 2, $"The survivor did not take the run over: {final}");
         var planned = final.Plan!.Value.GetProperty("steps").GetArrayLength();
         Assert.Equal(planned, final.Steps.Count);
         Assert.Equal(planned, final.Steps.Select(s => s.Id).Distinct(StringComparer.Ordinal).Count());

@@ -15,8 +15,9 @@ internal sealed class Platform : IAsyncDisposable
 {
     /// <summary>
     /// The worker settings every test platform uses: a fast simulated model with prices (so runs have a cost), and a
-    /// claim idle time of 1 s checked every 200 ms with 2 deliveries allowed, so a dead consumer's job is claimed
-    /// within about a second and a job that fails every delivery is dead-lettered within a few seconds.
+    /// claim idle time of 5 s checked every 200 ms with 2 deliveries allowed, so a dead consumer's job is claimed
+    /// within seconds and a job that fails every delivery is dead-lettered within about 10 s. Shorter idle times let
+    /// a worker starved of CPU (this machine is shared) claim its own in-flight job (see the report).
     /// </summary>
     public static readonly IReadOnlyDictionary<string, string> DefaultWorkerSettings = new Dictionary<string, string>(StringComparer.Ordinal)
     {
@@ -24,7 +25,7 @@ internal sealed class Platform : IAsyncDisposable
         ["Llm__Simulated__P95Latency"] = "00:00:00.030",
         ["Llm__Prices__gpt-4o-mini__InputPerMillion"] = "0.15",
         ["Llm__Prices__gpt-4o-mini__OutputPerMillion"] = "0.60",
-        ["Workflows__Worker__ClaimIdleTime"] = "00:00:01",
+        ["Workflows__Worker__ClaimIdleTime"] = "00:00:05",
         ["Workflows__Worker__MaintenanceInterval"] = "00:00:00.200",
         ["Workflows__Worker__MaxDeliveries"] = "2",
         ["Workflows__Worker__BlockTimeout"] = "00:00:01",
