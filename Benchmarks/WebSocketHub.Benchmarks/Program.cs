@@ -13,7 +13,7 @@ using Observability.Workflows.Tickets;
 var clients = Option("--clients", 1000);
 var sessions = Option("--sessions", 1);
 var seconds = Option("--seconds", 10);
-var window = Option("--window", 20);
+var window = Option("--window", 200);
 var payloadBytes = Option("--payload", 200);
 const string SigningKey = "websockethub-benchmark-signing-key-0123456789";
 

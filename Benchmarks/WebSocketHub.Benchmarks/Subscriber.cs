@@ -55,9 +55,9 @@ internal sealed class Subscriber : IAsyncDisposable
                 }
             }
         }
-        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        catch (Exception e) when (e is OperationCanceledException or WebSocketException && cancellationToken.IsCancellationRequested)
         {
-            // The run is over.
+            // The run is over (cancelling a receive aborts the socket, so the next call may report that state instead).
         }
     }
 

@@ -105,6 +105,30 @@ public sealed class SubscriptionTests(RedisServerFixture redis)
     }
 
     [Fact]
+    public async Task Subscribe_SessionReconnectWithLastEventId_ResumesInTheSessionStream()
+    {
+        using var timeout = TestTimeout.Start();
+        var ct = timeout.Token;
+        await using var hub = HubHost.Start(redis.ConnectionString);
+        var sessionId = TestEvents.NewSessionId();
+        var (first, second) = (Guid.NewGuid(), Guid.NewGuid());
+        await hub.AppendAsync(sessionId, first, 1, ct);
+        var seen = await hub.AppendAsync(sessionId, second, 1, ct);
+        await hub.AppendAsync(sessionId, first, 2, ct);
+        var missed = await hub.AppendAsync(sessionId, second, 2, ct);
+
+        await using var client = await hub.ConnectAsync(ct);
+        // The last event id of a session subscription is an id in the session stream, not in a run stream.
+        await client.SubscribeSessionAsync(sessionId, hub.Tickets.IssueForSession(sessionId), ct, seen.SessionStreamId);
+        var (replayed, subscribed) = await client.ReceiveReplayAsync(ct);
+
+        Assert.Equal(2, subscribed.GetProperty("replayed").GetInt32());
+        Assert.Equal([first, second], replayed.Select(frame => frame.GetProperty("runId").GetGuid()));
+        Assert.Equal([2L, 2], replayed.Select(HubClient.Sequence));
+        Assert.Equal(missed.SessionStreamId, HubClient.Id(replayed[^1]));
+    }
+
+    [Fact]
     public async Task Subscribe_WhileEventsArePublished_EveryClientGetsEachEventOnceInOrder()
     {
         using var timeout = TestTimeout.Start(60);

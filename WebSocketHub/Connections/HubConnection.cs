@@ -224,7 +224,8 @@ internal sealed class HubConnection : IDisposable
                 {
                     HubLog.FrameRefused(_logger, Id, error.Code, error.Field);
                     TryEnqueue(JsonSerializer.SerializeToUtf8Bytes(error, HubJsonContext.Default.ErrorFrame));
-                    if (++_errors > _options.MaxProtocolErrors)
+                    // Only the client's own mistakes count towards the policy limit, not a Redis outage.
+                    if (error.Code != ErrorCodes.Unavailable && ++_errors > _options.MaxProtocolErrors)
                     {
                         RequestClose(DisconnectReason.Policy);
                     }
