@@ -5,8 +5,17 @@ internal sealed class OutboxRelayOptions
 {
     public const string SectionName = "Gateway:Outbox";
 
-    /// <summary><c>Gateway:Outbox:BatchSize</c>: messages claimed per batch. Default: 100.</summary>
-    public int BatchSize { get; set; } = 100;
+    /// <summary>
+    /// <c>Gateway:Outbox:BatchSize</c>: messages claimed per batch, all published at once (pipelined). Default: 500
+    /// (the most a batch may hold): under a burst of submits, big batches let the relay keep up with few round trips.
+    /// </summary>
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>
+    /// <c>Gateway:Outbox:ConcurrentBatches</c>: relay loops claiming and publishing batches side by side (1 to 8).
+    /// Default: 2, so that one loop publishes while the other waits on the database.
+    /// </summary>
+    public int ConcurrentBatches { get; set; } = 2;
 
     /// <summary><c>Gateway:Outbox:PollInterval</c>: the wait between polls when no submit signals. Default: 1 second.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
