@@ -106,12 +106,16 @@ internal sealed class WorkerTestHost : IAsyncDisposable
     }
 
     /// <summary>Creates a run as the Gateway would (the job entry is the test's to add).</summary>
-    public async Task<Guid> CreateRunAsync(string task, CancellationToken cancellationToken)
+    public async Task<Guid> CreateRunAsync(string task, CancellationToken cancellationToken, string? traceParent = null)
     {
         await MigrateAsync(cancellationToken);
-        var result = await InScopeAsync<WorkflowRunStore, CreateRunResult>(store => store.CreateAsync(new CreateRunRequest("session-1", task), cancellationToken));
+        var result = await InScopeAsync<WorkflowRunStore, CreateRunResult>(store => store.CreateAsync(new CreateRunRequest("session-1", task, TraceParent: traceParent), cancellationToken));
         return result.Run.Id;
     }
+
+    /// <summary>Runs a SQL statement on the test's database (to break it on purpose).</summary>
+    public Task<int> ExecuteSqlAsync(string sql, CancellationToken cancellationToken)
+        => InScopeAsync<WorkflowsDbContext, int>(db => db.Database.ExecuteSqlRawAsync(sql, cancellationToken));
 
     /// <summary>XADDs a job entry for the run, with the given W3C fields.</summary>
     public async Task<string> EnqueueAsync(Guid runId, CancellationToken cancellationToken, string? traceParent = null, string? baggage = null)
