@@ -18,6 +18,11 @@ public sealed class RedisOutageTests(PlatformFixture fixture)
         Assert.Equal("Queued", whileDown.Status);
 
         await platform.Redis.RestartAsync();
+
+        // The gateway's outbox relay publishes the job once Redis is back (the restarted Redis starts empty).
+        await Poll.UntilAsync(
+            _ => platform.Redis.RawCommandAsync("XLEN", "workflows.jobs"), reply => reply == ":1", TimeSpan.FromSeconds(30),
+            reply => $"XLEN workflows.jobs answered {reply}", timeout.Token);
         var final = await platform.WaitForFinalAsync(run.RunId, TimeSpan.FromSeconds(60), timeout.Token);
 
         Assert.True(final.Status == "Completed", $"{final}{Environment.NewLine}{platform.Logs}");
