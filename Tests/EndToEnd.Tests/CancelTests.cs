@@ -25,7 +25,7 @@ public sealed class CancelTests(PlatformFixture fixture)
             },
             timeout.Token);
         var run = await platform.Api.SubmitAsync("audit every supplier contract for renewal terms", timeout.Token);
-        await using var hub = await HubConnection.SubscribeAsync(run, null, timeout.Token);
+        await using var hub = await HubClient.SubscribeAsync(run, null, timeout.Token);
         var beforeCancel = await hub.ReceiveEventsUntilAsync(f => f.EventType == "StepStarted", timeout.Token);
 
         using var response = await platform.Api.CancelAsync(run.RunId, timeout.Token);

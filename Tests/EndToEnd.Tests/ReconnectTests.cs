@@ -14,14 +14,14 @@ public sealed class ReconnectTests(PlatformFixture fixture)
         var run = await platform.Api.SubmitAsync("collect the open incidents and write a status digest", timeout.Token);
 
         IReadOnlyList<HubFrame> before;
-        await using (var first = await HubConnection.SubscribeAsync(run, null, timeout.Token))
+        await using (var first = await HubClient.SubscribeAsync(run, null, timeout.Token))
         {
             var seen = 0;
             before = await first.ReceiveEventsUntilAsync(f => f.IsEvent && ++seen == 2, timeout.Token);
             await first.CloseAsync(timeout.Token);
         }
 
-        await using var second = await HubConnection.SubscribeAsync(run, before[^1].Id, timeout.Token);
+        await using var second = await HubClient.SubscribeAsync(run, before[^1].Id, timeout.Token);
         var after = await second.ReceiveEventsUntilAsync(f => f.EventType is "Completed" or "Failed" or "Cancelled", timeout.Token);
 
         Assert.Equal(2, before.Count);

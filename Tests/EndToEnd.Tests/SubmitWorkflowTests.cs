@@ -13,7 +13,7 @@ public sealed class SubmitWorkflowTests(PlatformFixture fixture)
         var platform = await fixture.SharedAsync(timeout.Token);
 
         var run = await platform.Api.SubmitAsync("research three vendors and compare their prices", timeout.Token);
-        await using var hub = await HubConnection.SubscribeAsync(run, null, timeout.Token);
+        await using var hub = await HubClient.SubscribeAsync(run, null, timeout.Token);
         var events = await hub.ReceiveEventsUntilAsync(f => f.EventType is "Completed" or "Failed" or "Cancelled", timeout.Token);
 
         EventAssertions.AssertCompleteSequence(events, run.RunId);

@@ -23,7 +23,7 @@ public sealed class TraceTests(PlatformFixture fixture)
         var clientSpanId = ActivitySpanId.CreateRandom().ToHexString();
 
         var run = await platform.Api.SubmitAsync("plan a product launch checklist", timeout.Token, $"00-{traceId}-{clientSpanId}-01");
-        await using var hub = await HubConnection.SubscribeAsync(run, null, timeout.Token);
+        await using var hub = await HubClient.SubscribeAsync(run, null, timeout.Token);
         var events = await hub.ReceiveEventsUntilAsync(f => f.EventType is "Completed" or "Failed" or "Cancelled", timeout.Token);
         Assert.Equal("Completed", events[^1].EventType);
         Assert.Equal(traceId, run.TraceId);

@@ -56,7 +56,7 @@ public sealed class WorkerCrashTests(PlatformFixture fixture)
         Assert.Equal(midway.Steps.Count, final.Steps.Count);
 
         // Exactly once in effect as a subscriber sees it too: one Completed event, sequences without gap or repeat.
-        await using var hub = await HubConnection.SubscribeAsync(run, null, timeout.Token);
+        await using var hub = await HubClient.SubscribeAsync(run, null, timeout.Token);
         var events = await hub.ReceiveEventsUntilAsync(f => f.Type == "subscribed", timeout.Token);
         Assert.Single(events, e => e.EventType == "Completed");
         Assert.Equal("Completed", events[^1].EventType);

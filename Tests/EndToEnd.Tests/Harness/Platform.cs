@@ -179,14 +179,14 @@ internal sealed class Platform : IAsyncDisposable
             gatewayEnv["services__websockethub__http__0"] = hubAddress.ToString().TrimEnd('/');
         }
 
-        var gateway = StartTracked(ServiceProcess.StartAsync("Gateway", "gateway", ServiceProcess.NewAddress(), gatewayEnv, cancellationToken), s => Gateway = s);
+        var gateway = StartTrackedAsync(ServiceProcess.StartAsync("Gateway", "gateway", ServiceProcess.NewAddress(), gatewayEnv, cancellationToken), s => Gateway = s);
         var hub = _options.StartHub
-            ? StartTracked(ServiceProcess.StartAsync("WebSocketHub", "websockethub", hubAddress, hubEnv, cancellationToken), s => Hub = s)
+            ? StartTrackedAsync(ServiceProcess.StartAsync("WebSocketHub", "websockethub", hubAddress, hubEnv, cancellationToken), s => Hub = s)
             : Task.CompletedTask;
         var workers = Enumerable.Range(0, _options.Workers).Select(_ => StartWorkerAsync(null, cancellationToken));
         await Task.WhenAll([gateway, hub, .. workers]);
         Api = new WorkflowsClient(Gateway.CreateClient());
     }
 
-    private static async Task StartTracked(Task<ServiceProcess> start, Action<ServiceProcess> keep) => keep(await start);
+    private static async Task StartTrackedAsync(Task<ServiceProcess> start, Action<ServiceProcess> keep) => keep(await start);
 }

@@ -5,23 +5,23 @@ using System.Text.Json;
 namespace Observability.EndToEnd.Tests.Harness;
 
 /// <summary>A real WebSocket client of the hub's <c>/ws</c>, speaking its JSON frame protocol.</summary>
-internal sealed class HubConnection : IAsyncDisposable
+internal sealed class HubClient : IAsyncDisposable
 {
     private readonly ClientWebSocket _socket;
     private readonly List<HubFrame> _received = [];
 
-    private HubConnection(ClientWebSocket socket) => _socket = socket;
+    private HubClient(ClientWebSocket socket) => _socket = socket;
 
     /// <summary>Every frame received so far, heartbeats included, in arrival order.</summary>
     public IReadOnlyList<HubFrame> Received => _received;
 
-    public static async Task<HubConnection> ConnectAsync(Uri url, CancellationToken cancellationToken)
+    public static async Task<HubClient> ConnectAsync(Uri url, CancellationToken cancellationToken)
     {
         var socket = new ClientWebSocket();
         try
         {
             await socket.ConnectAsync(url, cancellationToken);
-            return new HubConnection(socket);
+            return new HubClient(socket);
         }
         catch
         {
@@ -31,7 +31,7 @@ internal sealed class HubConnection : IAsyncDisposable
     }
 
     /// <summary>Connects to the <c>eventsUrl</c> of a submit and subscribes to the run with its ticket.</summary>
-    public static async Task<HubConnection> SubscribeAsync(SubmittedRun run, string? lastEventId, CancellationToken cancellationToken)
+    public static async Task<HubClient> SubscribeAsync(SubmittedRun run, string? lastEventId, CancellationToken cancellationToken)
     {
         Assert.False(string.IsNullOrEmpty(run.EventsUrl), "The submit response has no eventsUrl.");
         Assert.False(string.IsNullOrEmpty(run.EventsTicket), "The submit response has no eventsTicket.");
