@@ -13,9 +13,10 @@ internal sealed class OutboxRelayOptions
 
     /// <summary>
     /// <c>Gateway:Outbox:ConcurrentBatches</c>: relay loops claiming and publishing batches side by side (1 to 8).
-    /// Default: 2, so that one loop publishes while the other waits on the database.
+    /// Default: 4, so that some loops publish while others wait on the database or for a busy thread pool; on the
+    /// 2-core benchmark machine, 2 loops fell seconds behind 2,700 submits/s where 4 kept up.
     /// </summary>
-    public int ConcurrentBatches { get; set; } = 2;
+    public int ConcurrentBatches { get; set; } = 4;
 
     /// <summary><c>Gateway:Outbox:PollInterval</c>: the wait between polls when no submit signals. Default: 1 second.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);
