@@ -4,7 +4,9 @@ using Observability.Worker.Engine;
 using Observability.Worker.Events;
 using Observability.Worker.Jobs;
 using Observability.Worker.Monitoring;
+using Observability.Workflows.Messaging;
 using Observability.Workflows.Persistence;
+using Observability.Workflows.Runs;
 
 namespace Observability.Worker.Extensions;
 
@@ -32,9 +34,12 @@ internal static class WorkerExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<WorkerTelemetry>();
+        services.TryAddSingleton<WorkflowEventLog>();
         services.TryAddSingleton<WorkflowEventPublisher>();
         services.TryAddSingleton<PerformanceMonitor>();
         services.TryAddSingleton<WorkflowPlanner>();
+        services.TryAddSingleton<RunExecutionStore>();
+        services.TryAddSingleton<StepExecutor>();
         services.TryAddSingleton<WorkflowEngine>();
         services.TryAddSingleton<RunRequeuer>();
         services.TryAddSingleton<JobProcessor>();

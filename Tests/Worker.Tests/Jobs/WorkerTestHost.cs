@@ -7,6 +7,7 @@ using Observability.Redis;
 using Observability.Redis.Streams;
 using Observability.TestInfrastructure.Postgres;
 using Observability.TestInfrastructure.Redis;
+using Observability.Worker.Engine;
 using Observability.Worker.Extensions;
 using Observability.Worker.Llm;
 using Observability.Workflows.Alerts;
@@ -86,13 +87,32 @@ internal sealed class WorkerTestHost : IAsyncDisposable
     /// <summary>Runs <paramref name="action"/> with the run store from a scope of its own.</summary>
     public Task<T> WithRunStoreAsync<T>(Func<WorkflowRunStore, Task<T>> action) => InScopeAsync(action);
 
+    /// <summary>
+    /// Leaves the run as a worker that crashed mid-run would: started, planned (the deterministic plan of its task),
+    /// its first step completed with the given tokens, its second step running.
+    /// </summary>
+    public async Task<WorkflowPlan> CrashMidRunAsync(Guid runId, string task, CancellationToken cancellationToken)
+    {
+        var store = Services.GetRequiredService<RunExecutionStore>();
+        var run = await store.TryStartAsync(runId, takeOver: false, cancellationToken);
+        Assert.NotNull(run);
+        var plan = AgentRouter.Route(WorkflowPlanner.Derive(task), null);
+        Assert.True(await store.TryRecordPlanAsync(run, plan, 1.0, 0, 0, 0m, [plan.Steps[0].Id], cancellationToken));
+        Assert.Equal([plan.Steps[1].Id], await store.CompleteStepAsync(run, plan.Steps[0].Id, 111, 222, 0.5m, [plan.Steps[1].Id], cancellationToken));
+        return plan;
+    }
+
     /// <summary>Creates a run as the Gateway would (the job entry is the test's to add).</summary>
-    public async Task<Guid> CreateRunAsync(string task, CancellationToken cancellationToken)
+    public async Task<Guid> CreateRunAsync(string task, CancellationToken cancellationToken, string? traceParent = null)
     {
         await MigrateAsync(cancellationToken);
-        var result = await InScopeAsync<WorkflowRunStore, CreateRunResult>(store => store.CreateAsync(new CreateRunRequest("session-1", task), cancellationToken));
+        var result = await InScopeAsync<WorkflowRunStore, CreateRunResult>(store => store.CreateAsync(new CreateRunRequest("session-1", task, TraceParent: traceParent), cancellationToken));
         return result.Run.Id;
     }
+
+    /// <summary>Runs a SQL statement on the test's database (to break it on purpose).</summary>
+    public Task<int> ExecuteSqlAsync(string sql, CancellationToken cancellationToken)
+        => InScopeAsync<WorkflowsDbContext, int>(db => db.Database.ExecuteSqlRawAsync(sql, cancellationToken));
 
     /// <summary>XADDs a job entry for the run, with the given W3C fields.</summary>
     public async Task<string> EnqueueAsync(Guid runId, CancellationToken cancellationToken, string? traceParent = null, string? baggage = null)
