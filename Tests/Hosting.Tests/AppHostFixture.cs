@@ -5,12 +5,13 @@ using Observability.Hosting.Testing;
 namespace Observability.Hosting.Tests;
 
 /// <summary>
-/// The app host's own model (AppHost/Program.cs) with local binaries, started once for the dashboard tests, and a
-/// query API client logged in with the dashboard's browser token.
+/// The app host's own model (AppHost/Program.cs) with local binaries and sample traffic on, started once for every
+/// test of the <see cref="WholeApplication"/> collection, and a dashboard query API client logged in with the
+/// browser token.
 /// </summary>
-public sealed class AppHostDashboardFixture : IAsyncLifetime
+public sealed class AppHostFixture : IAsyncLifetime
 {
-    private static readonly string[] Resources = ["dashboard", "gateway", "worker", "websockethub"];
+    private static readonly string[] Resources = ["dashboard", "gateway", "worker", "websockethub", "sample-traffic"];
     private DistributedApplication? _app;
     private HttpClient? _api;
 
@@ -24,7 +25,7 @@ public sealed class AppHostDashboardFixture : IAsyncLifetime
     public async ValueTask InitializeAsync()
     {
         using var cts = TestApps.Timeout(90);
-        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>(["--AppHost:Runtime=local"], cts.Token);
+        var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>(["--AppHost:Runtime=local", "--AppHost:SampleTraffic=true"], cts.Token);
         _app = await builder.BuildAsync(cts.Token);
         await _app.StartAsync(cts.Token);
         await TestApps.WaitAllHealthyAsync(_app, Resources, cts.Token);
