@@ -15,6 +15,7 @@ app.UseRateLimiter();
 app.MapDefaultEndpoints();
 app.MapOpenApi();
 app.MapWorkflowsApi();
+app.MapSessionsApi();
 app.MapObservabilityApi();
 
 app.Run();

@@ -46,4 +46,7 @@ internal static partial class WorkerLog
 
     [LoggerMessage(113, LogLevel.Warning, "Publishing event {Type} of run {RunId} failed.")]
     public static partial void PublishFailed(ILogger logger, Guid runId, string type, Exception exception);
+
+    [LoggerMessage(114, LogLevel.Warning, "Reading the last event of run {RunId} failed; its events are numbered from 1.")]
+    public static partial void EventStreamUnreadable(ILogger logger, Guid runId, Exception exception);
 }

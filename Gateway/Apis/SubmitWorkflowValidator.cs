@@ -47,22 +47,37 @@ internal static class SubmitWorkflowValidator
         return errors;
     }
 
-    private static void CheckName(Dictionary<string, string[]> errors, string field, string? value, bool allowSlash)
+    /// <summary>
+    /// Checks an optional name (session id, agent, model): 1 to <see cref="MaxNameLength"/> letters, digits and
+    /// <c>- _ . :</c> (and <c>/</c> when <paramref name="allowSlash"/>). Returns the message, or null when valid.
+    /// </summary>
+    public static string? CheckName(string field, string? value, bool allowSlash)
     {
         if (value is null)
         {
-            return;
+            return null;
         }
 
         if (value.Length is 0 or > MaxNameLength)
         {
-            errors[field] = [$"The {field} must be 1 to {MaxNameLength} characters."];
+            return $"The {field} must be 1 to {MaxNameLength} characters.";
         }
-        else if (!value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':' || (allowSlash && c == '/')))
+
+        if (!value.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_' or '.' or ':' || (allowSlash && c == '/')))
         {
-            errors[field] = [allowSlash
+            return allowSlash
                 ? $"The {field} may contain only letters, digits and - _ . : /."
-                : $"The {field} may contain only letters, digits and - _ . :."];
+                : $"The {field} may contain only letters, digits and - _ . :.";
+        }
+
+        return null;
+    }
+
+    private static void CheckName(Dictionary<string, string[]> errors, string field, string? value, bool allowSlash)
+    {
+        if (CheckName(field, value, allowSlash) is { } message)
+        {
+            errors[field] = [message];
         }
     }
 }

@@ -4,7 +4,7 @@ using Observability.Gateway.Configuration;
 namespace Observability.Gateway.Apis;
 
 /// <summary>
-/// Builds the URLs a client follows: the run's status on the Gateway, its events on the WebSocketHub (base from
+/// Builds the URLs a client follows: the run's status on the Gateway, the WebSocketHub's <c>/ws</c> address (base from
 /// service discovery <c>services:websockethub:http:0</c>, else <c>Gateway:EventsBaseUrl</c>) and its trace in the
 /// dashboard (<c>Gateway:DashboardUrl</c>, else service discovery <c>services:dashboard:http:0</c>, which the AppHost
 /// injects when the gateway references its dashboard).
@@ -16,8 +16,11 @@ internal sealed class WorkflowLinks(IConfiguration configuration, IOptions<Gatew
 
     public static string Status(Guid runId) => $"/api/workflows/{runId}";
 
-    /// <summary>The WebSocket address of the run's events; null when no WebSocketHub address is configured.</summary>
-    public string? Events(Guid runId)
+    /// <summary>
+    /// The WebSocketHub's <c>/ws</c> address (ws:// or wss://, no query: the client names the run or session in its
+    /// subscribe frame); null when no hub address is configured.
+    /// </summary>
+    public string? Events()
     {
         var configured = configuration[EventsDiscoveryKey];
         Uri? baseUrl = Uri.TryCreate(configured, UriKind.Absolute, out var discovered) ? discovered : options.Value.EventsBaseUrl;
@@ -36,7 +39,8 @@ internal sealed class WorkflowLinks(IConfiguration configuration, IOptions<Gatew
             },
             Port = baseUrl.IsDefaultPort ? -1 : baseUrl.Port,
             Path = baseUrl.AbsolutePath.TrimEnd('/') + "/ws",
-            Query = $"runId={runId}",
+            Query = string.Empty,
+            Fragment = string.Empty,
         };
         return builder.Uri.AbsoluteUri;
     }

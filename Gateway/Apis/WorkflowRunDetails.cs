@@ -1,10 +1,11 @@
+using Observability.Gateway.Tickets;
 using Observability.Workflows.Alerts;
 using Observability.Workflows.Runs;
 using Observability.Workflows.Steps;
 
 namespace Observability.Gateway.Apis;
 
-/// <summary>Everything known about one run: status, plan, steps (agent and why), tokens, cost, durations, alerts, trace.</summary>
+/// <summary>Everything known about one run: status, plan, steps (agent and why), tokens, cost, durations, alerts, trace, and a fresh ticket to subscribe to its events.</summary>
 internal sealed record WorkflowRunDetails(
     Guid RunId,
     string SessionId,
@@ -28,9 +29,16 @@ internal sealed record WorkflowRunDetails(
     IReadOnlyList<AlertDetails> Alerts,
     string? TraceId,
     string? CorrelationId,
-    string? EventsUrl)
+    string? EventsUrl,
+    string EventsTicket,
+    DateTimeOffset EventsTicketExpiresAt)
 {
-    public static WorkflowRunDetails From(WorkflowRun run, IReadOnlyList<WorkflowStep> steps, IReadOnlyList<Alert> alerts, string? eventsUrl) => new(
+    public static WorkflowRunDetails From(
+        WorkflowRun run,
+        IReadOnlyList<WorkflowStep> steps,
+        IReadOnlyList<Alert> alerts,
+        string? eventsUrl,
+        IssuedEventTicket ticket) => new(
         run.Id,
         run.SessionId,
         run.Task,
@@ -53,7 +61,9 @@ internal sealed record WorkflowRunDetails(
         [.. alerts.Select(a => new AlertDetails(a.Kind.ToString(), a.Threshold, a.ObservedValue, a.CreatedAt))],
         run.TraceId,
         run.CorrelationId,
-        eventsUrl);
+        eventsUrl,
+        ticket.Ticket,
+        ticket.ExpiresAt);
 
     internal static double? Seconds(DateTimeOffset? from, DateTimeOffset? to)
         => from is { } start && to is { } end ? (end - start).TotalSeconds : null;

@@ -7,6 +7,7 @@ using Microsoft.Extensions.Options;
 using Observability.Gateway.Configuration;
 using Observability.Gateway.Outbox;
 using Observability.Gateway.RateLimiting;
+using Observability.Gateway.Tickets;
 using Observability.ServiceDefaults.Correlation;
 using Observability.Workflows.Persistence;
 using Observability.Workflows.Runs;
@@ -29,6 +30,7 @@ internal static class WorkflowsApi
         api.MapPost("/", SubmitAsync)
             .WithName("SubmitWorkflow")
             .WithSummary("Queues a task as a workflow run; repeat with the same Idempotency-Key to get the same run.")
+            .WithDescription("The answer carries the WebSocketHub address (eventsUrl) and a short-lived ticket (eventsTicket, valid until expiresAt) to send in a subscribe frame for this run.")
             .Accepts<SubmitWorkflowRequest>("application/json")
             .ProducesProblem(StatusCodes.Status413PayloadTooLarge)
             .ProducesProblem(StatusCodes.Status415UnsupportedMediaType)
@@ -38,7 +40,7 @@ internal static class WorkflowsApi
             .WithSummary("A page of a session's runs, newest first (keyset pagination with nextCursor).");
         api.MapGet("/{id:guid}", GetAsync)
             .WithName("GetWorkflow")
-            .WithSummary("A run's status, plan, steps, tokens, cost, durations, alerts and trace id.");
+            .WithSummary("A run's status, plan, steps, tokens, cost, durations, alerts and trace id, with a fresh events ticket.");
         api.MapPost("/{id:guid}/cancel", CancelAsync)
             .WithName("CancelWorkflow")
             .WithSummary("Cancels a Queued or Running run.");
@@ -51,6 +53,7 @@ internal static class WorkflowsApi
         WorkflowRunStore store,
         OutboxSignal signal,
         WorkflowLinks links,
+        EventTicketIssuer tickets,
         IOptions<GatewayOptions> options,
         ILoggerFactory loggerFactory,
         CancellationToken cancellationToken)
@@ -109,14 +112,18 @@ internal static class WorkflowsApi
         activity?.SetTag(GatewayTelemetry.RunIdAttribute, run.Id.ToString());
         activity?.SetTag("workflow.submit.outcome", result.Outcome.ToString());
 
-        var response = new SubmitWorkflowResponse(run.Id, WorkflowLinks.Status(run.Id), links.Events(run.Id), run.TraceId);
+        if (result.Outcome == CreateRunOutcome.IdempotencyKeyConflict)
+        {
+            return TypedResults.Problem(
+                statusCode: StatusCodes.Status422UnprocessableEntity,
+                title: "The Idempotency-Key was already used with a different request.",
+                detail: "Send a new Idempotency-Key for a different request, or repeat the original request exactly.");
+        }
+
+        var ticket = tickets.ForRun(run.Id);
+        var response = new SubmitWorkflowResponse(run.Id, WorkflowLinks.Status(run.Id), links.Events(), ticket.Ticket, ticket.ExpiresAt, run.TraceId);
         switch (result.Outcome)
         {
-            case CreateRunOutcome.IdempotencyKeyConflict:
-                return TypedResults.Problem(
-                    statusCode: StatusCodes.Status422UnprocessableEntity,
-                    title: "The Idempotency-Key was already used with a different request.",
-                    detail: "Send a new Idempotency-Key for a different request, or repeat the original request exactly.");
             case CreateRunOutcome.Replayed:
                 return TypedResults.Ok(response);
             default:
@@ -131,6 +138,7 @@ internal static class WorkflowsApi
         WorkflowsDbContext db,
         WorkflowStepStore steps,
         WorkflowLinks links,
+        EventTicketIssuer tickets,
         CancellationToken cancellationToken)
     {
         var run = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken).ConfigureAwait(false);
@@ -142,7 +150,7 @@ internal static class WorkflowsApi
         var runSteps = await steps.ListAsync(id, cancellationToken).ConfigureAwait(false);
         var alerts = await db.Alerts.AsNoTracking().Where(a => a.RunId == id).OrderBy(a => a.CreatedAt).Take(MaxAlertsShown)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(WorkflowRunDetails.From(run, runSteps, alerts, links.Events(id)));
+        return TypedResults.Ok(WorkflowRunDetails.From(run, runSteps, alerts, links.Events(), tickets.ForRun(id)));
     }
 
     public static async Task<Results<Ok<WorkflowRunPage>, ValidationProblem>> ListAsync(

@@ -3,7 +3,9 @@ using Observability.Gateway.Apis;
 using Observability.Gateway.Configuration;
 using Observability.Gateway.Outbox;
 using Observability.Gateway.RateLimiting;
+using Observability.Gateway.Tickets;
 using Observability.Workflows.Persistence;
+using Observability.Workflows.Tickets;
 
 namespace Observability.Gateway.Extensions;
 
@@ -17,7 +19,7 @@ internal static class Extensions
     public const string RedisConnectionName = "cache";
 
     /// <summary>
-    /// Registers the workflow database, the Redis client, problem details, the OpenAPI document, the per-client rate limiter, the links
+    /// Registers the workflow database, the Redis client, the event ticket signer (<c>EventTickets:SigningKey</c>), problem details, the OpenAPI document, the per-client rate limiter, the links
     /// clients follow, and the outbox relay. Every options class is validated when the host starts.
     /// </summary>
     public static IHostApplicationBuilder AddGatewayServices(this IHostApplicationBuilder builder)
@@ -26,6 +28,7 @@ internal static class Extensions
 
         builder.AddWorkflowsDatabase(DatabaseConnectionName);
         builder.AddRedisClient(RedisConnectionName);
+        builder.AddEventTickets();
 
         var services = builder.Services;
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>
@@ -39,6 +42,7 @@ internal static class Extensions
         services.AddSingleton<IValidateOptions<GatewayOptions>, ValidateGatewayOptions>();
         services.AddGatewayRateLimiting();
         services.AddSingleton<WorkflowLinks>();
+        services.AddSingleton<EventTicketIssuer>();
         services.AddOpenApi();
 
         services.AddOptions<OutboxRelayOptions>().BindConfiguration(OutboxRelayOptions.SectionName).ValidateOnStart();

@@ -2,6 +2,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
 using Observability.Redis;
 using Observability.Redis.Streams;
 using Observability.TestInfrastructure.Postgres;
@@ -14,6 +15,9 @@ internal sealed class GatewayHost : IAsyncDisposable
 {
     public const string EventsBase = "http://hub.test:5100";
     public const string DashboardBase = "http://dashboard.test:18888";
+
+    /// <summary>The event ticket key the host signs with (a test value, not a secret).</summary>
+    public const string TicketSigningKey = "gateway-tests-event-ticket-signing-key-0123456789";
 
     private readonly Factory _factory;
 
@@ -38,7 +42,8 @@ internal sealed class GatewayHost : IAsyncDisposable
         PostgresServerFixture postgres,
         string redisConnectionString,
         CancellationToken cancellationToken,
-        IReadOnlyDictionary<string, string?>? settings = null)
+        IReadOnlyDictionary<string, string?>? settings = null,
+        Action<IServiceCollection>? configureServices = null)
     {
         var all = new Dictionary<string, string?>
         {
@@ -46,6 +51,7 @@ internal sealed class GatewayHost : IAsyncDisposable
             ["ConnectionStrings:cache"] = redisConnectionString,
             ["Gateway:EventsBaseUrl"] = EventsBase,
             ["Gateway:DashboardUrl"] = DashboardBase,
+            ["EventTickets:SigningKey"] = TicketSigningKey,
             ["Gateway:RateLimit:TokenLimit"] = "10000",
             ["Gateway:RateLimit:TokensPerPeriod"] = "10000",
             ["Gateway:Outbox:PollInterval"] = "00:00:00.200",
@@ -58,7 +64,7 @@ internal sealed class GatewayHost : IAsyncDisposable
             all[key] = value;
         }
 
-        return new GatewayHost(new Factory(all), all["ConnectionStrings:workflows"]!, redisConnectionString);
+        return new GatewayHost(new Factory(all, configureServices), all["ConnectionStrings:workflows"]!, redisConnectionString);
     }
 
     public Task<HttpResponseMessage> SubmitAsync(object body, CancellationToken cancellationToken, string? idempotencyKey = null)
@@ -106,13 +112,18 @@ internal sealed class GatewayHost : IAsyncDisposable
         await _factory.DisposeAsync();
     }
 
-    private sealed class Factory(Dictionary<string, string?> settings) : WebApplicationFactory<Program>
+    private sealed class Factory(Dictionary<string, string?> settings, Action<IServiceCollection>? configureServices) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);
+            }
+
+            if (configureServices is not null)
+            {
+                builder.ConfigureServices(configureServices);
             }
         }
     }

@@ -19,7 +19,7 @@ public sealed class GatewayPipelineTests(PostgresServerFixture postgres, RedisSe
         var document = await gateway.Client.GetFromJsonAsync<JsonElement>("/openapi/v1.json", timeout.Token);
 
         var paths = document.GetProperty("paths");
-        foreach (var path in (string[])["/api/workflows", "/api/workflows/{id}", "/api/workflows/{id}/cancel", "/api/observability/performance/{sessionId}", "/api/observability/traces/{runId}"])
+        foreach (var path in (string[])["/api/workflows", "/api/workflows/{id}", "/api/workflows/{id}/cancel", "/api/observability/performance/{sessionId}", "/api/observability/traces/{runId}", "/api/sessions/{sessionId}/events-ticket"])
         {
             Assert.True(paths.TryGetProperty(path, out _), path);
         }
@@ -27,6 +27,25 @@ public sealed class GatewayPipelineTests(PostgresServerFixture postgres, RedisSe
         var submit = paths.GetProperty("/api/workflows").GetProperty("post");
         Assert.True(submit.GetProperty("requestBody").GetProperty("content").TryGetProperty("application/json", out _));
         Assert.True(submit.GetProperty("responses").TryGetProperty("422", out _));
+        var accepted = submit.GetProperty("responses").GetProperty("202").GetProperty("content").GetProperty("application/json").GetProperty("schema");
+        var schema = ResolveSchema(document, accepted);
+        Assert.True(schema.GetProperty("properties").TryGetProperty("eventsTicket", out _), schema.ToString());
+        Assert.True(schema.GetProperty("properties").TryGetProperty("expiresAt", out _), schema.ToString());
+        var ticket = paths.GetProperty("/api/sessions/{sessionId}/events-ticket").GetProperty("post").GetProperty("responses");
+        Assert.True(ticket.TryGetProperty("200", out _));
+        Assert.True(ticket.TryGetProperty("400", out _));
+    }
+
+    private static JsonElement ResolveSchema(JsonElement document, JsonElement schema)
+    {
+        if (!schema.TryGetProperty("$ref", out var reference))
+        {
+            return schema;
+        }
+
+        // "#/components/schemas/Name"
+        var name = reference.GetString()![(reference.GetString()!.LastIndexOf('/') + 1)..];
+        return document.GetProperty("components").GetProperty("schemas").GetProperty(name);
     }
 
     [Fact]

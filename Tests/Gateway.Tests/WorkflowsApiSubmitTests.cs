@@ -33,7 +33,7 @@ public sealed class WorkflowsApiSubmitTests(PostgresServerFixture postgres, Redi
         Assert.Equal(callerTrace, traceId);
         Assert.Equal($"/api/workflows/{runId}", body.GetProperty("statusUrl").GetString());
         Assert.Equal($"/api/workflows/{runId}", response.Headers.Location?.OriginalString);
-        Assert.Equal($"ws://hub.test:5100/ws?runId={runId}", body.GetProperty("eventsUrl").GetString());
+        Assert.Equal("ws://hub.test:5100/ws", body.GetProperty("eventsUrl").GetString());
 
         var entry = await gateway.WaitForJobAsync(runId, timeout.Token);
         Assert.True(ActivityContext.TryParse(entry[WorkflowStreams.TraceParentField], null, out var parent));

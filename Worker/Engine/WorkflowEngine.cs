@@ -40,7 +40,12 @@ internal sealed class WorkflowEngine(
             .ConfigureAwait(false) ?? throw new InvalidOperationException($"Run {runId} does not exist.");
         using var activity = WorkerTelemetry.Source.StartActivity("workflow.run");
         activity?.SetTag("workflow.run.id", runId.ToString());
-        using var events = await publisher.OpenAsync(runId, cancellationToken).ConfigureAwait(false);
+        using var events = await publisher.OpenAsync(runId, run.SessionId, cancellationToken).ConfigureAwait(false);
+        if (events.LastEventBefore is null)
+        {
+            // Nothing published for this run yet (the Gateway does not publish Queued): say it was queued, when and how often tried.
+            await events.PublishAsync(WorkflowEventType.Queued, new JsonObject { ["queuedAt"] = run.CreatedAt, ["attempt"] = run.AttemptCount }, cancellationToken).ConfigureAwait(false);
+        }
 
         var totals = new RunTotals();
         WorkflowPlan? plan = null;
@@ -65,6 +70,11 @@ internal sealed class WorkflowEngine(
             if (!recorded.Applied)
             {
                 // Cancelled (or changed) meanwhile: the run is no longer ours to execute.
+                if (recorded.Status == WorkflowRunStatus.Cancelled)
+                {
+                    await events.PublishAsync(WorkflowEventType.Cancelled, new JsonObject { ["status"] = nameof(WorkflowRunStatus.Cancelled) }, cancellationToken).ConfigureAwait(false);
+                }
+
                 return recorded.Status ?? WorkflowRunStatus.Failed;
             }
 
@@ -92,7 +102,12 @@ internal sealed class WorkflowEngine(
 
         await monitor.CheckWorkflowAsync(events, duration, cost, status != WorkflowRunStatus.Completed, cancellationToken).ConfigureAwait(false);
         await events.PublishAsync(
-            status == WorkflowRunStatus.Completed ? WorkflowEventType.Completed : WorkflowEventType.Failed,
+            status switch
+            {
+                WorkflowRunStatus.Completed => WorkflowEventType.Completed,
+                WorkflowRunStatus.Cancelled => WorkflowEventType.Cancelled,
+                _ => WorkflowEventType.Failed,
+            },
             new JsonObject
             {
                 ["status"] = status.ToString(),

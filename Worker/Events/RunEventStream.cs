@@ -4,12 +4,17 @@ using Observability.Workflows.Messaging;
 namespace Observability.Worker.Events;
 
 /// <summary>One run's events in order: each gets the next sequence number (thread-safe for parallel steps).</summary>
-internal sealed class RunEventStream(WorkflowEventPublisher publisher, Guid runId, long lastSequence) : IDisposable
+internal sealed class RunEventStream(WorkflowEventPublisher publisher, Guid runId, string sessionId, WorkflowEvent? lastEvent) : IDisposable
 {
     private readonly SemaphoreSlim _gate = new(1, 1);
-    private long _sequence = lastSequence;
+    private long _sequence = lastEvent?.Sequence ?? 0;
 
     public Guid RunId => runId;
+
+    public string SessionId => sessionId;
+
+    /// <summary>The last event in the run's stream when this execution opened it (null: none, or unreadable).</summary>
+    public WorkflowEvent? LastEventBefore => lastEvent;
 
     /// <summary>Publishes the next event; sequence order equals stream order because publishing is serialised.</summary>
     public async Task PublishAsync(WorkflowEventType type, JsonObject? payload, CancellationToken cancellationToken)
@@ -18,14 +23,15 @@ internal sealed class RunEventStream(WorkflowEventPublisher publisher, Guid runI
         try
         {
             _sequence++;
+            var now = publisher.Now();
             var workflowEvent = new WorkflowEvent(
-                Guid.CreateVersion7(publisher.Now()),
+                Guid.CreateVersion7(now),
                 runId,
                 _sequence,
                 type,
-                publisher.Now(),
+                now,
                 payload is null ? null : WorkflowEventPublisher.ToPayload(payload));
-            await publisher.PublishAsync(workflowEvent, cancellationToken).ConfigureAwait(false);
+            await publisher.PublishAsync(sessionId, workflowEvent, cancellationToken).ConfigureAwait(false);
         }
         finally
         {

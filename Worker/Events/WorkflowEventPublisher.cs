@@ -1,57 +1,81 @@
+using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Observability.Redis;
-using Observability.Redis.Streams;
+using Observability.Worker.Monitoring;
 using Observability.Workflows.Messaging;
 
 namespace Observability.Worker.Events;
 
 /// <summary>
-/// Publishes a run's <see cref="WorkflowEvent"/>s: appended to the run's bounded stream
-/// (<see cref="WorkflowStreams.Events"/>, for replay) and published on <see cref="WorkflowStreams.EventsChannel"/>
-/// (for live delivery). Open one <see cref="RunEventStream"/> per execution of a run.
+/// Publishes a run's <see cref="WorkflowEvent"/>s through the shared <see cref="WorkflowEventLog"/> (one script appends
+/// to the run's and the session's bounded streams and publishes on <see cref="WorkflowStreams.EventsChannel"/>), with
+/// the W3C <c>traceparent</c> of the current span so that the hub's delivery continues the run's trace. A failed
+/// append is logged and counted, never thrown: PostgreSQL holds the run's truth. Open one <see cref="RunEventStream"/>
+/// per execution of a run.
 /// </summary>
-internal sealed class WorkflowEventPublisher(RedisClient redis, TimeProvider timeProvider, ILogger<WorkflowEventPublisher> logger)
+internal sealed class WorkflowEventPublisher(
+    WorkflowEventLog log,
+    RedisClient redis,
+    WorkerTelemetry telemetry,
+    TimeProvider timeProvider,
+    ILogger<WorkflowEventPublisher> logger)
 {
-    /// <summary>Entries kept per run stream (XADD MAXLEN ~).</summary>
-    public const long MaxEventsPerRun = 1000;
-
-    /// <summary>Opens the run's event sequence, continuing after the last event already in its stream.</summary>
-    public async Task<RunEventStream> OpenAsync(Guid runId, CancellationToken cancellationToken)
+    /// <summary>
+    /// Opens the run's event sequence, continuing after the last event already in its stream (a run executed again
+    /// keeps numbering where the earlier execution, or the Gateway's <c>Queued</c> event, stopped).
+    /// </summary>
+    public async Task<RunEventStream> OpenAsync(Guid runId, string sessionId, CancellationToken cancellationToken)
     {
-        var last = await redis.XRevRangeAsync(WorkflowStreams.Events(runId), count: 1, cancellationToken: cancellationToken).ConfigureAwait(false);
-        long sequence = 0;
-        if (last.Count == 1 && last[0][WorkflowStreams.EventField] is { } json)
-        {
-            try
-            {
-                sequence = JsonSerializer.Deserialize(json, WorkflowsJsonContext.Default.WorkflowEvent)?.Sequence ?? 0;
-            }
-            catch (JsonException)
-            {
-                sequence = 0;
-            }
-        }
-
-        return new RunEventStream(this, runId, sequence);
+        ArgumentException.ThrowIfNullOrEmpty(sessionId);
+        return new RunEventStream(this, runId, sessionId, await LastEventAsync(runId, cancellationToken).ConfigureAwait(false));
     }
 
-    internal async Task PublishAsync(WorkflowEvent workflowEvent, CancellationToken cancellationToken)
+    /// <summary>The last event in the run's stream; null when there is none or Redis cannot say.</summary>
+    public async Task<WorkflowEvent?> LastEventAsync(Guid runId, CancellationToken cancellationToken)
     {
-        var json = JsonSerializer.Serialize(workflowEvent, WorkflowsJsonContext.Default.WorkflowEvent);
         try
         {
-            await redis.XAddAsync(WorkflowStreams.Events(workflowEvent.RunId), [new RedisStreamField(WorkflowStreams.EventField, json)], MaxEventsPerRun, cancellationToken).ConfigureAwait(false);
-            await redis.PublishAsync(WorkflowStreams.EventsChannel, json, cancellationToken).ConfigureAwait(false);
+            var last = await redis.XRevRangeAsync(WorkflowStreams.Events(runId), count: 1, cancellationToken: cancellationToken).ConfigureAwait(false);
+            return last.Count == 1 && last[0][WorkflowStreams.EventField] is { } json
+                ? JsonSerializer.Deserialize(json, WorkflowsJsonContext.Default.WorkflowEvent)
+                : null;
+        }
+        catch (Exception e) when (e is RedisException or JsonException)
+        {
+            // Numbering restarts at 1; the events still carry their run, type and time.
+            WorkerLog.EventStreamUnreadable(logger, runId, e);
+            return null;
+        }
+    }
+
+    internal async Task PublishAsync(string sessionId, WorkflowEvent workflowEvent, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await log.AppendAsync(sessionId, workflowEvent, CurrentTraceParent(), cancellationToken).ConfigureAwait(false);
         }
         catch (RedisException e)
         {
             // Events are a view of the run; PostgreSQL holds its truth. A lost event must not fail the run.
+            telemetry.EventPublishFailures.Add(1, new KeyValuePair<string, object?>("workflow.event.type", workflowEvent.Type.ToString()));
             WorkerLog.PublishFailed(logger, workflowEvent.RunId, workflowEvent.Type.ToString(), e);
         }
     }
 
     internal DateTimeOffset Now() => timeProvider.GetUtcNow();
+
+    /// <summary>The W3C <c>traceparent</c> of the current span, or null outside any span.</summary>
+    internal static string? CurrentTraceParent()
+    {
+        if (Activity.Current is not { IdFormat: ActivityIdFormat.W3C } current)
+        {
+            return null;
+        }
+
+        var flags = current.ActivityTraceFlags.HasFlag(ActivityTraceFlags.Recorded) ? "01" : "00";
+        return $"00-{current.TraceId.ToHexString()}-{current.SpanId.ToHexString()}-{flags}";
+    }
 
     internal static JsonElement ToPayload(JsonObject payload) => JsonDocument.Parse(payload.ToJsonString()).RootElement.Clone();
 }

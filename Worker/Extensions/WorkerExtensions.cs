@@ -4,6 +4,7 @@ using Observability.Worker.Engine;
 using Observability.Worker.Events;
 using Observability.Worker.Jobs;
 using Observability.Worker.Monitoring;
+using Observability.Workflows.Messaging;
 using Observability.Workflows.Persistence;
 
 namespace Observability.Worker.Extensions;
@@ -32,6 +33,7 @@ internal static class WorkerExtensions
         services.TryAddSingleton(TimeProvider.System);
         services.AddMetrics();
         services.TryAddSingleton<WorkerTelemetry>();
+        services.TryAddSingleton<WorkflowEventLog>();
         services.TryAddSingleton<WorkflowEventPublisher>();
         services.TryAddSingleton<PerformanceMonitor>();
         services.TryAddSingleton<WorkflowPlanner>();

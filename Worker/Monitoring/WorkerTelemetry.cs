@@ -29,6 +29,8 @@ internal sealed class WorkerTelemetry
         StepDuration = meter.CreateHistogram<double>("workflow.step.duration", "s", "Duration of workflow steps, by workflow.step.status.");
         DeadLetters = meter.CreateCounter<long>("workflow.jobs.dead_letters", "{job}", "Jobs moved to the dead-letter stream.");
         Alerts = meter.CreateCounter<long>("workflow.alerts", "{alert}", "Performance thresholds crossed, by workflow.alert.kind.");
+        AlertWriteFailures = meter.CreateCounter<long>("workflow.alerts.write_failures", "{alert}", "Alerts that could not be stored, by workflow.alert.kind.");
+        EventPublishFailures = meter.CreateCounter<long>("workflow.events.publish_failures", "{event}", "Run events that could not be appended to Redis, by workflow.event.type.");
         meter.CreateObservableGauge("workflow.jobs.queue.depth", () => Volatile.Read(ref _queueDepth), "{job}", "Entries in the job stream (XLEN).");
         meter.CreateObservableGauge("workflow.jobs.pending", () => Volatile.Read(ref _pending), "{job}", "Jobs delivered but not acknowledged (XPENDING).");
         meter.CreateObservableGauge("workflow.jobs.lag", () => Volatile.Read(ref _lag), "{job}", "Jobs not yet delivered to the consumer group (XINFO GROUPS lag).");
@@ -45,6 +47,10 @@ internal sealed class WorkerTelemetry
     public Counter<long> DeadLetters { get; }
 
     public Counter<long> Alerts { get; }
+
+    public Counter<long> AlertWriteFailures { get; }
+
+    public Counter<long> EventPublishFailures { get; }
 
     public void RecordQueueSample(long depth, long pending, long lag)
     {

@@ -38,7 +38,8 @@ public sealed class JobConsumerTests(PostgresServerFixture postgres)
 
         var events = await host.GetEventsAsync(runId, ct);
         Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.Sequence));
-        Assert.Equal(WorkflowEventType.Planned, events[0].Type);
+        Assert.Equal(WorkflowEventType.Queued, events[0].Type);
+        Assert.Equal(WorkflowEventType.Planned, events[1].Type);
         Assert.Equal(WorkflowEventType.Completed, events[^1].Type);
         Assert.Equal(steps.Count, events.Count(e => e.Type == WorkflowEventType.StepStarted));
         Assert.Equal(steps.Count, events.Count(e => e.Type == WorkflowEventType.StepCompleted));
@@ -167,8 +168,8 @@ public sealed class JobConsumerTests(PostgresServerFixture postgres)
         await host.WaitForNoPendingAsync(ct);
         Assert.Null(run.Plan);
         var events = await host.GetEventsAsync(runId, ct);
-        var failed = Assert.Single(events);
-        Assert.Equal(WorkflowEventType.Failed, failed.Type);
+        Assert.Equal([WorkflowEventType.Queued, WorkflowEventType.Failed], events.Select(e => e.Type));
+        var failed = events[^1];
         Assert.Contains("Planning failed", failed.Payload!.Value.GetProperty("problems")[0].GetString(), StringComparison.Ordinal);
     }
 }

@@ -1,0 +1,36 @@
+using System.Globalization;
+
+namespace Observability.Gateway.Benchmarks;
+
+/// <summary>Command-line settings of the submit benchmark.</summary>
+internal sealed record BenchmarkOptions(int Seconds, int WarmupSeconds, int Connections, int Threads, string? GatewayPath)
+{
+    public const string Usage =
+        "usage: Observability.Gateway.Benchmarks [--seconds 15] [--warmup 5] [--connections 32] [--threads 2] [--gateway path/to/Observability.Gateway.dll]";
+
+    public static BenchmarkOptions Parse(string[] args)
+    {
+        var options = new BenchmarkOptions(15, 5, 32, 2, null);
+        for (var i = 0; i < args.Length; i++)
+        {
+            var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value. {Usage}");
+            options = args[i] switch
+            {
+                "--seconds" => options with { Seconds = Positive(args[i], value) },
+                "--warmup" => options with { WarmupSeconds = Positive(args[i], value) },
+                "--connections" => options with { Connections = Positive(args[i], value) },
+                "--threads" => options with { Threads = Positive(args[i], value) },
+                "--gateway" => options with { GatewayPath = value },
+                _ => throw new ArgumentException($"Unknown option {args[i]}. {Usage}"),
+            };
+            i++;
+        }
+
+        return options.Threads > options.Connections ? options with { Threads = options.Connections } : options;
+    }
+
+    private static int Positive(string name, string value)
+        => int.TryParse(value, NumberStyles.None, CultureInfo.InvariantCulture, out var number) && number > 0
+            ? number
+            : throw new ArgumentException($"{name} must be a positive whole number (was '{value}'). {Usage}");
+}

@@ -1,0 +1,105 @@
+using System.Globalization;
+using System.Security.Cryptography;
+using Observability.TestInfrastructure.Processes;
+
+namespace Observability.Gateway.Benchmarks;
+
+/// <summary>
+/// The Gateway started from its Release build output as its own process, as in production: Production environment,
+/// OpenTelemetry export off, the per-client rate limit raised so one load generator is not throttled.
+/// </summary>
+internal sealed class GatewayProcess : IAsyncDisposable
+{
+    private readonly ServerProcess _process;
+
+    private GatewayProcess(ServerProcess process, Uri address)
+    {
+        _process = process;
+        Address = address;
+    }
+
+    public Uri Address { get; }
+
+    public int ProcessId => _process.Id;
+
+    /// <summary>The last lines the Gateway wrote (for failure messages).</summary>
+    public string Output => _process.Output;
+
+    public static async Task<GatewayProcess> StartAsync(string dll, string databaseConnectionString, string redisConnectionString)
+    {
+        if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")))
+        {
+            throw new InvalidOperationException("Unset OTEL_EXPORTER_OTLP_ENDPOINT: the benchmark measures the Gateway with export off.");
+        }
+
+        var port = LoopbackPort.GetFree();
+        var address = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
+        var environment = new Dictionary<string, string>
+        {
+            ["ASPNETCORE_URLS"] = address.AbsoluteUri,
+            ["ASPNETCORE_ENVIRONMENT"] = "Production",
+            ["DOTNET_ENVIRONMENT"] = "Production",
+            ["ConnectionStrings__workflows"] = databaseConnectionString,
+            ["ConnectionStrings__cache"] = redisConnectionString,
+            ["EventTickets__SigningKey"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)),
+            ["Gateway__EventsBaseUrl"] = "http://127.0.0.1:1",
+            ["Gateway__RateLimit__TokenLimit"] = "1000000",
+            ["Gateway__RateLimit__TokensPerPeriod"] = "1000000",
+            ["Gateway__Outbox__StreamMaxLength"] = "100000000",
+        };
+        var process = ServerProcess.Start("dotnet", [dll], Path.GetDirectoryName(dll)!, environment: environment);
+        var gateway = new GatewayProcess(process, address);
+        try
+        {
+            using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(5) };
+            await process.WaitUntilReadyAsync(
+                async cancellationToken =>
+                {
+                    if (!LoopbackPort.IsListening(port))
+                    {
+                        return false;
+                    }
+
+                    try
+                    {
+                        using var response = await client.GetAsync(new Uri("/ready", UriKind.Relative), cancellationToken).ConfigureAwait(false);
+                        return response.IsSuccessStatusCode;
+                    }
+                    catch (HttpRequestException)
+                    {
+                        return false;
+                    }
+                },
+                TimeSpan.FromSeconds(60),
+                "the Gateway").ConfigureAwait(false);
+            return gateway;
+        }
+        catch
+        {
+            await gateway.DisposeAsync().ConfigureAwait(false);
+            throw;
+        }
+    }
+
+    /// <summary>Finds the Gateway's Release build output next to this program's (artifacts/bin/Gateway/release).</summary>
+    public static string Locate(string? configured)
+    {
+        if (configured is not null)
+        {
+            return File.Exists(configured) ? Path.GetFullPath(configured) : throw new FileNotFoundException("No Gateway at --gateway.", configured);
+        }
+
+        // artifacts/bin/Gateway.Benchmarks/release/ -> artifacts/bin/Gateway/release/Observability.Gateway.dll
+        var ownOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
+        var candidate = Path.Combine(ownOutput.Parent!.Parent!.FullName, "Gateway", ownOutput.Name, "Observability.Gateway.dll");
+        return File.Exists(candidate)
+            ? candidate
+            : throw new FileNotFoundException("Build the Gateway first (dotnet build Gateway -c Release) or pass --gateway.", candidate);
+    }
+
+    public async ValueTask DisposeAsync()
+    {
+        await _process.StopAsync(NativeMethods.SigTerm, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
+        await _process.DisposeAsync().ConfigureAwait(false);
+    }
+}

@@ -1,0 +1,102 @@
+using System.Diagnostics;
+using System.Text.Json;
+using Observability.Redis;
+using Observability.TestInfrastructure.Postgres;
+using Observability.Worker.Monitoring;
+using Observability.Worker.Tests.Jobs;
+using Observability.Worker.Tests.Llm;
+using Observability.Workflows.Messaging;
+using Observability.Workflows.Runs;
+
+namespace Observability.Worker.Tests.Events;
+
+[Collection(TelemetryListeners.Name)]
+[Trait("Category", "Integration")]
+public sealed class WorkflowEventPublishingTests(PostgresServerFixture postgres)
+{
+    private const string Task = "Research the market for solar panels. Write a summary of the findings";
+
+    [Fact]
+    public async Task ExecuteAsync_TracedJob_PublishesEveryEventToRunAndSessionStreamsWithTheRunsTrace()
+    {
+        using var timeout = TestTimeout.Start();
+        var ct = timeout.Token;
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == WorkerTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var traceId = ActivityTraceId.CreateRandom();
+        var traceParent = $"00-{traceId.ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01";
+
+        await using var host = await WorkerTestHost.CreateAsync(postgres, ct);
+        var runId = await host.CreateRunAsync(Task, ct);
+        await using var subscription = await host.Redis.SubscribeAsync(WorkflowStreams.EventsChannel, ct);
+        await host.EnqueueAsync(runId, ct, traceParent);
+        await host.StartAsync(ct);
+
+        var published = new List<PublishedWorkflowEvent>();
+        while (published.Count == 0 || published[^1].Event.Type != WorkflowEventType.Completed)
+        {
+            var message = await subscription.Messages.ReadAsync(ct);
+            published.Add(WorkflowEventLog.ParsePublished(message.Payload.Span) ?? throw new InvalidOperationException($"Not an event: {message.PayloadText}"));
+        }
+
+        Assert.All(published, p => Assert.Equal(runId, p.Event.RunId));
+        Assert.All(published, p => Assert.Equal("session-1", p.SessionId));
+        Assert.All(published, p => Assert.StartsWith($"00-{traceId.ToHexString()}-", p.TraceParent, StringComparison.Ordinal));
+        Assert.Equal(Enumerable.Range(1, published.Count).Select(i => (long)i), published.Select(p => p.Event.Sequence));
+        var types = published.Select(p => p.Event.Type).ToHashSet();
+        Assert.Superset(
+            new HashSet<WorkflowEventType> { WorkflowEventType.Queued, WorkflowEventType.Planned, WorkflowEventType.StepStarted, WorkflowEventType.LlmCall, WorkflowEventType.StepCompleted, WorkflowEventType.Completed },
+            types);
+
+        var runStream = await host.Redis.XRangeAsync(WorkflowStreams.Events(runId), cancellationToken: ct);
+        var sessionStream = await host.Redis.XRangeAsync(WorkflowStreams.SessionEvents("session-1"), cancellationToken: ct);
+        Assert.Equal(published.Select(p => p.RunStreamId), runStream.Select(e => e.Id));
+        Assert.Equal(published.Select(p => p.SessionStreamId), sessionStream.Select(e => e.Id));
+        Assert.Equal(published.Select(p => p.Event.EventId), sessionStream.Select(e => JsonSerializer.Deserialize(e[WorkflowStreams.EventField]!, WorkflowsJsonContext.Default.WorkflowEvent)!.EventId));
+        Assert.All(runStream, e => Assert.StartsWith($"00-{traceId.ToHexString()}-", e[WorkflowStreams.TraceParentField], StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_EventAppendsFail_RunStillCompletes()
+    {
+        using var timeout = TestTimeout.Start();
+        var ct = timeout.Token;
+        await using var host = await WorkerTestHost.CreateAsync(postgres, ct);
+        var runId = await host.CreateRunAsync(Task, ct);
+
+        // The session stream's key holds a string: every append script fails with WRONGTYPE.
+        await host.Redis.SetAsync(WorkflowStreams.SessionEvents("session-1"), "not a stream", cancellationToken: ct);
+        await host.EnqueueAsync(runId, ct);
+        await host.StartAsync(ct);
+
+        var run = await host.WaitForStatusAsync(runId, WorkflowRunStatus.Completed, ct);
+        await host.WaitForNoPendingAsync(ct);
+        Assert.Equal(1, run.AttemptCount);
+        Assert.Empty(await host.Redis.XRangeAsync(WorkflowStreams.DeadLetters, cancellationToken: ct));
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_RunExecutedAgain_SequenceContinuesAfterTheStreamsLastEvent()
+    {
+        using var timeout = TestTimeout.Start();
+        var ct = timeout.Token;
+        await using var host = await WorkerTestHost.CreateAsync(postgres, ct);
+        var runId = await host.CreateRunAsync(Task, ct);
+
+        // An event already in the run's stream (say the Gateway's Queued event): the worker continues after it.
+        var log = new WorkflowEventLog(host.Redis);
+        await log.AppendAsync("session-1", new WorkflowEvent(Guid.CreateVersion7(), runId, 1, WorkflowEventType.Queued, DateTimeOffset.UtcNow, null), null, ct);
+        await host.EnqueueAsync(runId, ct);
+        await host.StartAsync(ct);
+
+        await host.WaitForStatusAsync(runId, WorkflowRunStatus.Completed, ct);
+        var events = await host.GetEventsAsync(runId, ct);
+        Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.Sequence));
+        Assert.Single(events, e => e.Type == WorkflowEventType.Queued);
+        Assert.Equal(WorkflowEventType.Planned, events[1].Type);
+    }
+}
