@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
+using Observability.Hosting.ApplicationModel;
 using Observability.Hosting.Health;
 using Observability.Hosting.Redis;
 using Observability.Hosting.Testing;
@@ -24,7 +25,7 @@ public sealed class AppHostTests
         {
             // Exactly the application's resources: the sample traffic is off by default.
             Assert.DoesNotContain(app.Resources, r => r.Name == "sample-traffic");
-            Assert.Equal(Resources.Order(), app.Resources.Select(r => r.Name).Order());
+            Assert.Equal(Resources.Order(), app.Resources.Where(r => r is not ParameterResource).Select(r => r.Name).Order());
             await app.StartAsync(cts.Token);
             await TestApps.WaitAllHealthyAsync(app, Resources, cts.Token);
 
