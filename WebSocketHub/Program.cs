@@ -1,9 +1,19 @@
+using Observability.WebSocketHub.Connections;
+using Observability.WebSocketHub.Extensions;
+using Observability.Workflows.Tickets;
+
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddRedisClient(HubExtensions.RedisConnectionName);
+builder.AddEventTickets();
+builder.AddWebSocketHub();
 
 var app = builder.Build();
 
+app.UseWebSockets();
+
 app.MapDefaultEndpoints();
+app.MapEventsHub();
 
 app.Run();

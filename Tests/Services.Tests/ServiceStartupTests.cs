@@ -84,10 +84,14 @@ public sealed class ServiceStartupTests(RedisServerFixture redis, PostgresServer
         Assert.True(exitCode == 0, $"{project} exited with {exitCode}: {service.Output}");
     }
 
+    /// <summary>A 44-character test key; the AppHost gives the Gateway and the WebSocketHub a generated one.</summary>
+    private const string EventTicketSigningKey = "services-tests-event-ticket-key-0123456789ab";
+
     private async Task<ServiceProcess> StartAsync(string project) =>
         await ServiceProcess.StartAsync(project, new Dictionary<string, string>
         {
             ["ConnectionStrings__cache"] = redis.ConnectionString,
             ["ConnectionStrings__workflows"] = await postgres.CreateDatabaseAsync(TestContext.Current.CancellationToken),
+            ["EventTickets__SigningKey"] = EventTicketSigningKey,
         });
 }

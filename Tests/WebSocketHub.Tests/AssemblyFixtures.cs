@@ -1,0 +1,3 @@
+using Observability.TestInfrastructure.Redis;
+
+[assembly: AssemblyFixture(typeof(RedisServerFixture))]

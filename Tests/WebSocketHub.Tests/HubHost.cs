@@ -1,0 +1,80 @@
+using System.Net;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.Extensions.DependencyInjection;
+using Observability.Redis;
+using Observability.TestInfrastructure.Processes;
+using Observability.WebSocketHub.Connections;
+using Observability.Workflows.Messaging;
+using Observability.Workflows.Tickets;
+
+namespace Observability.WebSocketHub.Tests;
+
+/// <summary>The real hub (its Program) on Kestrel on a loopback port, on the real Redis.</summary>
+internal sealed class HubHost : IAsyncDisposable
+{
+    /// <summary>A 44-character test key (the same for every instance, as the AppHost gives every instance one key).</summary>
+    public const string SigningKey = "websockethub-tests-signing-key-0123456789abc";
+
+    private readonly Factory _factory;
+
+    private HubHost(Factory factory, Uri baseAddress)
+    {
+        _factory = factory;
+        BaseAddress = baseAddress;
+        Redis = factory.Services.GetRequiredService<RedisClient>();
+        Events = new WorkflowEventLog(Redis);
+        Tickets = factory.Services.GetRequiredService<EventTicketSigner>();
+    }
+
+    public Uri BaseAddress { get; }
+
+    public Uri WebSocketUri => new($"ws://{BaseAddress.Authority}{EventsHubEndpoint.Path}");
+
+    public IServiceProvider Services => _factory.Services;
+
+    public RedisClient Redis { get; }
+
+    public WorkflowEventLog Events { get; }
+
+    public EventTicketSigner Tickets { get; }
+
+    public static HubHost Start(string redisConnectionString, IReadOnlyDictionary<string, string?>? settings = null)
+    {
+        var port = LoopbackPort.GetFree();
+        var all = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:cache"] = redisConnectionString,
+            ["EventTickets:SigningKey"] = SigningKey,
+            ["Logging:LogLevel:Default"] = "Warning",
+        };
+        foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
+        {
+            all[key] = value;
+        }
+
+        var factory = new Factory(all);
+        factory.UseKestrel(options => options.Listen(IPAddress.Loopback, port));
+        factory.StartServer();
+        return new HubHost(factory, new Uri($"http://127.0.0.1:{port}"));
+    }
+
+    public Task<HubClient> ConnectAsync(CancellationToken cancellationToken) => HubClient.ConnectAsync(WebSocketUri, cancellationToken);
+
+    /// <summary>Appends one event of <paramref name="runId"/> through the shared event log, as the Worker does.</summary>
+    public Task<PublishedWorkflowEvent> AppendAsync(string sessionId, Guid runId, long sequence, CancellationToken cancellationToken, string? traceParent = null, int payloadBytes = 0) =>
+        Events.AppendAsync(sessionId, TestEvents.Create(runId, sequence, payloadBytes), traceParent, cancellationToken);
+
+    public ValueTask DisposeAsync() => _factory.DisposeAsync();
+
+    private sealed class Factory(Dictionary<string, string?> settings) : WebApplicationFactory<Program>
+    {
+        protected override void ConfigureWebHost(IWebHostBuilder builder)
+        {
+            foreach (var (key, value) in settings)
+            {
+                builder.UseSetting(key, value);
+            }
+        }
+    }
+}
