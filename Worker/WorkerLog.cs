@@ -29,7 +29,7 @@ internal static partial class WorkerLog
     [LoggerMessage(107, LogLevel.Warning, "Shutdown timeout reached with {Count} jobs in flight; they stay pending and will be claimed.")]
     public static partial void ShutdownTimedOut(ILogger logger, int count);
 
-    [LoggerMessage(108, LogLevel.Information, "Run {RunId} finished with status {Status}.")]
+    [LoggerMessage(108, LogLevel.Debug, "Run {RunId} finished with status {Status}.")]
     public static partial void RunFinished(ILogger logger, Guid runId, string status);
 
     [LoggerMessage(109, LogLevel.Warning, "Step {StepKey} of run {RunId} failed.")]
@@ -49,4 +49,19 @@ internal static partial class WorkerLog
 
     [LoggerMessage(114, LogLevel.Warning, "Reading the last event of run {RunId} failed; its events are numbered from 1.")]
     public static partial void EventStreamUnreadable(ILogger logger, Guid runId, Exception exception);
+
+    [LoggerMessage(115, LogLevel.Error, "Storing alert {Kind} (run {RunId}) failed; the run goes on.")]
+    public static partial void AlertWriteFailed(ILogger logger, AlertKind kind, Guid? runId, Exception exception);
+
+    [LoggerMessage(116, LogLevel.Information, "Run {RunId} resumed by attempt {Attempt}: {CompletedSteps} steps already completed are kept.")]
+    public static partial void Resumed(ILogger logger, Guid runId, int attempt, int completedSteps);
+
+    [LoggerMessage(117, LogLevel.Information, "Run {RunId} is no longer attempt {Attempt}'s to execute: it is {Status}.")]
+    public static partial void RunLost(ILogger logger, Guid runId, int attempt, string status);
+
+    [LoggerMessage(118, LogLevel.Information, "Step {StepKey} of run {RunId}: transient failure {ErrorType}, retry {Retry} in {Delay}.")]
+    public static partial void StepRetrying(ILogger logger, Guid runId, string stepKey, string errorType, int retry, TimeSpan delay);
+
+    [LoggerMessage(119, LogLevel.Warning, "Giving run {RunId} back to the queue failed; the sweeper will find it.")]
+    public static partial void ReleaseFailed(ILogger logger, Guid runId, Exception exception);
 }

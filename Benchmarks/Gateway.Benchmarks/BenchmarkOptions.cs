@@ -6,11 +6,11 @@ namespace Observability.Gateway.Benchmarks;
 internal sealed record BenchmarkOptions(int Seconds, int WarmupSeconds, int Connections, int Threads, string? GatewayPath)
 {
     public const string Usage =
-        "usage: Observability.Gateway.Benchmarks [--seconds 15] [--warmup 5] [--connections 32] [--threads 2] [--gateway path/to/Observability.Gateway.dll]";
+        "usage: Observability.Gateway.Benchmarks [--seconds 20] [--warmup 30] [--connections 32] [--threads 2] [--gateway path/to/Observability.Gateway.dll]";
 
     public static BenchmarkOptions Parse(string[] args)
     {
-        var options = new BenchmarkOptions(15, 5, 32, 2, null);
+        var options = new BenchmarkOptions(20, 30, 32, 2, null);
         for (var i = 0; i < args.Length; i++)
         {
             var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value. {Usage}");

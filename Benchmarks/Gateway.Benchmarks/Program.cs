@@ -30,6 +30,7 @@ var databaseConnectionString = await postgres.CreateDatabaseAsync(cancellationTo
 await using var gateway = await GatewayProcess.StartAsync(gatewayDll, databaseConnectionString, redis.ConnectionString);
 await using var database = NpgsqlDataSource.Create(databaseConnectionString);
 var probe = new SubmitProbe(database, redis);
+Console.WriteLine($"Gateway pid {gateway.ProcessId} at {gateway.Address} (attach perf here)");
 var postgresPid = ProcessStats.FindProcess(postgres.DirectoryPath, "-p")
     ?? throw new InvalidOperationException("The postmaster process was not found.");
 

@@ -5,8 +5,18 @@ internal sealed class OutboxRelayOptions
 {
     public const string SectionName = "Gateway:Outbox";
 
-    /// <summary><c>Gateway:Outbox:BatchSize</c>: messages claimed per batch. Default: 100.</summary>
-    public int BatchSize { get; set; } = 100;
+    /// <summary>
+    /// <c>Gateway:Outbox:BatchSize</c>: messages claimed per batch, all published at once (pipelined). Default: 500
+    /// (the most a batch may hold): under a burst of submits, big batches let the relay keep up with few round trips.
+    /// </summary>
+    public int BatchSize { get; set; } = 500;
+
+    /// <summary>
+    /// <c>Gateway:Outbox:ConcurrentBatches</c>: relay loops claiming and publishing batches side by side (1 to 8).
+    /// Default: 4, so that some loops publish while others wait on the database or for a busy thread pool; on the
+    /// 2-core benchmark machine, 2 loops fell seconds behind 2,700 submits/s where 4 kept up.
+    /// </summary>
+    public int ConcurrentBatches { get; set; } = 4;
 
     /// <summary><c>Gateway:Outbox:PollInterval</c>: the wait between polls when no submit signals. Default: 1 second.</summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(1);

@@ -9,7 +9,7 @@ namespace Observability.Gateway.Outbox;
 
 /// <summary>
 /// Moves committed jobs from the outbox to their Redis stream: immediately after a submit (<see cref="OutboxSignal"/>),
-/// otherwise every <see cref="OutboxRelayOptions.PollInterval"/>. When Redis (or the database) fails, it backs off
+/// otherwise every <see cref="OutboxRelayOptions.PollInterval"/>, in <see cref="OutboxRelayOptions.ConcurrentBatches"/> loops. When Redis (or the database) fails, it backs off
 /// exponentially and retries; the rows stay unsent meanwhile, so no job is lost.
 /// </summary>
 internal sealed class OutboxRelayService(
@@ -22,8 +22,17 @@ internal sealed class OutboxRelayService(
 {
     private readonly OutboxRelayOptions _options = options.Value;
 
-    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    protected override Task ExecuteAsync(CancellationToken stoppingToken)
+        => Task.WhenAll(Enumerable.Range(0, _options.ConcurrentBatches).Select(_ => RelayLoopAsync(stoppingToken)));
+
+    /// <summary>
+    /// One relay loop. Several run side by side (<see cref="OutboxRelayOptions.ConcurrentBatches"/>): their batches are
+    /// disjoint (SKIP LOCKED), and while one waits for the database another publishes, so the relay keeps up with a
+    /// burst even when busy request threads delay each of its steps.
+    /// </summary>
+    private async Task RelayLoopAsync(CancellationToken stoppingToken)
     {
+        await Task.Yield();
         var backoff = _options.InitialBackoff;
         while (!stoppingToken.IsCancellationRequested)
         {
@@ -67,7 +76,7 @@ internal sealed class OutboxRelayService(
         await using (scope.ConfigureAwait(false))
         {
             var relay = scope.ServiceProvider.GetRequiredService<OutboxRelay>();
-            var count = await relay.RelayBatchAsync(_options.BatchSize, PublishAsync, cancellationToken).ConfigureAwait(false);
+            var count = await relay.RelayBatchAsync(_options.BatchSize, maxConcurrentPublishes: _options.BatchSize, PublishAsync, cancellationToken).ConfigureAwait(false);
             if (count > 0)
             {
                 GatewayLog.Relayed(logger, count);

@@ -8,10 +8,10 @@ internal sealed class OutboxSignal
     private readonly Channel<bool> _channel = Channel.CreateBounded<bool>(new BoundedChannelOptions(1)
     {
         FullMode = BoundedChannelFullMode.DropWrite,
-        SingleReader = true,
+        SingleReader = false,
     });
 
-    /// <summary>Asks for a relay pass; signals coalesce while one is pending.</summary>
+    /// <summary>Asks for a relay pass (one waiting relay loop wakes); signals coalesce while one is pending.</summary>
     public void Notify() => _channel.Writer.TryWrite(true);
 
     /// <summary>Waits for a signal or until <paramref name="timeout"/> passes; consumes the signal.</summary>

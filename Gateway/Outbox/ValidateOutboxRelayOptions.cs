@@ -14,6 +14,11 @@ internal sealed class ValidateOutboxRelayOptions : IValidateOptions<OutboxRelayO
             failures.Add($"Gateway:Outbox:BatchSize must be between 1 and {OutboxRelay.MaxBatchSize}.");
         }
 
+        if (options.ConcurrentBatches is < 1 or > 8)
+        {
+            failures.Add("Gateway:Outbox:ConcurrentBatches must be between 1 and 8.");
+        }
+
         if (options.PollInterval < TimeSpan.FromMilliseconds(10) || options.PollInterval > TimeSpan.FromMinutes(10))
         {
             failures.Add("Gateway:Outbox:PollInterval must be between 10 ms and 10 minutes.");

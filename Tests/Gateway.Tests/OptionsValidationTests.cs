@@ -38,6 +38,16 @@ public sealed class OptionsValidationTests
         Assert.Contains("Gateway:Outbox:BatchSize", result.FailureMessage, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData(0)]
+    [InlineData(9)]
+    public void Validate_ConcurrentBatchesOutOfRange_NamesTheKey(int loops)
+    {
+        var result = new ValidateOutboxRelayOptions().Validate(null, new OutboxRelayOptions { ConcurrentBatches = loops });
+
+        Assert.Contains("Gateway:Outbox:ConcurrentBatches", result.FailureMessage, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Validate_InitialBackoffAboveMaximum_NamesBothKeys()
     {

@@ -28,7 +28,7 @@ internal static class AgentRouter
             activity.SetTag("workflow.route.explanation", string.Join(" ", routed.Select(s => $"{s.Id}: {s.Explanation}")));
         }
 
-        return new WorkflowPlan(routed);
+        return plan with { Steps = routed };
     }
 
     private static PlannedStep Assign(PlannedStep step, string? requestedAgent)

@@ -3,11 +3,17 @@ using Observability.Workflows.Messaging;
 
 namespace Observability.Worker.Events;
 
-/// <summary>One run's events in order: each gets the next sequence number (thread-safe for parallel steps).</summary>
-internal sealed class RunEventStream(WorkflowEventPublisher publisher, Guid runId, string sessionId, WorkflowEvent? lastEvent) : IDisposable
+/// <summary>
+/// One run's events in order. <see cref="Publish"/> numbers the event and captures the current span's
+/// <c>traceparent</c> at once, then appends it after the previous one finished (so stream order equals sequence order)
+/// without making the engine wait for Redis; <see cref="FlushAsync"/> waits for everything published so far.
+/// Thread-safe for parallel steps.
+/// </summary>
+internal sealed class RunEventStream(WorkflowEventPublisher publisher, Guid runId, string sessionId, WorkflowEvent? lastEvent)
 {
-    private readonly SemaphoreSlim _gate = new(1, 1);
+    private readonly Lock _lock = new();
     private long _sequence = lastEvent?.Sequence ?? 0;
+    private Task _tail = Task.CompletedTask;
 
     public Guid RunId => runId;
 
@@ -16,28 +22,32 @@ internal sealed class RunEventStream(WorkflowEventPublisher publisher, Guid runI
     /// <summary>The last event in the run's stream when this execution opened it (null: none, or unreadable).</summary>
     public WorkflowEvent? LastEventBefore => lastEvent;
 
-    /// <summary>Publishes the next event; sequence order equals stream order because publishing is serialised.</summary>
-    public async Task PublishAsync(WorkflowEventType type, JsonObject? payload, CancellationToken cancellationToken)
+    /// <summary>Numbers the event and queues its append behind the run's earlier events.</summary>
+    public void Publish(WorkflowEventType type, JsonObject? payload)
     {
-        await _gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-        try
+        var traceParent = WorkflowEventPublisher.CurrentTraceParent();
+        var element = payload is null ? (System.Text.Json.JsonElement?)null : WorkflowEventPublisher.ToPayload(payload);
+        lock (_lock)
         {
             _sequence++;
             var now = publisher.Now();
-            var workflowEvent = new WorkflowEvent(
-                Guid.CreateVersion7(now),
-                runId,
-                _sequence,
-                type,
-                now,
-                payload is null ? null : WorkflowEventPublisher.ToPayload(payload));
-            await publisher.PublishAsync(sessionId, workflowEvent, cancellationToken).ConfigureAwait(false);
-        }
-        finally
-        {
-            _gate.Release();
+            var workflowEvent = new WorkflowEvent(Guid.CreateVersion7(now), runId, _sequence, type, now, element);
+            _tail = AppendAfterAsync(_tail, workflowEvent, traceParent);
         }
     }
 
-    public void Dispose() => _gate.Dispose();
+    /// <summary>Completes when every event published so far has been appended (or its failure logged).</summary>
+    public Task FlushAsync()
+    {
+        lock (_lock)
+        {
+            return _tail;
+        }
+    }
+
+    private async Task AppendAfterAsync(Task previous, WorkflowEvent workflowEvent, string? traceParent)
+    {
+        await previous.ConfigureAwait(false);
+        await publisher.PublishAsync(sessionId, workflowEvent, traceParent).ConfigureAwait(false);
+    }
 }

@@ -22,13 +22,13 @@ internal sealed class WorkflowEventPublisher(
     ILogger<WorkflowEventPublisher> logger)
 {
     /// <summary>
-    /// Opens the run's event sequence, continuing after the last event already in its stream (a run executed again
-    /// keeps numbering where the earlier execution, or the Gateway's <c>Queued</c> event, stopped).
+    /// Opens the run's event sequence, continuing after <paramref name="lastEvent"/>, the last event already in its
+    /// stream (<see cref="LastEventAsync"/>): a run executed again keeps numbering where the earlier execution stopped.
     /// </summary>
-    public async Task<RunEventStream> OpenAsync(Guid runId, string sessionId, CancellationToken cancellationToken)
+    public RunEventStream Open(Guid runId, string sessionId, WorkflowEvent? lastEvent)
     {
         ArgumentException.ThrowIfNullOrEmpty(sessionId);
-        return new RunEventStream(this, runId, sessionId, await LastEventAsync(runId, cancellationToken).ConfigureAwait(false));
+        return new RunEventStream(this, runId, sessionId, lastEvent);
     }
 
     /// <summary>The last event in the run's stream; null when there is none or Redis cannot say.</summary>
@@ -49,13 +49,15 @@ internal sealed class WorkflowEventPublisher(
         }
     }
 
-    internal async Task PublishAsync(string sessionId, WorkflowEvent workflowEvent, CancellationToken cancellationToken)
+    /// <summary>Appends one event; never throws (a failure is logged and counted).</summary>
+    internal async Task PublishAsync(string sessionId, WorkflowEvent workflowEvent, string? traceParent)
     {
         try
         {
-            await log.AppendAsync(sessionId, workflowEvent, CurrentTraceParent(), cancellationToken).ConfigureAwait(false);
+            // Not cancelled with the job: the client's command timeout bounds it, and a stopping worker still reports.
+            await log.AppendAsync(sessionId, workflowEvent, traceParent, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (RedisException e)
+        catch (Exception e) when (e is RedisException or ObjectDisposedException)
         {
             // Events are a view of the run; PostgreSQL holds its truth. A lost event must not fail the run.
             telemetry.EventPublishFailures.Add(1, new KeyValuePair<string, object?>("workflow.event.type", workflowEvent.Type.ToString()));

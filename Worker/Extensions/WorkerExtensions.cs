@@ -6,6 +6,7 @@ using Observability.Worker.Jobs;
 using Observability.Worker.Monitoring;
 using Observability.Workflows.Messaging;
 using Observability.Workflows.Persistence;
+using Observability.Workflows.Runs;
 
 namespace Observability.Worker.Extensions;
 
@@ -37,6 +38,8 @@ internal static class WorkerExtensions
         services.TryAddSingleton<WorkflowEventPublisher>();
         services.TryAddSingleton<PerformanceMonitor>();
         services.TryAddSingleton<WorkflowPlanner>();
+        services.TryAddSingleton<RunExecutionStore>();
+        services.TryAddSingleton<StepExecutor>();
         services.TryAddSingleton<WorkflowEngine>();
         services.TryAddSingleton<RunRequeuer>();
         services.TryAddSingleton<JobProcessor>();

@@ -27,7 +27,7 @@ internal sealed class JobConsumer(
     private readonly JobConsumerOptions _options = options.Value;
     private readonly SemaphoreSlim _slots = new(options.Value.Concurrency, options.Value.Concurrency);
     private readonly CancellationTokenSource _processing = new();
-    private readonly ConcurrentDictionary<Task, byte> _inFlight = new();
+    private readonly ConcurrentDictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -93,7 +93,7 @@ internal sealed class JobConsumer(
                 throw;
             }
 
-            Dispatch(entries, free);
+            Dispatch(entries, free, redelivered: false);
         }
     }
 
@@ -104,6 +104,7 @@ internal sealed class JobConsumer(
         {
             try
             {
+                await KeepClaimedAsync(stoppingToken).ConfigureAwait(false);
                 await SampleAsync(stoppingToken).ConfigureAwait(false);
                 await ClaimAsync(stoppingToken).ConfigureAwait(false);
             }
@@ -133,7 +134,33 @@ internal sealed class JobConsumer(
             WorkerLog.Claimed(logger, claimed.Entries.Count, _options.ClaimIdleTime);
         }
 
-        Dispatch(claimed.Entries, free);
+        Dispatch(claimed.Entries, free, redelivered: true);
+    }
+
+    /// <summary>
+    /// Resets the idle time of the jobs this consumer is executing (XCLAIM to itself, JUSTID: the delivery count is
+    /// not raised), so that a long run is not claimed by another consumer while this one is alive.
+    /// </summary>
+    private async Task KeepClaimedAsync(CancellationToken stoppingToken)
+    {
+        var ids = _inFlight.Keys.ToArray();
+        if (ids.Length == 0)
+        {
+            return;
+        }
+
+        var arguments = new RedisValue[ids.Length + 5];
+        arguments[0] = WorkflowStreams.Jobs;
+        arguments[1] = WorkflowStreams.WorkersGroup;
+        arguments[2] = _options.ConsumerName;
+        arguments[3] = "0";
+        for (var i = 0; i < ids.Length; i++)
+        {
+            arguments[i + 4] = ids[i];
+        }
+
+        arguments[^1] = "JUSTID";
+        await redis.ExecuteAsync("XCLAIM", arguments, stoppingToken).ConfigureAwait(false);
     }
 
     private async Task SampleAsync(CancellationToken stoppingToken)
@@ -159,14 +186,14 @@ internal sealed class JobConsumer(
     }
 
     /// <summary>Starts one task per entry (each holding one of the <paramref name="slots"/>) and returns the unused slots.</summary>
-    private void Dispatch(IReadOnlyList<RedisStreamEntry> entries, int slots)
+    private void Dispatch(IReadOnlyList<RedisStreamEntry> entries, int slots, bool redelivered)
     {
         // Entries deleted from the stream since delivery come back without fields; the processor dead-letters them.
         foreach (var entry in entries)
         {
-            var task = ProcessAsync(entry);
-            _inFlight.TryAdd(task, 0);
-            _ = task.ContinueWith(t => _inFlight.TryRemove(t, out _), CancellationToken.None, TaskContinuationOptions.ExecuteSynchronously, TaskScheduler.Default);
+            var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            _inFlight[entry.Id] = started.Task;
+            _ = RunAsync(entry, redelivered, started);
         }
 
         var unused = slots - entries.Count;
@@ -176,11 +203,11 @@ internal sealed class JobConsumer(
         }
     }
 
-    private async Task ProcessAsync(RedisStreamEntry entry)
+    private async Task RunAsync(RedisStreamEntry entry, bool redelivered, TaskCompletionSource done)
     {
         try
         {
-            await processor.ProcessAsync(entry, _processing.Token).ConfigureAwait(false);
+            await processor.ProcessAsync(entry, redelivered, _processing.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -189,13 +216,15 @@ internal sealed class JobConsumer(
         }
         finally
         {
+            _inFlight.TryRemove(entry.Id, out _);
             _slots.Release();
+            done.TrySetResult();
         }
     }
 
     private async Task DrainAsync()
     {
-        var inFlight = _inFlight.Keys.ToArray();
+        var inFlight = _inFlight.Values.ToArray();
         if (inFlight.Length == 0)
         {
             return;

@@ -1,10 +1,13 @@
+using System.Data.Common;
 using System.Diagnostics;
 using System.Text.Json;
+using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Observability.Redis;
 using Observability.Redis.Streams;
 using Observability.Worker.Engine;
+using Observability.Worker.Events;
 using Observability.Worker.Monitoring;
 using Observability.Workflows.Messaging;
 using Observability.Workflows.Persistence;
@@ -14,13 +17,16 @@ namespace Observability.Worker.Jobs;
 
 /// <summary>
 /// Handles one delivered job entry, at least once: continue the trace, give up on poison (too many deliveries, an
-/// unreadable message, an unknown run) by dead-lettering it, win the Queued → Running compare-and-set (or ack and
-/// skip: another delivery already ran it), execute, acknowledge. A failure leaves the entry pending for a retry.
+/// unreadable message, an unknown run) by dead-lettering it, start the run (compare-and-set Queued → Running; a
+/// redelivered entry whose executor died takes a Running run over), execute, acknowledge. An entry whose run is not
+/// startable (finished, cancelled, running elsewhere) is acknowledged and skipped. A failure gives the run back
+/// (Running → Queued) and leaves the entry pending: it is claimed again after <c>ClaimIdleTime</c> and the run resumes.
 /// </summary>
 internal sealed class JobProcessor(
     RedisClient redis,
     WorkflowEngine engine,
-    RunRequeuer requeuer,
+    RunExecutionStore runs,
+    WorkflowEventPublisher publisher,
     IServiceScopeFactory scopes,
     WorkerTelemetry telemetry,
     IOptions<JobConsumerOptions> options,
@@ -28,12 +34,15 @@ internal sealed class JobProcessor(
 {
     private readonly JobConsumerOptions _options = options.Value;
 
-    /// <summary>Processes the entry; true when it was acknowledged (done, skipped or dead-lettered).</summary>
-    public async Task<bool> ProcessAsync(RedisStreamEntry entry, CancellationToken cancellationToken)
+    /// <summary>
+    /// Processes the entry; true when it was acknowledged (done, skipped or dead-lettered). <paramref name="redelivered"/>:
+    /// the entry was claimed from another consumer (XAUTOCLAIM), so its delivery count is read and a Running run is taken over.
+    /// </summary>
+    public async Task<bool> ProcessAsync(RedisStreamEntry entry, bool redelivered, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(entry);
         using var activity = JobTrace.StartProcess(entry, _options.ConsumerName);
-        var deliveries = await DeliveryCountAsync(entry.Id, cancellationToken).ConfigureAwait(false);
+        var deliveries = redelivered ? await DeliveryCountAsync(entry.Id, cancellationToken).ConfigureAwait(false) : 1;
         activity?.SetTag("messaging.redis.delivery_count", deliveries);
         var message = Parse(entry);
         if (deliveries > _options.MaxDeliveries)
@@ -49,40 +58,35 @@ internal sealed class JobProcessor(
         }
 
         activity?.SetTag("workflow.run.id", message.RunId.ToString());
-        bool started;
+
+        // Read alongside the start: the events continue after the run stream's last one.
+        var lastEvent = publisher.LastEventAsync(message.RunId, cancellationToken);
+        RunExecution? run;
         try
         {
-            started = await WithStoreAsync(store => store.TryStartAsync(message.RunId, cancellationToken)).ConfigureAwait(false);
+            run = await runs.TryStartAsync(message.RunId, takeOver: redelivered, cancellationToken).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is not OperationCanceledException)
+        catch (DbException e)
         {
             Fail(activity, entry, deliveries, e);
             return false;
         }
 
-        if (!started)
+        if (run is null)
         {
-            if (!await RunExistsAsync(message.RunId, cancellationToken).ConfigureAwait(false))
-            {
-                await DeadLetterAsync(entry, null, $"Run {message.RunId} does not exist.", cancellationToken).ConfigureAwait(false);
-                return true;
-            }
-
-            WorkerLog.AlreadyStarted(logger, entry.Id, message.RunId);
-            await AckAsync(entry.Id, cancellationToken).ConfigureAwait(false);
-            return true;
+            return await SkipAsync(entry, message.RunId, lastEvent, cancellationToken).ConfigureAwait(false);
         }
 
         try
         {
-            await engine.ExecuteAsync(message.RunId, cancellationToken).ConfigureAwait(false);
+            await engine.ExecuteAsync(run, await lastEvent.ConfigureAwait(false), cancellationToken).ConfigureAwait(false);
         }
         catch (Exception e)
         {
             Fail(activity, entry, deliveries, e);
 
-            // Hand the run back so the retry (this entry, claimed later) can start it again.
-            await requeuer.ReleaseAsync(message.RunId, null, CancellationToken.None).ConfigureAwait(false);
+            // Hand the run back so the retry (this entry, claimed later) starts it again and resumes after its plan.
+            await ReleaseAsync(run).ConfigureAwait(false);
             if (e is OperationCanceledException)
             {
                 throw;
@@ -93,6 +97,43 @@ internal sealed class JobProcessor(
 
         await AckAsync(entry.Id, cancellationToken).ConfigureAwait(false);
         return true;
+    }
+
+    /// <summary>The run cannot be started: unknown (dead-letter), or finished, cancelled or running elsewhere (ack).</summary>
+    private async Task<bool> SkipAsync(RedisStreamEntry entry, Guid runId, Task<WorkflowEvent?> lastEvent, CancellationToken cancellationToken)
+    {
+        var status = await runs.GetStatusAsync(runId, cancellationToken).ConfigureAwait(false);
+        if (status is null)
+        {
+            await DeadLetterAsync(entry, null, $"Run {runId} does not exist.", cancellationToken).ConfigureAwait(false);
+            return true;
+        }
+
+        if (status == WorkflowRunStatus.Cancelled && await lastEvent.ConfigureAwait(false) is var last
+            && last?.Type is not (WorkflowEventType.Cancelled or WorkflowEventType.Completed or WorkflowEventType.Failed)
+            && await SessionOfAsync(runId, cancellationToken).ConfigureAwait(false) is { } sessionId)
+        {
+            // Cancelled while queued: nobody executed it, so nobody has said it ended.
+            var events = publisher.Open(runId, sessionId, last);
+            events.Publish(WorkflowEventType.Cancelled, new JsonObject { ["status"] = nameof(WorkflowRunStatus.Cancelled) });
+            await events.FlushAsync().ConfigureAwait(false);
+        }
+
+        WorkerLog.AlreadyStarted(logger, entry.Id, runId);
+        await AckAsync(entry.Id, cancellationToken).ConfigureAwait(false);
+        return true;
+    }
+
+    private async Task ReleaseAsync(RunExecution run)
+    {
+        try
+        {
+            await runs.ReleaseAsync(run, CancellationToken.None).ConfigureAwait(false);
+        }
+        catch (DbException e)
+        {
+            WorkerLog.ReleaseFailed(logger, run.RunId, e);
+        }
     }
 
     private void Fail(Activity? activity, RedisStreamEntry entry, long deliveries, Exception e)
@@ -138,7 +179,11 @@ internal sealed class JobProcessor(
         await redis.XAddAsync(WorkflowStreams.DeadLetters, fields.ToArray(), cancellationToken: cancellationToken).ConfigureAwait(false);
         if (runId is { } id)
         {
-            await WithStoreAsync(store => store.DeadLetterAsync(id, reason, cancellationToken)).ConfigureAwait(false);
+            var scope = scopes.CreateAsyncScope();
+            await using (scope.ConfigureAwait(false))
+            {
+                await scope.ServiceProvider.GetRequiredService<WorkflowRunStore>().DeadLetterAsync(id, reason, cancellationToken).ConfigureAwait(false);
+            }
         }
 
         telemetry.DeadLetters.Add(1);
@@ -148,21 +193,13 @@ internal sealed class JobProcessor(
     private async Task AckAsync(string id, CancellationToken cancellationToken)
         => await redis.XAckAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, [id], cancellationToken).ConfigureAwait(false);
 
-    private async Task<bool> RunExistsAsync(Guid runId, CancellationToken cancellationToken)
+    private async Task<string?> SessionOfAsync(Guid runId, CancellationToken cancellationToken)
     {
         var scope = scopes.CreateAsyncScope();
         await using (scope.ConfigureAwait(false))
         {
-            return await scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>().Runs.AnyAsync(r => r.Id == runId, cancellationToken).ConfigureAwait(false);
-        }
-    }
-
-    private async Task<T> WithStoreAsync<T>(Func<WorkflowRunStore, Task<T>> action)
-    {
-        var scope = scopes.CreateAsyncScope();
-        await using (scope.ConfigureAwait(false))
-        {
-            return await action(scope.ServiceProvider.GetRequiredService<WorkflowRunStore>()).ConfigureAwait(false);
+            var db = scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>();
+            return await db.Runs.Where(r => r.Id == runId).Select(r => r.SessionId).FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 }

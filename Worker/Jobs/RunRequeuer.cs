@@ -1,6 +1,10 @@
+using System.Diagnostics;
+using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Observability.Redis;
 using Observability.Redis.Streams;
+using Observability.Worker.Events;
+using Observability.Worker.Monitoring;
 using Observability.Workflows.Messaging;
 using Observability.Workflows.Persistence;
 using Observability.Workflows.Runs;
@@ -8,14 +12,18 @@ using Observability.Workflows.Runs;
 namespace Observability.Worker.Jobs;
 
 /// <summary>
-/// Gives a run back to the queue: Running → Queued (compare-and-set on the start time the caller saw), and a new job
-/// entry for runs whose entry may be lost. PostgreSQL stays the truth: a duplicate entry is skipped by the start CAS.
+/// Gives a run back to the queue: Running → Queued (compare-and-set on the start time the caller saw; a planned run
+/// resumes after its plan when started again), and a new job entry that continues the run's original trace.
+/// PostgreSQL stays the truth: a duplicate entry is skipped by the start compare-and-set.
 /// </summary>
 internal sealed class RunRequeuer(IServiceScopeFactory scopes, RedisClient redis)
 {
+    /// <summary>The span of a re-enqueue, a producer on the job stream.</summary>
+    public const string PublishSpanName = WorkflowStreams.Jobs + " publish";
+
     /// <summary>
-    /// Running → Queued for a run abandoned before its plan was recorded (a planned run has steps and cannot restart);
-    /// with <paramref name="startedAt"/>, only if it still has that start time. True when this caller changed it.
+    /// Running → Queued; with <paramref name="startedAt"/>, only if it still has that start time (nobody restarted it
+    /// meanwhile). True when this caller changed it.
     /// </summary>
     public async Task<bool> ReleaseAsync(Guid runId, DateTimeOffset? startedAt, CancellationToken cancellationToken)
     {
@@ -23,7 +31,7 @@ internal sealed class RunRequeuer(IServiceScopeFactory scopes, RedisClient redis
         await using (scope.ConfigureAwait(false))
         {
             var db = scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>();
-            var query = db.Runs.Where(r => r.Id == runId && r.Status == WorkflowRunStatus.Running && r.Plan == null);
+            var query = db.Runs.Where(r => r.Id == runId && r.Status == WorkflowRunStatus.Running);
             if (startedAt is { } seen)
             {
                 query = query.Where(r => r.StartedAt == seen);
@@ -35,10 +43,57 @@ internal sealed class RunRequeuer(IServiceScopeFactory scopes, RedisClient redis
         }
     }
 
-    /// <summary>Adds a job entry for the run (a new attempt, no parent trace: the request that started it is long gone).</summary>
+    /// <summary>
+    /// Adds a job entry for the run. Its span (<see cref="PublishSpanName"/>) continues the run's original trace (the
+    /// <c>traceparent</c> its submit stored with the outbox job) and links to the caller's span (the sweep that
+    /// re-enqueued it); the entry carries that span's context, so the consumer's span joins the run's trace too.
+    /// </summary>
     public async Task EnqueueAsync(Guid runId, int attempt, CancellationToken cancellationToken)
     {
-        var json = System.Text.Json.JsonSerializer.Serialize(new WorkflowJobMessage(runId, attempt, null, null), WorkflowsJsonContext.Default.WorkflowJobMessage);
-        await redis.XAddAsync(WorkflowStreams.Jobs, [new RedisStreamField(WorkflowStreams.MessageField, json)], cancellationToken: cancellationToken).ConfigureAwait(false);
+        var original = await OriginalTraceAsync(runId, cancellationToken).ConfigureAwait(false);
+        var links = Activity.Current is { } caller ? new[] { new ActivityLink(caller.Context) } : null;
+        ActivityContext.TryParse(original.TraceParent, null, out var parent);
+        using var activity = WorkerTelemetry.Source.StartActivity(PublishSpanName, ActivityKind.Producer, parent, links: links);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("messaging.system", "redis");
+            activity.SetTag("messaging.destination.name", WorkflowStreams.Jobs);
+            activity.SetTag("messaging.operation.type", "send");
+            activity.SetTag("messaging.operation.name", "publish");
+            activity.SetTag("workflow.run.id", runId.ToString());
+        }
+
+        var traceParent = WorkflowEventPublisher.CurrentTraceParent() ?? original.TraceParent;
+        var json = JsonSerializer.Serialize(new WorkflowJobMessage(runId, attempt, traceParent, original.Baggage), WorkflowsJsonContext.Default.WorkflowJobMessage);
+        var fields = new List<RedisStreamField> { new(WorkflowStreams.MessageField, json) };
+        if (traceParent is not null)
+        {
+            fields.Add(new(WorkflowStreams.TraceParentField, traceParent));
+        }
+
+        if (original.Baggage is not null)
+        {
+            fields.Add(new(WorkflowStreams.BaggageField, original.Baggage));
+        }
+
+        var id = await redis.XAddAsync(WorkflowStreams.Jobs, fields.ToArray(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        activity?.SetTag("messaging.message.id", id);
+    }
+
+    /// <summary>The W3C context the run was submitted with, as its outbox job kept it (nulls when there is none).</summary>
+    private async Task<(string? TraceParent, string? Baggage)> OriginalTraceAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        var scope = scopes.CreateAsyncScope();
+        await using (scope.ConfigureAwait(false))
+        {
+            var db = scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>();
+            var key = runId.ToString();
+            var original = await db.OutboxMessages
+                .FromSql($"SELECT * FROM outbox_messages WHERE stream = {WorkflowStreams.Jobs} AND payload->>'runId' = {key} ORDER BY created_at LIMIT 1")
+                .AsNoTracking()
+                .Select(m => new { m.TraceParent, m.Baggage })
+                .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
+            return (string.IsNullOrEmpty(original?.TraceParent) ? null : original.TraceParent, string.IsNullOrEmpty(original?.Baggage) ? null : original.Baggage);
+        }
     }
 }

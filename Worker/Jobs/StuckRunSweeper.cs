@@ -1,6 +1,8 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using System.Diagnostics;
 using Observability.Redis;
+using Observability.Worker.Monitoring;
 using Observability.Workflows.Persistence;
 using Observability.Workflows.Runs;
 
@@ -8,8 +10,9 @@ namespace Observability.Worker.Jobs;
 
 /// <summary>
 /// PostgreSQL is the truth: every <c>Workflows:Worker:SweepInterval</c>, runs Queued or Running for longer than
-/// <c>StuckRunTimeout</c> get a new job entry (a Running run not yet planned is first set back to Queued). A run
-/// abandoned after its plan was recorded cannot restart and is dead-lettered with the reason.
+/// <c>StuckRunTimeout</c> get a new job entry (a Running run is first set back to Queued; once started again it
+/// resumes after its recorded plan). Each pass is a <c>workflow.sweep</c> span; each re-enqueue continues the run's
+/// original trace and links to it.
 /// </summary>
 internal sealed class StuckRunSweeper(
     IServiceScopeFactory scopes,
@@ -61,22 +64,16 @@ internal sealed class StuckRunSweeper(
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
         }
 
+        if (stuck.Count == 0)
+        {
+            return 0;
+        }
+
+        using var activity = WorkerTelemetry.Source.StartActivity("workflow.sweep", ActivityKind.Internal, default(ActivityContext));
+        activity?.SetTag("workflow.sweep.stuck_runs", stuck.Count);
         var handled = 0;
         foreach (var run in stuck)
         {
-            if (run.Status == WorkflowRunStatus.Running && run.Plan is not null)
-            {
-                var reason = $"Abandoned while running: no progress for {_options.StuckRunTimeout} (Workflows:Worker:StuckRunTimeout) after its plan was recorded.";
-                var scoped = scopes.CreateAsyncScope();
-                await using (scoped.ConfigureAwait(false))
-                {
-                    await scoped.ServiceProvider.GetRequiredService<WorkflowRunStore>().DeadLetterAsync(run.Id, reason, cancellationToken).ConfigureAwait(false);
-                }
-
-                handled++;
-                continue;
-            }
-
             if (run.Status == WorkflowRunStatus.Running && !await requeuer.ReleaseAsync(run.Id, run.StartedAt, cancellationToken).ConfigureAwait(false))
             {
                 continue;

@@ -7,7 +7,14 @@ internal sealed record ChatCompletionRequest(
     [property: JsonPropertyName("model")] string Model,
     [property: JsonPropertyName("messages")] IReadOnlyList<ChatMessage> Messages,
     [property: JsonPropertyName("max_tokens")] int? MaxTokens,
-    [property: JsonPropertyName("temperature")] double? Temperature);
+    [property: JsonPropertyName("temperature")] double? Temperature,
+    [property: JsonPropertyName("response_format")] ChatResponseFormat? ResponseFormat = null);
+
+/// <summary>The reply format asked for (<c>{"type":"json_object"}</c>).</summary>
+internal sealed record ChatResponseFormat([property: JsonPropertyName("type")] string Type)
+{
+    public static readonly ChatResponseFormat JsonObject = new("json_object");
+}
 
 /// <summary>One message of a request or a choice.</summary>
 internal sealed record ChatMessage(

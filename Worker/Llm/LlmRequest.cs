@@ -14,4 +14,10 @@ internal sealed record LlmRequest
 
     /// <summary>Sampling temperature; <see langword="null"/> leaves it to the provider.</summary>
     public double? Temperature { get; init; }
+
+    /// <summary>
+    /// Ask for a reply that is one JSON object (Chat Completions <c>response_format</c> <c>json_object</c>); the
+    /// simulated provider answers such a request with a plan of the last user message's task.
+    /// </summary>
+    public bool JsonResponse { get; init; }
 }

@@ -31,7 +31,7 @@ internal sealed class OpenAICompatibleLlmProvider(IHttpClientFactory httpClientF
     {
         var body = new ChatCompletionRequest(model,
             [.. request.Messages.Select(message => new ChatMessage(message.Role, message.Content))],
-            request.MaxTokens, request.Temperature);
+            request.MaxTokens, request.Temperature, request.JsonResponse ? ChatResponseFormat.JsonObject : null);
         using var message = new HttpRequestMessage(HttpMethod.Post, CompletionsUri())
         {
             Content = JsonContent.Create(body, ChatCompletionJsonContext.Default.ChatCompletionRequest),

@@ -68,9 +68,16 @@ internal sealed class SimulatedLlmProvider(IOptions<LlmOptions> options, TimePro
         }
 
         _failedAttempts.TryRemove(fingerprint, out _);
+        var text = Generate(random, outputTokens);
+        if (request.JsonResponse)
+        {
+            text = SimulatedPlan.Write(request.Messages.LastOrDefault(m => m.Role == "user")?.Content ?? "");
+            outputTokens = Math.Max(1, (text.Length + 3) / 4);
+        }
+
         return new LlmResponse
         {
-            Text = Generate(random, outputTokens),
+            Text = text,
             FinishReason = finishReason,
             InputTokens = CountInputTokens(request),
             OutputTokens = outputTokens,

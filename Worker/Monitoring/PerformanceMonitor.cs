@@ -1,4 +1,6 @@
+using System.Data.Common;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Observability.Worker.Events;
 using Observability.Workflows.Alerts;
@@ -20,6 +22,7 @@ internal sealed class PerformanceMonitor(
     private readonly PerformanceThresholdsOptions _thresholds = options.Value;
     private readonly Lock _lock = new();
     private readonly Queue<(DateTimeOffset At, bool Failed)> _outcomes = new();
+    private int _failedInWindow;
 
     public Task CheckLlmCallAsync(RunEventStream events, TimeSpan duration, CancellationToken cancellationToken)
         => duration > _thresholds.LlmCallDuration
@@ -57,9 +60,10 @@ internal sealed class PerformanceMonitor(
         lock (_lock)
         {
             _outcomes.Enqueue((now, failed));
+            _failedInWindow += failed ? 1 : 0;
             while (_outcomes.Count > 0 && now - _outcomes.Peek().At > _thresholds.ErrorRateWindow)
             {
-                _outcomes.Dequeue();
+                _failedInWindow -= _outcomes.Dequeue().Failed ? 1 : 0;
             }
 
             if (_outcomes.Count < _thresholds.ErrorRateMinimumRuns)
@@ -67,7 +71,7 @@ internal sealed class PerformanceMonitor(
                 return null;
             }
 
-            var rate = (double)_outcomes.Count(o => o.Failed) / _outcomes.Count;
+            var rate = (double)_failedInWindow / _outcomes.Count;
             return failed && rate > _thresholds.ErrorRate ? rate : null;
         }
     }
@@ -76,20 +80,38 @@ internal sealed class PerformanceMonitor(
     {
         // An error rate is about the fleet, not the run that tipped it: stored without a run id.
         Guid? runId = kind == AlertKind.ErrorRate ? null : events.RunId;
+        var kindTag = new KeyValuePair<string, object?>("workflow.alert.kind", kind.ToString());
         WorkerLog.AlertRaised(logger, kind, observed, threshold, runId);
-        var scope = scopes.CreateAsyncScope();
-        await using (scope.ConfigureAwait(false))
+        telemetry.Alerts.Add(1, kindTag);
+        Guid? alertId = null;
+        try
         {
-            var alert = await scope.ServiceProvider.GetRequiredService<AlertStore>()
-                .RecordAsync(runId, kind, threshold, observed, cancellationToken).ConfigureAwait(false);
-            telemetry.Alerts.Add(1, new KeyValuePair<string, object?>("workflow.alert.kind", kind.ToString()));
-            await events.PublishAsync(WorkflowEventType.Alert, new JsonObject
+            var scope = scopes.CreateAsyncScope();
+            await using (scope.ConfigureAwait(false))
             {
-                ["alertId"] = alert.Id,
-                ["kind"] = kind.ToString(),
-                ["threshold"] = threshold,
-                ["observedValue"] = observed,
-            }, cancellationToken).ConfigureAwait(false);
+                var alert = await scope.ServiceProvider.GetRequiredService<AlertStore>()
+                    .RecordAsync(runId, kind, threshold, observed, cancellationToken).ConfigureAwait(false);
+                alertId = alert.Id;
+            }
         }
+        catch (Exception e) when (e is DbException or DbUpdateException or InvalidOperationException or TimeoutException)
+        {
+            // The alert is a report about the run, not part of it: a failed write never fails the job.
+            telemetry.AlertWriteFailures.Add(1, kindTag);
+            WorkerLog.AlertWriteFailed(logger, kind, runId, e);
+        }
+
+        var payload = new JsonObject
+        {
+            ["kind"] = kind.ToString(),
+            ["threshold"] = threshold,
+            ["observedValue"] = observed,
+        };
+        if (alertId is { } id)
+        {
+            payload["alertId"] = id;
+        }
+
+        events.Publish(WorkflowEventType.Alert, payload);
     }
 }

@@ -19,11 +19,28 @@ public sealed class OutboxRelay(WorkflowsDbContext db, TimeProvider timeProvider
     /// failing one has its attempt counted, the rest stay for the next call, and the exception propagates.
     /// </summary>
     /// <returns>How many messages were published.</returns>
-    public async Task<int> RelayBatchAsync(int maxMessages, Func<OutboxMessage, CancellationToken, Task> publish, CancellationToken cancellationToken = default)
+    public Task<int> RelayBatchAsync(int maxMessages, Func<OutboxMessage, CancellationToken, Task> publish, CancellationToken cancellationToken = default)
+        => RelayBatchAsync(maxMessages, maxConcurrentPublishes: 1, publish, cancellationToken);
+
+    /// <summary>
+    /// Claims up to <paramref name="maxMessages"/> unsent messages and publishes them in order, with up to
+    /// <paramref name="maxConcurrentPublishes"/> publishes in flight (a pipelining client then sends them in one
+    /// write instead of waiting a round trip for each); marks the published ones sent. When publishes fail, every
+    /// message published before is still marked sent, each failed one has its attempt counted, messages not yet
+    /// started stay for the next call, and the first failure propagates. One publish at a time behaves exactly as
+    /// <see cref="RelayBatchAsync(int, Func{OutboxMessage, CancellationToken, Task}, CancellationToken)"/>.
+    /// </summary>
+    /// <returns>How many messages were published.</returns>
+    public async Task<int> RelayBatchAsync(
+        int maxMessages,
+        int maxConcurrentPublishes,
+        Func<OutboxMessage, CancellationToken, Task> publish,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(publish);
         ArgumentOutOfRangeException.ThrowIfLessThan(maxMessages, 1);
         ArgumentOutOfRangeException.ThrowIfGreaterThan(maxMessages, MaxBatchSize);
+        ArgumentOutOfRangeException.ThrowIfLessThan(maxConcurrentPublishes, 1);
 
         var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
         await using (transaction.ConfigureAwait(false))
@@ -33,28 +50,58 @@ public sealed class OutboxRelay(WorkflowsDbContext db, TimeProvider timeProvider
                 .AsNoTracking()
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
             var sent = new List<Guid>(batch.Count);
-            try
+            var failed = new List<Guid>();
+            Exception? failure = null;
+            var tasks = new Task[Math.Min(maxConcurrentPublishes, Math.Max(batch.Count, 1))];
+            for (var start = 0; start < batch.Count && failure is null; start += tasks.Length)
             {
-                foreach (var message in batch)
+                var count = Math.Min(tasks.Length, batch.Count - start);
+                for (var i = 0; i < count; i++)
                 {
-                    await publish(message, cancellationToken).ConfigureAwait(false);
-                    sent.Add(message.Id);
+                    tasks[i] = Start(publish, batch[start + i], cancellationToken);
+                }
+
+                for (var i = 0; i < count; i++)
+                {
+                    try
+                    {
+                        await tasks[i].ConfigureAwait(false);
+                        sent.Add(batch[start + i].Id);
+                    }
+                    catch (Exception exception)
+                    {
+                        failure ??= exception;
+                        failed.Add(batch[start + i].Id);
+                    }
                 }
             }
-            catch
+
+            if (failure is not null)
             {
                 // Record what happened even when the caller is cancelling: the claimed rows are ours until commit.
                 await MarkAsync(sent, CancellationToken.None).ConfigureAwait(false);
-                var failed = batch[sent.Count].Id;
-                await db.OutboxMessages.Where(m => m.Id == failed)
+                await db.OutboxMessages.Where(m => failed.Contains(m.Id))
                     .ExecuteUpdateAsync(set => set.SetProperty(m => m.Attempts, m => m.Attempts + 1), CancellationToken.None).ConfigureAwait(false);
                 await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
-                throw;
+                System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
             }
 
             await MarkAsync(sent, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return sent.Count;
+        }
+    }
+
+    /// <summary>Starts one publish; a publisher that throws before returning its task counts as a failed publish.</summary>
+    private static Task Start(Func<OutboxMessage, CancellationToken, Task> publish, OutboxMessage message, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return publish(message, cancellationToken);
+        }
+        catch (Exception exception)
+        {
+            return Task.FromException(exception);
         }
     }
 

@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Storage;
 using Microsoft.Extensions.Logging;
 using Npgsql;
 using Observability.Workflows.Messaging;
@@ -18,7 +19,16 @@ namespace Observability.Workflows.Runs;
 /// </summary>
 public sealed class WorkflowRunStore(WorkflowsDbContext db, TimeProvider timeProvider, ILogger<WorkflowRunStore> logger)
 {
-    private const string IdempotencyIndex = "ux_workflow_runs_idempotency_key";
+    /// <summary>The run and its job in one statement; see <see cref="InsertRunAndJobAsync"/>.</summary>
+    private const string InsertRunAndJobSql = """
+        WITH run AS (
+            INSERT INTO workflow_runs (id, session_id, task, agent, model, mode, status, idempotency_key, request_hash, trace_id, correlation_id, created_at)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+            ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
+            RETURNING id)
+        INSERT INTO outbox_messages (id, stream, payload, traceparent, baggage, created_at)
+        SELECT $13, $14, $15, $16, $17, $12 FROM run
+        """;
 
     /// <summary>
     /// Queues a run and its <see cref="WorkflowJobMessage"/> atomically. With an idempotency key already used by the
@@ -68,28 +78,87 @@ public sealed class WorkflowRunStore(WorkflowsDbContext db, TimeProvider timePro
             CreatedAt = now,
         };
 
-        db.Runs.Add(run);
-        db.OutboxMessages.Add(message);
+        if (await InsertRunAndJobAsync(run, message, cancellationToken).ConfigureAwait(false))
+        {
+            return new CreateRunResult(CreateRunOutcome.Created, run);
+        }
+
+        // The idempotency key is taken: by a concurrent request that committed first, or by an earlier one that a
+        // lookup above did not see yet. Answer as if it had come before us.
+        var winner = await FindByKeyAsync(request.IdempotencyKey!, cancellationToken).ConfigureAwait(false)
+            ?? throw new InvalidOperationException("The run that holds the idempotency key vanished.");
+        return Replay(winner, hash!);
+    }
+
+    /// <summary>
+    /// Inserts the run and its outbox row in ONE statement (one round trip, one implicit transaction, so both commit
+    /// or neither does): the outbox row is selected from the run insert's RETURNING, so when the idempotency key is
+    /// already taken (ON CONFLICT DO NOTHING, which waits for a concurrent holder to commit) neither row is written.
+    /// Plain Npgsql with positional parameters, prepared: no change tracking or SQL generation on the hottest path.
+    /// </summary>
+    /// <returns>True when both rows were written; false when the idempotency key was already taken.</returns>
+    /// <exception cref="DbUpdateException">The database refused the statement or could not be reached.</exception>
+    private async Task<bool> InsertRunAndJobAsync(WorkflowRun run, OutboxMessage message, CancellationToken cancellationToken)
+    {
+        var connection = (NpgsqlConnection)db.Database.GetDbConnection();
+        var opened = false;
+        if (connection.State != System.Data.ConnectionState.Open)
+        {
+            await db.Database.OpenConnectionAsync(cancellationToken).ConfigureAwait(false);
+            opened = true;
+        }
+
         try
         {
-            // One SaveChanges: EF sends both inserts in one batch inside one transaction.
-            await db.SaveChangesAsync(cancellationToken).ConfigureAwait(false);
+            var command = new NpgsqlCommand(InsertRunAndJobSql, connection)
+            {
+                Transaction = db.Database.CurrentTransaction?.GetDbTransaction() as NpgsqlTransaction,
+            };
+            await using (command.ConfigureAwait(false))
+            {
+                var parameters = command.Parameters;
+                parameters.Add(new NpgsqlParameter<Guid> { TypedValue = run.Id });
+                parameters.Add(new NpgsqlParameter<string> { TypedValue = run.SessionId });
+                parameters.Add(new NpgsqlParameter<string> { TypedValue = run.Task });
+                parameters.Add(Text(run.Agent));
+                parameters.Add(Text(run.Model));
+                parameters.Add(Text(run.Mode));
+                parameters.Add(new NpgsqlParameter<string> { TypedValue = run.Status.ToString() });
+                parameters.Add(Text(run.IdempotencyKey));
+                parameters.Add(Text(run.RequestHash));
+                parameters.Add(Text(run.TraceId));
+                parameters.Add(Text(run.CorrelationId));
+                parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = run.CreatedAt });
+                parameters.Add(new NpgsqlParameter<Guid> { TypedValue = message.Id });
+                parameters.Add(new NpgsqlParameter<string> { TypedValue = message.Stream });
+                parameters.Add(new NpgsqlParameter<string> { TypedValue = message.Payload, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Jsonb });
+                parameters.Add(Text(message.TraceParent));
+                parameters.Add(Text(message.Baggage));
+
+                // Prepared statements persist on each pooled physical connection: only the first submit on a
+                // connection pays the extra round trip; later ones skip PostgreSQL's parse and plan.
+                await command.PrepareAsync(cancellationToken).ConfigureAwait(false);
+                return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+            }
         }
-        catch (DbUpdateException ex) when (ex.InnerException is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation, ConstraintName: IdempotencyIndex })
+        catch (NpgsqlException exception)
         {
-            // A concurrent request with the same key committed first: answer as if it had come before us.
-            db.ChangeTracker.Clear();
-            var winner = await FindByKeyAsync(request.IdempotencyKey!, cancellationToken).ConfigureAwait(false)
-                ?? throw new InvalidOperationException("The run that holds the idempotency key vanished.", ex);
-            return Replay(winner, hash!);
+            // The same contract as a failed SaveChanges: a database refusal (PostgresException, after which neither
+            // row exists) or a lost connection (the outcome then is unknown) surfaces as a DbUpdateException.
+            throw new DbUpdateException("Storing the run and its job failed.", exception);
         }
         finally
         {
-            db.ChangeTracker.Clear();
+            if (opened)
+            {
+                await db.Database.CloseConnectionAsync().ConfigureAwait(false);
+            }
         }
-
-        return new CreateRunResult(CreateRunOutcome.Created, run);
     }
+
+    private static NpgsqlParameter Text(string? value)
+        => new() { Value = (object?)value ?? DBNull.Value, NpgsqlDbType = NpgsqlTypes.NpgsqlDbType.Text };
+
 
     /// <summary>Compare-and-set Queued → Running; true for exactly one caller. Counts the attempt and stamps the start.</summary>
     public async Task<bool> TryStartAsync(Guid runId, CancellationToken cancellationToken = default)

@@ -44,9 +44,12 @@ public sealed class JobConsumerTests(PostgresServerFixture postgres)
         Assert.Equal(steps.Count, events.Count(e => e.Type == WorkflowEventType.StepStarted));
         Assert.Equal(steps.Count, events.Count(e => e.Type == WorkflowEventType.StepCompleted));
         Assert.Equal(steps.Count, events.Count(e => e.Type == WorkflowEventType.LlmCall));
-        var synthesizeStarted = events.Single(e => e.Type == WorkflowEventType.StepStarted && e.Payload!.Value.GetProperty("step").GetString() == "synthesize");
-        var partsCompleted = events.Where(e => e.Type == WorkflowEventType.StepCompleted && e.Payload!.Value.GetProperty("step").GetString()!.StartsWith("part-", StringComparison.Ordinal));
-        Assert.All(partsCompleted, e => Assert.True(e.Sequence < synthesizeStarted.Sequence, "a step starts only after its dependencies completed"));
+        Assert.Equal(WorkflowPlan.FromModel, run.Plan.Source);
+        Assert.Equal(["scope", "task-1", "task-2", "task-3", "review"], run.Plan.Steps.Select(s => s.Id));
+        var reviewStarted = events.Single(e => e.Type == WorkflowEventType.StepStarted && e.Payload!.Value.GetProperty("step").GetString() == "review");
+        var partsCompleted = events.Where(e => e.Type == WorkflowEventType.StepCompleted && e.Payload!.Value.GetProperty("step").GetString()!.StartsWith("task-", StringComparison.Ordinal));
+        Assert.Equal(3, partsCompleted.Count());
+        Assert.All(partsCompleted, e => Assert.True(e.Sequence < reviewStarted.Sequence, "a step starts only after its dependencies completed"));
     }
 
     [Fact]
@@ -152,13 +155,15 @@ public sealed class JobConsumerTests(PostgresServerFixture postgres)
     }
 
     [Fact]
-    public async Task ProcessAsync_LlmAlwaysFailing_RunFailedWithFailedEvent()
+    public async Task ProcessAsync_LlmAlwaysFailing_StepsRetriedThenRunFailedWithTheReason()
     {
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
         await using var host = await WorkerTestHost.CreateAsync(postgres, ct, new Dictionary<string, string?>
         {
             ["Llm:Simulated:FailureRate"] = "1",
+            ["Workflows:Worker:StepRetries"] = "2",
+            ["Workflows:Worker:StepRetryDelay"] = "00:00:00.001",
         });
         var runId = await host.CreateRunAsync(Task, ct);
         await host.EnqueueAsync(runId, ct);
@@ -166,10 +171,79 @@ public sealed class JobConsumerTests(PostgresServerFixture postgres)
 
         var run = await host.WaitForStatusAsync(runId, WorkflowRunStatus.Failed, ct);
         await host.WaitForNoPendingAsync(ct);
-        Assert.Null(run.Plan);
+
+        // The planning call failed too: the deterministic plan was used and says why.
+        Assert.NotNull(run.Plan);
+        Assert.Equal(WorkflowPlan.FromFallback, run.Plan.Source);
+        Assert.Contains("planning call failed (503)", run.Plan.FallbackReason, StringComparison.Ordinal);
+        var steps = await host.GetStepsAsync(runId, ct);
+        var first = Assert.Single(steps, s => s.Status == WorkflowStepStatus.Failed);
+        Assert.Equal("analyze", first.StepKey);
+        Assert.Equal("LLM call failed: 503 after 3 attempt(s).", first.Error);
+        Assert.All(steps.Where(s => s.StepKey != "analyze"), s => Assert.Equal(WorkflowStepStatus.Skipped, s.Status));
+
         var events = await host.GetEventsAsync(runId, ct);
-        Assert.Equal([WorkflowEventType.Queued, WorkflowEventType.Failed], events.Select(e => e.Type));
-        var failed = events[^1];
-        Assert.Contains("Planning failed", failed.Payload!.Value.GetProperty("problems")[0].GetString(), StringComparison.Ordinal);
+        Assert.Equal(WorkflowEventType.Failed, events[^1].Type);
+        Assert.Contains("Step 'analyze' failed: LLM call failed: 503 after 3 attempt(s).", events[^1].Payload!.Value.GetProperty("reason").GetString(), StringComparison.Ordinal);
+        Assert.Empty(await host.Redis.XRangeAsync(WorkflowStreams.DeadLetters, cancellationToken: ct));
+    }
+
+    [Fact]
+    public async Task ProcessAsync_TransientLlmFailures_StepRetriedAndRunCompletes()
+    {
+        using var timeout = TestTimeout.Start();
+        var ct = timeout.Token;
+
+        // Half of all attempts fail with 503; each retry draws again, so with 10 retries every step gets through.
+        await using var host = await WorkerTestHost.CreateAsync(postgres, ct, new Dictionary<string, string?>
+        {
+            ["Llm:Simulated:FailureRate"] = "0.5",
+            ["Workflows:Worker:StepRetries"] = "10",
+            ["Workflows:Worker:StepRetryDelay"] = "00:00:00",
+        });
+        var runId = await host.CreateRunAsync(Task, ct);
+        await host.EnqueueAsync(runId, ct);
+        await host.StartAsync(ct);
+
+        var run = await host.WaitForStatusAsync(runId, WorkflowRunStatus.Completed, ct);
+        var steps = await host.GetStepsAsync(runId, ct);
+        Assert.Equal(run.Plan!.Steps.Count, steps.Count);
+        Assert.All(steps, s => Assert.Equal(WorkflowStepStatus.Completed, s.Status));
+        Assert.Equal(1, run.AttemptCount);
+    }
+
+    [Fact]
+    public async Task ClaimAsync_ConsumerDiedMidRunWithoutAck_ClaimedResumedAndCompletedOnce()
+    {
+        using var timeout = TestTimeout.Start();
+        var ct = timeout.Token;
+        await using var host = await WorkerTestHost.CreateAsync(postgres, ct, new Dictionary<string, string?>
+        {
+            ["Workflows:Worker:ClaimIdleTime"] = "00:00:00.200",
+        });
+        var runId = await host.CreateRunAsync(Task, ct);
+        await host.Redis.XGroupCreateAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, "0", ct);
+        var entryId = await host.EnqueueAsync(runId, ct);
+
+        // Another consumer read the job, planned the run, completed one step, was inside the next, and died unacknowledged.
+        Assert.Single(await host.Redis.XReadGroupAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, "dead-worker", 1, cancellationToken: ct));
+        var plan = await host.CrashMidRunAsync(runId, Task, ct);
+        await host.StartAsync(ct);
+
+        var run = await host.WaitForStatusAsync(runId, WorkflowRunStatus.Completed, ct);
+        await host.WaitForNoPendingAsync(ct);
+        Assert.Equal(2, run.AttemptCount);
+        var steps = await host.GetStepsAsync(runId, ct);
+        Assert.Equal(plan.Steps.Select(s => s.Id).Order(StringComparer.Ordinal), steps.Select(s => s.StepKey));
+        Assert.All(steps, s => Assert.Equal(WorkflowStepStatus.Completed, s.Status));
+        var first = Assert.Single(steps, s => s.StepKey == plan.Steps[0].Id);
+        Assert.Equal((111, 222), (first.InputTokens, first.OutputTokens));
+        Assert.Equal(steps.Sum(s => s.OutputTokens), run.OutputTokens);
+
+        var events = await host.GetEventsAsync(runId, ct);
+        Assert.Single(events, e => e.Type == WorkflowEventType.Completed);
+        Assert.Equal(plan.Steps.Count - 1, events.Count(e => e.Type == WorkflowEventType.StepCompleted));
+        Assert.Empty(await host.Redis.XRangeAsync(WorkflowStreams.DeadLetters, cancellationToken: ct));
+        Assert.Equal(entryId, (await host.Redis.XRangeAsync(WorkflowStreams.Jobs, cancellationToken: ct)).Single().Id);
     }
 }

@@ -53,7 +53,7 @@ public sealed class JobTraceTests(PostgresServerFixture postgres)
         Assert.Equal(1.0, validate.GetTagItem("workflow.quality_score"));
         var route = await WaitForAsync(stopped, a => a.OperationName == "workflow.route" && a.TraceId == traceId, ct);
         Assert.Contains("researcher", route.GetTagItem("workflow.route.explanation") as string, StringComparison.Ordinal);
-        await WaitForAsync(stopped, a => a.OperationName == "workflow.step synthesize" && a.TraceId == traceId, ct);
+        await WaitForAsync(stopped, a => a.OperationName == "workflow.step review" && a.TraceId == traceId, ct);
     }
 
     private static async Task<Activity> WaitForAsync(ConcurrentQueue<Activity> activities, Func<Activity, bool> match, CancellationToken cancellationToken)

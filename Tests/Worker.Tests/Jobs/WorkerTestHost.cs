@@ -7,6 +7,7 @@ using Observability.Redis;
 using Observability.Redis.Streams;
 using Observability.TestInfrastructure.Postgres;
 using Observability.TestInfrastructure.Redis;
+using Observability.Worker.Engine;
 using Observability.Worker.Extensions;
 using Observability.Worker.Llm;
 using Observability.Workflows.Alerts;
@@ -86,13 +87,35 @@ internal sealed class WorkerTestHost : IAsyncDisposable
     /// <summary>Runs <paramref name="action"/> with the run store from a scope of its own.</summary>
     public Task<T> WithRunStoreAsync<T>(Func<WorkflowRunStore, Task<T>> action) => InScopeAsync(action);
 
+    /// <summary>Runs <paramref name="action"/> with the step store from a scope of its own.</summary>
+    public Task<T> WithStepStoreAsync<T>(Func<WorkflowStepStore, Task<T>> action) => InScopeAsync(action);
+
+    /// <summary>
+    /// Leaves the run as a worker that crashed mid-run would: started, planned (the deterministic plan of its task),
+    /// its first step completed with the given tokens, its second step running.
+    /// </summary>
+    public async Task<WorkflowPlan> CrashMidRunAsync(Guid runId, string task, CancellationToken cancellationToken)
+    {
+        Assert.True(await WithRunStoreAsync(store => store.TryStartAsync(runId, cancellationToken)));
+        var plan = AgentRouter.Route(WorkflowPlanner.Derive(task), null);
+        Assert.True((await WithRunStoreAsync(store => store.RecordPlanAsync(runId, plan, 1.0, cancellationToken))).Applied);
+        Assert.True(await WithStepStoreAsync(steps => steps.TryStartAsync(runId, plan.Steps[0].Id, cancellationToken)));
+        Assert.True(await WithStepStoreAsync(steps => steps.CompleteAsync(runId, plan.Steps[0].Id, 111, 222, 0.5m, cancellationToken)));
+        Assert.True(await WithStepStoreAsync(steps => steps.TryStartAsync(runId, plan.Steps[1].Id, cancellationToken)));
+        return plan;
+    }
+
     /// <summary>Creates a run as the Gateway would (the job entry is the test's to add).</summary>
-    public async Task<Guid> CreateRunAsync(string task, CancellationToken cancellationToken)
+    public async Task<Guid> CreateRunAsync(string task, CancellationToken cancellationToken, string? traceParent = null)
     {
         await MigrateAsync(cancellationToken);
-        var result = await InScopeAsync<WorkflowRunStore, CreateRunResult>(store => store.CreateAsync(new CreateRunRequest("session-1", task), cancellationToken));
+        var result = await InScopeAsync<WorkflowRunStore, CreateRunResult>(store => store.CreateAsync(new CreateRunRequest("session-1", task, TraceParent: traceParent), cancellationToken));
         return result.Run.Id;
     }
+
+    /// <summary>Runs a SQL statement on the test's database (to break it on purpose).</summary>
+    public Task<int> ExecuteSqlAsync(string sql, CancellationToken cancellationToken)
+        => InScopeAsync<WorkflowsDbContext, int>(db => db.Database.ExecuteSqlRawAsync(sql, cancellationToken));
 
     /// <summary>XADDs a job entry for the run, with the given W3C fields.</summary>
     public async Task<string> EnqueueAsync(Guid runId, CancellationToken cancellationToken, string? traceParent = null, string? baggage = null)

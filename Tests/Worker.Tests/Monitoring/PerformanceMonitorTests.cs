@@ -110,4 +110,30 @@ public sealed class PerformanceMonitorTests(PostgresServerFixture postgres)
         Assert.Equal(1.0, alert.ObservedValue);
         Assert.Equal(0.05, alert.Threshold);
     }
+
+    [Fact]
+    public async Task RaiseAsync_AlertWriteFails_RunStillCompletesAndAlertEventsPublished()
+    {
+        using var timeout = TestTimeout.Start();
+        var ct = timeout.Token;
+        await using var host = await WorkerTestHost.CreateAsync(postgres, ct, new Dictionary<string, string?>
+        {
+            ["Workflows:Thresholds:CostPerWorkflow"] = "0.0000001",
+        });
+        var runId = await host.CreateRunAsync("Research the options. Write the answer", ct);
+
+        // Every alert insert now fails (the table is gone); the alert is a report, not part of the run.
+        await host.ExecuteSqlAsync("DROP TABLE alerts", ct);
+        await host.EnqueueAsync(runId, ct);
+        await host.StartAsync(ct);
+
+        var run = await host.WaitForStatusAsync(runId, WorkflowRunStatus.Completed, ct);
+        await host.WaitForNoPendingAsync(ct);
+        Assert.Equal(1, run.AttemptCount);
+        var events = await host.GetEventsAsync(runId, ct);
+        var alertEvent = Assert.Single(events, e => e.Type == WorkflowEventType.Alert);
+        Assert.Equal("CostPerWorkflow", alertEvent.Payload!.Value.GetProperty("kind").GetString());
+        Assert.False(alertEvent.Payload.Value.TryGetProperty("alertId", out _), "an alert that was not stored has no id");
+        Assert.Equal(WorkflowEventType.Completed, events[^1].Type);
+    }
 }

@@ -1,0 +1,127 @@
+using System.Diagnostics;
+using System.Globalization;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Observability.Redis;
+using Observability.TestInfrastructure.Postgres;
+using Observability.TestInfrastructure.Processes;
+using Observability.TestInfrastructure.Redis;
+using Observability.Worker.Benchmarks;
+using Observability.Workflows.Migrations;
+
+// Completed workflow runs per second of one Worker process (simulated model at zero latency), see README.md.
+var runs = IntArgument("--runs", 20_000);
+var concurrency = IntArgument("--concurrency", 64);
+var workerDll = Argument("--worker") ?? Path.Combine(FindRepositoryRoot(), "artifacts", "bin", "Worker", "release", "Observability.Worker.dll");
+if (!File.Exists(workerDll))
+{
+    Console.Error.WriteLine($"Worker build not found at {workerDll}: run `dotnet build Worker -c Release` first.");
+    return 2;
+}
+
+using var cancellation = new CancellationTokenSource(TimeSpan.FromMinutes(10));
+var ct = cancellation.Token;
+Console.WriteLine($"Starting PostgreSQL and redis-server; {runs} runs, worker concurrency {concurrency}.");
+await using var postgres = await PostgresServer.StartAsync();
+await using var redisServer = await RedisServer.StartAsync();
+var database = await postgres.CreateDatabaseAsync(ct);
+await using var dataSource = NpgsqlDataSource.Create(database);
+await new SchemaMigrator(dataSource, TimeProvider.System, NullLogger<SchemaMigrator>.Instance).MigrateAsync(cancellationToken: ct);
+await using var redis = await RedisClient.ConnectAsync(redisServer.ConnectionString, ct);
+
+var seeding = Stopwatch.StartNew();
+await RunSeeder.SeedAsync(dataSource, redis, runs, ct);
+Console.WriteLine($"Seeded {runs} queued runs and their job entries in {seeding.Elapsed.TotalSeconds:F1} s.");
+
+await using var worker = WorkerProcess.Start(workerDll, database, redisServer.ConnectionString, concurrency, LoopbackPort.GetFree());
+Console.WriteLine($"Worker process {worker.Id} started.");
+ProcessSample? first = null;
+var firstAt = TimeSpan.Zero;
+var clock = Stopwatch.StartNew();
+long completed = 0;
+long peakRss = 0;
+while (completed < runs)
+{
+    if (worker.HasExited)
+    {
+        Console.Error.WriteLine("The worker exited before every run completed.");
+        return 1;
+    }
+
+    await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
+    var counts = await CountAsync(dataSource, ct);
+    completed = counts.Completed;
+    var sample = ProcessSample.Read(worker.Id);
+    peakRss = Math.Max(peakRss, sample.RssBytes);
+    if (first is null && counts.Started > 0)
+    {
+        // The clock starts when the worker picked up its first job (after its own start-up and JIT).
+        first = sample;
+        firstAt = clock.Elapsed;
+    }
+
+    if (counts.Failed > 0)
+    {
+        Console.Error.WriteLine($"{counts.Failed} runs failed.");
+        return 1;
+    }
+}
+
+var last = ProcessSample.Read(worker.Id);
+var wall = (clock.Elapsed - firstAt).TotalSeconds;
+var (dbSpan, dbRate) = await DatabaseRateAsync(dataSource, ct);
+var workerCpu = last.ProcessCpuSeconds - first!.ProcessCpuSeconds;
+var machineBusy = last.MachineBusySeconds - first.MachineBusySeconds;
+var machineTotal = last.MachineTotalSeconds - first.MachineTotalSeconds;
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
+
+    Completed runs:            {runs}
+    Completed runs per second: {runs / wall:F0} (polled wall clock, {wall:F2} s)
+                               {dbRate:F0} (first started_at to last completed_at in the database, {dbSpan:F2} s)
+    Worker CPU:                {workerCpu:F1} s = {workerCpu / wall:F2} cores, {workerCpu * 1000 / runs:F2} ms per run
+    Machine CPU busy:          {machineBusy / machineTotal * 100:F0}% of {Environment.ProcessorCount} cores (worker, PostgreSQL, redis-server, this process, others)
+    Worker memory:             {last.RssBytes / 1048576.0:F0} MiB RSS at the end, {Math.Max(peakRss, last.PeakRssBytes) / 1048576.0:F0} MiB peak
+    Load average (1 5 15 min): {File.ReadAllText("/proc/loadavg").Split(' ').Take(3).Aggregate((a, b) => $"{a} {b}")}
+    """));
+return 0;
+
+static async Task<(long Started, long Completed, long Failed)> CountAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+{
+    await using var command = dataSource.CreateCommand(
+        "SELECT count(*) FILTER (WHERE started_at IS NOT NULL), count(*) FILTER (WHERE status = 'Completed'), count(*) FILTER (WHERE status IN ('Failed', 'DeadLettered')) FROM workflow_runs");
+    await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+    await reader.ReadAsync(cancellationToken);
+    return (reader.GetInt64(0), reader.GetInt64(1), reader.GetInt64(2));
+}
+
+static async Task<(double Seconds, double Rate)> DatabaseRateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
+{
+    await using var command = dataSource.CreateCommand(
+        "SELECT extract(epoch FROM max(completed_at) - min(started_at))::float8, count(*) FROM workflow_runs WHERE status = 'Completed'");
+    await using var reader = await command.ExecuteReaderAsync(cancellationToken);
+    await reader.ReadAsync(cancellationToken);
+    var seconds = reader.GetDouble(0);
+    return (seconds, reader.GetInt64(1) / seconds);
+}
+
+string? Argument(string name)
+{
+    var index = Array.IndexOf(args, name);
+    return index >= 0 && index + 1 < args.Length ? args[index + 1] : null;
+}
+
+int IntArgument(string name, int fallback)
+    => Argument(name) is { } text ? int.Parse(text, CultureInfo.InvariantCulture) : fallback;
+
+static string FindRepositoryRoot()
+{
+    for (var directory = new DirectoryInfo(AppContext.BaseDirectory); directory is not null; directory = directory.Parent)
+    {
+        if (File.Exists(Path.Combine(directory.FullName, "Observability.sln")))
+        {
+            return directory.FullName;
+        }
+    }
+
+    throw new InvalidOperationException("Run the benchmark from inside the repository (Observability.sln not found).");
+}

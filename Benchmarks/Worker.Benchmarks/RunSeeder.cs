@@ -1,0 +1,55 @@
+using System.Diagnostics;
+using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Logging.Abstractions;
+using Npgsql;
+using Observability.Redis;
+using Observability.Redis.Streams;
+using Observability.Workflows.Messaging;
+using Observability.Workflows.Outbox;
+using Observability.Workflows.Persistence;
+using Observability.Workflows.Runs;
+
+namespace Observability.Worker.Benchmarks;
+
+/// <summary>
+/// Queues runs as the Gateway does: <see cref="WorkflowRunStore.CreateAsync"/> (run + outbox job in one transaction,
+/// with a traceparent), then <see cref="OutboxRelay"/> moves the jobs to the stream with the relay's fields.
+/// </summary>
+internal static class RunSeeder
+{
+    private const string Task = "Research the market for solar panels. Write a summary of the findings; then draft a recommendation";
+
+    public static async Task SeedAsync(NpgsqlDataSource dataSource, RedisClient redis, int runs, CancellationToken cancellationToken)
+    {
+        var options = new DbContextOptionsBuilder<WorkflowsDbContext>().UseNpgsql(dataSource).Options;
+        var next = -1;
+        var writers = Enumerable.Range(0, 8).Select(async _ =>
+        {
+            await using var db = new WorkflowsDbContext(options);
+            var store = new WorkflowRunStore(db, TimeProvider.System, NullLogger<WorkflowRunStore>.Instance);
+            while (Interlocked.Increment(ref next) < runs)
+            {
+                var traceParent = $"00-{ActivityTraceId.CreateRandom().ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01";
+                await store.CreateAsync(new CreateRunRequest($"bench-{next % 50}", Task, TraceParent: traceParent), cancellationToken);
+            }
+        });
+        await System.Threading.Tasks.Task.WhenAll(writers);
+
+        await using var relayDb = new WorkflowsDbContext(options);
+        var relay = new OutboxRelay(relayDb, TimeProvider.System);
+        while (await relay.RelayBatchAsync(OutboxRelay.MaxBatchSize, (message, ct) => PublishAsync(redis, message, ct), cancellationToken) > 0)
+        {
+        }
+    }
+
+    private static async Task PublishAsync(RedisClient redis, OutboxMessage message, CancellationToken cancellationToken)
+    {
+        RedisStreamField[] fields =
+        [
+            new(WorkflowStreams.MessageField, message.Payload),
+            new(WorkflowStreams.TraceParentField, message.TraceParent ?? string.Empty),
+            new(WorkflowStreams.BaggageField, message.Baggage ?? string.Empty),
+        ];
+        await redis.XAddAsync(message.Stream, fields, cancellationToken: cancellationToken);
+    }
+}

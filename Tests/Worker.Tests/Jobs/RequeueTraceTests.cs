@@ -1,0 +1,68 @@
+using System.Collections.Concurrent;
+using System.Diagnostics;
+using Observability.TestInfrastructure.Postgres;
+using Observability.Worker.Jobs;
+using Observability.Worker.Monitoring;
+using Observability.Worker.Tests.Llm;
+using Observability.Workflows.Runs;
+
+namespace Observability.Worker.Tests.Jobs;
+
+[Collection(TelemetryListeners.Name)]
+[Trait("Category", "Integration")]
+public sealed class RequeueTraceTests(PostgresServerFixture postgres)
+{
+    [Fact]
+    public async Task SweepAsync_StuckRun_ReenqueuedInItsOriginalTraceWithALinkToTheSweep()
+    {
+        using var timeout = TestTimeout.Start();
+        var ct = timeout.Token;
+        var stopped = new ConcurrentQueue<Activity>();
+        using var listener = new ActivityListener
+        {
+            ShouldListenTo = source => source.Name == WorkerTelemetry.Name,
+            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
+            ActivityStopped = stopped.Enqueue,
+        };
+        ActivitySource.AddActivityListener(listener);
+        var traceId = ActivityTraceId.CreateRandom();
+        var submitSpanId = ActivitySpanId.CreateRandom();
+        await using var host = await WorkerTestHost.CreateAsync(postgres, ct, new Dictionary<string, string?>
+        {
+            ["Workflows:Worker:StuckRunTimeout"] = "00:00:01",
+            ["Workflows:Worker:SweepInterval"] = "00:00:00.100",
+        });
+        var runId = await host.CreateRunAsync("Research the topic. Write the answer", ct, $"00-{traceId.ToHexString()}-{submitSpanId.ToHexString()}-01");
+
+        // Started by a worker that died; its job entry is gone, so only the sweeper can bring the run back.
+        Assert.True(await host.WithRunStoreAsync(store => store.TryStartAsync(runId, ct)));
+        await host.StartAsync(ct);
+        await host.WaitForStatusAsync(runId, WorkflowRunStatus.Completed, ct);
+
+        var publish = await WaitForAsync(stopped, a => a.OperationName == RunRequeuer.PublishSpanName && a.GetTagItem("workflow.run.id") as string == runId.ToString(), ct);
+        Assert.Equal(ActivityKind.Producer, publish.Kind);
+        Assert.Equal(traceId, publish.TraceId);
+        Assert.Equal(submitSpanId, publish.ParentSpanId);
+        var sweep = await WaitForAsync(stopped, a => a.OperationName == "workflow.sweep" && publish.Links.Any(l => l.Context.SpanId == a.SpanId), ct);
+        Assert.NotEqual(traceId, sweep.TraceId);
+
+        var process = await WaitForAsync(stopped, a => a.OperationName == JobTrace.SpanName && a.GetTagItem("workflow.run.id") as string == runId.ToString(), ct);
+        Assert.Equal(traceId, process.TraceId);
+        Assert.Equal(publish.SpanId, process.ParentSpanId);
+        var run = await WaitForAsync(stopped, a => a.OperationName == "workflow.run" && a.GetTagItem("workflow.run.id") as string == runId.ToString(), ct);
+        Assert.Equal(traceId, run.TraceId);
+    }
+
+    private static async Task<Activity> WaitForAsync(ConcurrentQueue<Activity> activities, Func<Activity, bool> match, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            if (activities.FirstOrDefault(match) is { } found)
+            {
+                return found;
+            }
+
+            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
+        }
+    }
+}
