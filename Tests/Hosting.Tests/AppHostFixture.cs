@@ -1,4 +1,5 @@
 using System.Net;
+using Observability.Hosting.ApplicationModel;
 using Observability.Hosting.Dashboard;
 using Observability.Hosting.Testing;
 
@@ -26,6 +27,12 @@ public sealed class AppHostFixture : IAsyncLifetime
     {
         using var cts = TestApps.Timeout(90);
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Program>(["--AppHost:Runtime=local", "--AppHost:SampleTraffic=true"], cts.Token);
+        // A job whose worker died is taken over after ClaimIdleTime (default 1 min); shortened so the test of a killed
+        // replica waits seconds. Live workers re-claim their own jobs every MaintenanceInterval, well inside it.
+        var worker = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "worker");
+        builder.CreateResourceBuilder(worker)
+            .WithEnvironment("Workflows__Worker__ClaimIdleTime", "00:00:03")
+            .WithEnvironment("Workflows__Worker__MaintenanceInterval", "00:00:00.5");
         _app = await builder.BuildAsync(cts.Token);
         await _app.StartAsync(cts.Token);
         await TestApps.WaitAllHealthyAsync(_app, Resources, cts.Token);
