@@ -35,7 +35,9 @@ Console.WriteLine($"Seeded {runs} queued runs and their job entries in {seeding.
 
 await using var worker = WorkerProcess.Start(workerDll, database, redisServer.ConnectionString, concurrency, LoopbackPort.GetFree());
 Console.WriteLine($"Worker process {worker.Id} started.");
+var postmaster = ProcessTree.FindByCommandLine(postgres.DirectoryPath) ?? throw new InvalidOperationException("The PostgreSQL server process was not found.");
 ProcessSample? first = null;
+double postgresFirst = 0, redisFirst = 0;
 var firstAt = TimeSpan.Zero;
 var clock = Stopwatch.StartNew();
 long completed = 0;
@@ -48,7 +50,7 @@ while (completed < runs)
         return 1;
     }
 
-    await Task.Delay(TimeSpan.FromMilliseconds(100), ct);
+    await Task.Delay(TimeSpan.FromMilliseconds(200), ct);
     var counts = await CountAsync(dataSource, ct);
     completed = counts.Completed;
     var sample = ProcessSample.Read(worker.Id);
@@ -58,6 +60,8 @@ while (completed < runs)
         // The clock starts when the worker picked up its first job (after its own start-up and JIT).
         first = sample;
         firstAt = clock.Elapsed;
+        postgresFirst = ProcessTree.CpuSeconds(postmaster);
+        redisFirst = ProcessTree.CpuSeconds(redisServer.ProcessId);
     }
 
     if (counts.Failed > 0)
@@ -68,6 +72,8 @@ while (completed < runs)
 }
 
 var last = ProcessSample.Read(worker.Id);
+var postgresCpu = ProcessTree.CpuSeconds(postmaster) - postgresFirst;
+var redisCpu = ProcessTree.CpuSeconds(redisServer.ProcessId) - redisFirst;
 var wall = (clock.Elapsed - firstAt).TotalSeconds;
 var (dbSpan, dbRate) = await DatabaseRateAsync(dataSource, ct);
 var workerCpu = last.ProcessCpuSeconds - first!.ProcessCpuSeconds;
@@ -79,6 +85,9 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
     Completed runs per second: {runs / wall:F0} (polled wall clock, {wall:F2} s)
                                {dbRate:F0} (first started_at to last completed_at in the database, {dbSpan:F2} s)
     Worker CPU:                {workerCpu:F1} s = {workerCpu / wall:F2} cores, {workerCpu * 1000 / runs:F2} ms per run
+    PostgreSQL CPU:            {postgresCpu:F1} s = {postgresCpu / wall:F2} cores, {postgresCpu * 1000 / runs:F2} ms per run
+    redis-server CPU:          {redisCpu:F1} s = {redisCpu / wall:F2} cores, {redisCpu * 1000 / runs:F2} ms per run
+    CPU per run, all three:    {(workerCpu + postgresCpu + redisCpu) * 1000 / runs:F2} ms -> at most {2000 / ((workerCpu + postgresCpu + redisCpu) * 1000 / runs):F0} runs/s on 2 idle cores
     Machine CPU busy:          {machineBusy / machineTotal * 100:F0}% of {Environment.ProcessorCount} cores (worker, PostgreSQL, redis-server, this process, others)
     Worker memory:             {last.RssBytes / 1048576.0:F0} MiB RSS at the end, {Math.Max(peakRss, last.PeakRssBytes) / 1048576.0:F0} MiB peak
     Load average (1 5 15 min): {File.ReadAllText("/proc/loadavg").Split(' ').Take(3).Aggregate((a, b) => $"{a} {b}")}

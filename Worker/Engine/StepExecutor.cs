@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
@@ -12,10 +11,10 @@ using Observability.Workflows.Runs;
 namespace Observability.Worker.Engine;
 
 /// <summary>
-/// Executes one step: Pending → Running (fenced by the run's attempt), the model call, retried on transient failures
-/// (429, 5xx, timeout) up to <c>Workflows:Worker:StepRetries</c> times with a doubling delay from
-/// <c>StepRetryDelay</c> (or the 429's Retry-After when longer), then Completed with its tokens and cost, or Failed
-/// with the error. Publishes the step's events and checks its thresholds.
+/// Runs one started step's model call: the <c>workflow.step {key}</c> span, the StepStarted and LlmCall events, the
+/// call retried on transient failures (429, 5xx, timeout) up to <c>Workflows:Worker:StepRetries</c> times with a
+/// doubling delay from <c>StepRetryDelay</c> (or the 429's Retry-After when longer), and the LLM call threshold.
+/// The engine stores the outcome (<see cref="CompleteAsync"/> / <see cref="FailAsync"/>), starting what it made ready.
 /// </summary>
 internal sealed class StepExecutor(
     RunExecutionStore store,
@@ -29,96 +28,119 @@ internal sealed class StepExecutor(
     private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(1);
     private readonly JobConsumerOptions _options = options.Value;
 
-    /// <summary>Null when the step completed; else why it did not (the run fails with that reason).</summary>
-    public async Task<string?> ExecuteAsync(
-        RunExecution run, PlannedStep step, ConcurrentDictionary<string, string> outputs, RunEventStream events, CancellationToken cancellationToken)
+    /// <summary>Calls the model for a step already stored as Running.</summary>
+    public async Task<StepOutcome> CallAsync(
+        RunExecution run, PlannedStep step, IReadOnlyDictionary<string, string> outputs, RunEventStream events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(step);
         ArgumentNullException.ThrowIfNull(outputs);
         ArgumentNullException.ThrowIfNull(events);
-        if (!await store.TryStartStepAsync(run, step.Id, cancellationToken).ConfigureAwait(false))
+        var activity = WorkerTelemetry.Source.StartActivity($"workflow.step {step.Id}");
+        try
         {
-            return $"Step '{step.Id}' could not start: the run is no longer this execution's (cancelled or taken over).";
-        }
-
-        using var activity = WorkerTelemetry.Source.StartActivity($"workflow.step {step.Id}");
-        activity?.SetTag("workflow.step.key", step.Id);
-        activity?.SetTag("workflow.step.agent", step.Agent);
-        var started = timeProvider.GetTimestamp();
-        events.Publish(WorkflowEventType.StepStarted, new JsonObject { ["step"] = step.Id, ["agent"] = step.Agent });
-
-        var request = Request(run, step, outputs);
-        LlmResponse response;
-        var callStarted = timeProvider.GetTimestamp();
-        for (var retry = 0; ; retry++)
-        {
-            try
+            activity?.SetTag("workflow.step.key", step.Id);
+            activity?.SetTag("workflow.step.agent", step.Agent);
+            var started = timeProvider.GetTimestamp();
+            events.Publish(WorkflowEventType.StepStarted, new JsonObject { ["step"] = step.Id, ["agent"] = step.Agent });
+            var request = Request(run, step, outputs);
+            for (var retry = 0; ; retry++)
             {
-                callStarted = timeProvider.GetTimestamp();
-                response = await llm.CompleteAsync(request, cancellationToken).ConfigureAwait(false);
-                break;
-            }
-            catch (LlmException e) when (IsTransient(e) && retry < _options.StepRetries)
-            {
-                var delay = RetryDelay(e, retry);
-                WorkerLog.StepRetrying(logger, run.RunId, step.Id, e.ErrorType, retry + 1, delay);
-                activity?.AddEvent(new ActivityEvent("workflow.step.retry", tags: new ActivityTagsCollection
+                var callStarted = timeProvider.GetTimestamp();
+                try
                 {
-                    ["error.type"] = e.ErrorType,
-                    ["workflow.step.retry"] = retry + 1,
-                }));
-                if (delay > TimeSpan.Zero)
+                    var response = await llm.CompleteAsync(request, cancellationToken).ConfigureAwait(false);
+                    var callDuration = timeProvider.GetElapsedTime(callStarted);
+                    events.Publish(WorkflowEventType.LlmCall, new JsonObject
+                    {
+                        ["step"] = step.Id,
+                        ["model"] = response.ResponseModel,
+                        ["inputTokens"] = response.InputTokens,
+                        ["outputTokens"] = response.OutputTokens,
+                        ["cost"] = response.CostUsd ?? 0m,
+                        ["durationSeconds"] = callDuration.TotalSeconds,
+                    });
+                    await monitor.CheckLlmCallAsync(events, callDuration, cancellationToken).ConfigureAwait(false);
+                    return new StepOutcome(step, response, null, started, activity);
+                }
+                catch (LlmException e) when (IsTransient(e) && retry < _options.StepRetries)
                 {
-                    await Task.Delay(delay, timeProvider, cancellationToken).ConfigureAwait(false);
+                    var delay = RetryDelay(e, retry);
+                    WorkerLog.StepRetrying(logger, run.RunId, step.Id, e.ErrorType, retry + 1, delay);
+                    activity?.AddEvent(new ActivityEvent("workflow.step.retry", tags: new ActivityTagsCollection
+                    {
+                        ["error.type"] = e.ErrorType,
+                        ["workflow.step.retry"] = retry + 1,
+                    }));
+                    if (delay > TimeSpan.Zero)
+                    {
+                        await Task.Delay(delay, timeProvider, cancellationToken).ConfigureAwait(false);
+                    }
+                }
+                catch (LlmException e)
+                {
+                    var error = $"LLM call failed: {e.ErrorType} after {retry + 1} attempt(s).";
+                    WorkerLog.StepFailed(logger, run.RunId, step.Id, e);
+                    activity?.SetStatus(ActivityStatusCode.Error, error);
+                    activity?.SetTag("error.type", e.ErrorType);
+                    return new StepOutcome(step, null, error, started, activity);
                 }
             }
-            catch (LlmException e)
-            {
-                var error = $"LLM call failed: {e.ErrorType} after {retry + 1} attempt(s).";
-                WorkerLog.StepFailed(logger, run.RunId, step.Id, e);
-                activity?.SetStatus(ActivityStatusCode.Error, error);
-                activity?.SetTag("error.type", e.ErrorType);
-                await store.FailStepAsync(run, step.Id, error, cancellationToken).ConfigureAwait(false);
-                Record(started, "Failed");
-                events.Publish(WorkflowEventType.StepCompleted, new JsonObject { ["step"] = step.Id, ["status"] = "Failed", ["error"] = error });
-                return $"Step '{step.Id}' failed: {error}";
-            }
         }
+        catch
+        {
+            activity?.Dispose();
+            throw;
+        }
+    }
 
-        var callDuration = timeProvider.GetElapsedTime(callStarted);
+    /// <summary>
+    /// Stores a successful step as Completed and starts <paramref name="startNext"/> in the same statement; publishes
+    /// StepCompleted and checks the step threshold. Null when the run is no longer this execution's; else the keys started.
+    /// </summary>
+    public async Task<IReadOnlyList<string>?> CompleteAsync(
+        RunExecution run, StepOutcome outcome, IReadOnlyCollection<string> startNext, RunEventStream events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(outcome);
+        ArgumentNullException.ThrowIfNull(events);
+        var response = outcome.Response ?? throw new ArgumentException("The step has no reply.", nameof(outcome));
+        using var activity = outcome.Activity;
         var cost = response.CostUsd ?? 0m;
-        outputs[step.Id] = response.Text;
-        events.Publish(WorkflowEventType.LlmCall, new JsonObject
+        var started = await store.CompleteStepAsync(run, outcome.Step.Id, response.InputTokens, response.OutputTokens, cost, startNext, cancellationToken).ConfigureAwait(false);
+        if (started is null)
         {
-            ["step"] = step.Id,
-            ["model"] = response.ResponseModel,
-            ["inputTokens"] = response.InputTokens,
-            ["outputTokens"] = response.OutputTokens,
-            ["cost"] = cost,
-            ["durationSeconds"] = callDuration.TotalSeconds,
-        });
-        await monitor.CheckLlmCallAsync(events, callDuration, cancellationToken).ConfigureAwait(false);
-
-        if (!await store.CompleteStepAsync(run, step.Id, response.InputTokens, response.OutputTokens, cost, cancellationToken).ConfigureAwait(false))
-        {
-            return $"Step '{step.Id}' could not complete: the run is no longer this execution's (cancelled or taken over).";
+            activity?.SetStatus(ActivityStatusCode.Error, "The run is no longer this execution's.");
+            return null;
         }
 
-        var duration = Record(started, "Completed");
+        var duration = Record(outcome.StartedTimestamp, "Completed");
         events.Publish(WorkflowEventType.StepCompleted, new JsonObject
         {
-            ["step"] = step.Id,
+            ["step"] = outcome.Step.Id,
             ["status"] = "Completed",
             ["inputTokens"] = response.InputTokens,
             ["outputTokens"] = response.OutputTokens,
             ["cost"] = cost,
-        });
+        }, activity);
         await monitor.CheckStepAsync(events, duration, cancellationToken).ConfigureAwait(false);
-        return null;
+        return started;
     }
 
-    private static LlmRequest Request(RunExecution run, PlannedStep step, ConcurrentDictionary<string, string> outputs)
+    /// <summary>Stores a failed step as Failed and skips <paramref name="skip"/> (its dependents) in the same statement.</summary>
+    public async Task FailAsync(RunExecution run, StepOutcome outcome, IReadOnlyCollection<string> skip, RunEventStream events, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(outcome);
+        ArgumentNullException.ThrowIfNull(events);
+        using var activity = outcome.Activity;
+        var error = outcome.Error ?? "The step failed.";
+        await store.FailStepAsync(run, outcome.Step.Id, error, skip, cancellationToken).ConfigureAwait(false);
+        Record(outcome.StartedTimestamp, "Failed");
+        events.Publish(WorkflowEventType.StepCompleted, new JsonObject { ["step"] = outcome.Step.Id, ["status"] = "Failed", ["error"] = error }, activity);
+    }
+
+    private static LlmRequest Request(RunExecution run, PlannedStep step, IReadOnlyDictionary<string, string> outputs)
     {
         var context = string.Join("\n", step.DependsOn.Select(id => outputs.TryGetValue(id, out var text) ? $"[{id}] {text}" : ""));
         return new LlmRequest

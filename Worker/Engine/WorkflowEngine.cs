@@ -1,4 +1,3 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
@@ -47,33 +46,35 @@ internal sealed class WorkflowEngine(
                 events.Publish(WorkflowEventType.Queued, new JsonObject { ["queuedAt"] = run.CreatedAt, ["attempt"] = run.Attempt });
             }
 
-            WorkflowPlan plan;
-            IReadOnlySet<string> completed;
+            StepGraph graph;
+            IReadOnlyList<string> firstSteps;
             if (run.Plan is null)
             {
                 var outcome = await planner.PlanAsync(run, cancellationToken).ConfigureAwait(false);
-                plan = outcome.Plan;
                 activity?.SetTag("workflow.quality_score", outcome.Validation.QualityScore);
+                graph = new StepGraph(outcome.Plan, new HashSet<string>());
+                var roots = graph.Ready(_maxParallelSteps);
                 var recorded = await store.TryRecordPlanAsync(
-                    run, plan, outcome.Validation.QualityScore, outcome.Response?.InputTokens ?? 0, outcome.Response?.OutputTokens ?? 0,
-                    outcome.Response?.CostUsd ?? 0m, cancellationToken).ConfigureAwait(false);
+                    run, outcome.Plan, outcome.Validation.QualityScore, outcome.Response?.InputTokens ?? 0, outcome.Response?.OutputTokens ?? 0,
+                    outcome.Response?.CostUsd ?? 0m, roots, cancellationToken).ConfigureAwait(false);
                 if (!recorded)
                 {
                     return await AbandonAsync(run, events, activity, cancellationToken).ConfigureAwait(false);
                 }
 
-                events.Publish(WorkflowEventType.Planned, PlanPayload(plan, outcome.Validation));
-                completed = new HashSet<string>();
+                events.Publish(WorkflowEventType.Planned, PlanPayload(outcome.Plan, outcome.Validation));
+                firstSteps = roots;
             }
             else
             {
-                plan = run.Plan;
-                completed = await store.ResumeStepsAsync(run, cancellationToken).ConfigureAwait(false);
+                var completed = await store.ResumeStepsAsync(run, cancellationToken).ConfigureAwait(false);
                 activity?.SetTag("workflow.run.resumed_steps", completed.Count);
                 WorkerLog.Resumed(logger, run.RunId, run.Attempt, completed.Count);
+                graph = new StepGraph(run.Plan, completed);
+                firstSteps = await store.StartStepsAsync(run, graph.Ready(_maxParallelSteps), cancellationToken).ConfigureAwait(false);
             }
 
-            var failure = await ExecuteStepsAsync(run, plan, completed, events, cancellationToken).ConfigureAwait(false);
+            var failure = await ExecuteStepsAsync(run, graph, firstSteps, events, cancellationToken).ConfigureAwait(false);
             var finish = await store.FinishAsync(run, failure is null ? WorkflowRunStatus.Completed : WorkflowRunStatus.Failed, cancellationToken).ConfigureAwait(false);
             var status = finish.Status ?? WorkflowRunStatus.Failed;
             if (!finish.Applied)
@@ -132,73 +133,67 @@ internal sealed class WorkflowEngine(
         return status;
     }
 
-    /// <summary>Runs the DAG; null when every step completed, else the reason the run fails.</summary>
-    private async Task<string?> ExecuteStepsAsync(RunExecution run, WorkflowPlan plan, IReadOnlySet<string> completed, RunEventStream events, CancellationToken cancellationToken)
+    /// <summary>
+    /// Runs the DAG from the steps already <paramref name="started"/>: each finished model call is stored in one
+    /// statement that also starts the steps it made ready (at most <c>MaxParallelSteps</c> running); a failed step
+    /// skips its dependents, the other branches go on. Null when every step completed, else why the run fails.
+    /// </summary>
+    private async Task<string?> ExecuteStepsAsync(RunExecution run, StepGraph graph, IReadOnlyList<string> started, RunEventStream events, CancellationToken cancellationToken)
     {
-        using var gate = new SemaphoreSlim(_maxParallelSteps, _maxParallelSteps);
-        var outputs = new ConcurrentDictionary<string, string>(StringComparer.Ordinal);
-        var failures = new ConcurrentQueue<string>();
-        var tasks = new Dictionary<string, Task<bool>>(StringComparer.Ordinal);
-        var byId = plan.Steps.ToDictionary(s => s.Id, StringComparer.Ordinal);
+        var running = new List<Task<StepOutcome>>();
+        var failures = new List<string>();
+        var lost = false;
 
-        // The validator proved the DAG acyclic, so visiting in plan order after dependencies terminates.
-        Task<bool> Schedule(PlannedStep step)
+        void Launch(IReadOnlyList<string> keys)
         {
-            if (tasks.TryGetValue(step.Id, out var existing))
+            foreach (var key in keys)
             {
-                return existing;
+                graph.MarkRunning(key);
+                running.Add(steps.CallAsync(run, graph[key], graph.Outputs, events, cancellationToken));
             }
+        }
 
-            Task<bool> task;
-            if (completed.Contains(step.Id))
+        Launch(started);
+        while (running.Count > 0)
+        {
+            var finished = await Task.WhenAny(running).ConfigureAwait(false);
+            running.Remove(finished);
+            var outcome = await finished.ConfigureAwait(false);
+            if (outcome.Response is { } response)
             {
-                // Completed by an earlier attempt: its output was not kept, its dependents are told so.
-                outputs[step.Id] = "(completed in an earlier attempt)";
-                task = Task.FromResult(true);
+                graph.Complete(outcome.Step.Id, response.Text);
+                var next = lost ? [] : graph.Ready(_maxParallelSteps - running.Count);
+                var startedNow = await steps.CompleteAsync(run, outcome, next, events, cancellationToken).ConfigureAwait(false);
+                if (startedNow is null)
+                {
+                    lost = true;
+                    failures.Add($"Step '{outcome.Step.Id}' could not be stored: the run is no longer this execution's (cancelled or taken over).");
+                    continue;
+                }
+
+                graph.Unclaim(next.Except(startedNow, StringComparer.Ordinal));
+                Launch(startedNow);
             }
             else
             {
-                var dependencies = step.DependsOn.Select(id => Schedule(byId[id])).ToArray();
-                task = RunAfterAsync(step, dependencies);
-            }
-
-            tasks[step.Id] = task;
-            return task;
-        }
-
-        async Task<bool> RunAfterAsync(PlannedStep step, Task<bool>[] dependencies)
-        {
-            var results = dependencies.Length == 0 ? [] : await Task.WhenAll(dependencies).ConfigureAwait(false);
-            if (results.Any(ok => !ok))
-            {
-                await store.SkipStepAsync(run, step.Id, cancellationToken).ConfigureAwait(false);
-                return false;
-            }
-
-            await gate.WaitAsync(cancellationToken).ConfigureAwait(false);
-            try
-            {
-                var failure = await steps.ExecuteAsync(run, step, outputs, events, cancellationToken).ConfigureAwait(false);
-                if (failure is not null)
+                var skip = graph.Fail(outcome.Step.Id);
+                failures.Add($"Step '{outcome.Step.Id}' failed: {outcome.Error}");
+                await steps.FailAsync(run, outcome, skip, events, cancellationToken).ConfigureAwait(false);
+                if (!lost && running.Count < _maxParallelSteps && graph.Ready(_maxParallelSteps - running.Count) is { Count: > 0 } ready)
                 {
-                    failures.Enqueue(failure);
+                    var startedNow = await store.StartStepsAsync(run, ready, cancellationToken).ConfigureAwait(false);
+                    graph.Unclaim(ready.Except(startedNow, StringComparer.Ordinal));
+                    Launch(startedNow);
                 }
-
-                return failure is null;
-            }
-            finally
-            {
-                gate.Release();
             }
         }
 
-        foreach (var step in plan.Steps)
+        if (failures.Count == 0 && !graph.AllCompleted)
         {
-            _ = Schedule(step);
+            failures.Add("Some steps never became ready.");
         }
 
-        var all = await Task.WhenAll(tasks.Values).ConfigureAwait(false);
-        return all.All(ok => ok) ? null : string.Join(" ", failures);
+        return failures.Count == 0 ? null : string.Join(" ", failures);
     }
 
     private static JsonObject PlanPayload(WorkflowPlan plan, PlanValidation validation)

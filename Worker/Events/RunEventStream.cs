@@ -1,10 +1,11 @@
+using System.Diagnostics;
 using System.Text.Json.Nodes;
 using Observability.Workflows.Messaging;
 
 namespace Observability.Worker.Events;
 
 /// <summary>
-/// One run's events in order. <see cref="Publish"/> numbers the event and captures the current span's
+/// One run's events in order. <c>Publish</c> numbers the event and captures the current span's
 /// <c>traceparent</c> at once, then appends it after the previous one finished (so stream order equals sequence order)
 /// without making the engine wait for Redis; <see cref="FlushAsync"/> waits for everything published so far.
 /// Thread-safe for parallel steps.
@@ -23,9 +24,12 @@ internal sealed class RunEventStream(WorkflowEventPublisher publisher, Guid runI
     public WorkflowEvent? LastEventBefore => lastEvent;
 
     /// <summary>Numbers the event and queues its append behind the run's earlier events.</summary>
-    public void Publish(WorkflowEventType type, JsonObject? payload)
+    public void Publish(WorkflowEventType type, JsonObject? payload) => Publish(type, payload, Activity.Current);
+
+    /// <summary>Numbers the event and queues its append, in the trace of <paramref name="span"/>.</summary>
+    public void Publish(WorkflowEventType type, JsonObject? payload, Activity? span)
     {
-        var traceParent = WorkflowEventPublisher.CurrentTraceParent();
+        var traceParent = WorkflowEventPublisher.TraceParentOf(span);
         var element = payload is null ? (System.Text.Json.JsonElement?)null : WorkflowEventPublisher.ToPayload(payload);
         lock (_lock)
         {

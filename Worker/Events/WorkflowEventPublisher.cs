@@ -68,9 +68,12 @@ internal sealed class WorkflowEventPublisher(
     internal DateTimeOffset Now() => timeProvider.GetUtcNow();
 
     /// <summary>The W3C <c>traceparent</c> of the current span, or null outside any span.</summary>
-    internal static string? CurrentTraceParent()
+    internal static string? CurrentTraceParent() => TraceParentOf(Activity.Current);
+
+    /// <summary>The W3C <c>traceparent</c> of <paramref name="span"/>, or null without one.</summary>
+    internal static string? TraceParentOf(Activity? span)
     {
-        if (Activity.Current is not { IdFormat: ActivityIdFormat.W3C } current)
+        if (span is not { IdFormat: ActivityIdFormat.W3C } current)
         {
             return null;
         }

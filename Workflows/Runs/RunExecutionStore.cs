@@ -1,18 +1,44 @@
 using System.Text.Json;
+using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
+using Observability.Workflows.Persistence;
 using Observability.Workflows.Messaging;
 
 namespace Observability.Workflows.Runs;
 
 /// <summary>
-/// The worker's hot path on a run, one round trip per change (plain SQL on the data source, no change tracking):
-/// start or take over (returning what execution needs), record the plan with its steps, step transitions (a step's
-/// completion adds its tokens and cost to the run in the same statement), finish. Every change is a compare-and-set
-/// fenced by the run's attempt: once a newer attempt started the run, an older executor changes nothing.
+/// The worker's hot path on a run, one round trip per change (plain SQL, no change tracking): start or take over
+/// (returning what execution needs), record the plan with its steps, step transitions (a step's completion adds its
+/// tokens and cost to the run in the same statement), finish. Every change is a compare-and-set fenced by the run's
+/// attempt: once a newer attempt started the run, an older executor changes nothing.
 /// </summary>
-public sealed class RunExecutionStore(NpgsqlDataSource dataSource, TimeProvider timeProvider)
+/// <remarks>
+/// It keeps a connection pool of its own on the same connection string, tuned for these few statements: they are
+/// prepared on each connection once (<c>Max Auto Prepare</c>), and a connection returning to the pool is not reset
+/// (<c>No Reset On Close</c>: these statements leave no session state behind), which saves PostgreSQL the
+/// <c>DISCARD</c> work before every statement.
+/// </remarks>
+public sealed class RunExecutionStore : IAsyncDisposable
 {
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly TimeProvider _timeProvider;
+
+    public RunExecutionStore(IOptions<WorkflowsDatabaseOptions> options, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var settings = options.Value;
+        var connection = new NpgsqlConnectionStringBuilder(settings.ConnectionString)
+        {
+            CommandTimeout = (int)Math.Ceiling(settings.CommandTimeout.TotalSeconds),
+            MaxAutoPrepare = 16,
+            AutoPrepareMinUsages = 2,
+            NoResetOnClose = true,
+        };
+        _dataSource = NpgsqlDataSource.Create(connection.ConnectionString);
+        _timeProvider = timeProvider;
+    }
+
     private const string StartSql = """
         UPDATE workflow_runs SET status = 'Running', started_at = $2, attempt_count = attempt_count + 1
         WHERE id = $1 AND (status = 'Queued' OR (status = 'Running' AND $3))
@@ -25,36 +51,41 @@ public sealed class RunExecutionStore(NpgsqlDataSource dataSource, TimeProvider 
                 input_tokens = input_tokens + $5, output_tokens = output_tokens + $6, cost = cost + $7
             WHERE id = $1 AND status = 'Running' AND attempt_count = $2 AND plan IS NULL
             RETURNING id)
-        INSERT INTO workflow_steps (run_id, step_key, agent, explanation, status)
-        SELECT run.id, s.step_key, s.agent, s.explanation, 'Pending'
+        INSERT INTO workflow_steps (run_id, step_key, agent, explanation, status, started_at)
+        SELECT run.id, s.step_key, s.agent, s.explanation,
+            CASE WHEN s.step_key = ANY($11) THEN 'Running' ELSE 'Pending' END,
+            CASE WHEN s.step_key = ANY($11) THEN $12 END
         FROM run, unnest($8::text[], $9::text[], $10::text[]) AS s(step_key, agent, explanation)
         """;
 
     private const string OwnedRun = "EXISTS (SELECT 1 FROM workflow_runs r WHERE r.id = $1 AND r.status = 'Running' AND r.attempt_count = $2)";
 
-    private const string StartStepSql = $"""
-        UPDATE workflow_steps SET status = 'Running', started_at = $4, completed_at = NULL, error = NULL
-        WHERE run_id = $1 AND step_key = $3 AND status = 'Pending' AND {OwnedRun}
+    private const string StartStepsSql = $"""
+        UPDATE workflow_steps SET status = 'Running', started_at = $4
+        WHERE run_id = $1 AND step_key = ANY($3) AND status = 'Pending' AND {OwnedRun}
+        RETURNING step_key
         """;
 
     private const string CompleteStepSql = $"""
-        WITH step AS (
+        WITH done AS (
             UPDATE workflow_steps SET status = 'Completed', completed_at = $4, input_tokens = $5, output_tokens = $6, cost = $7
             WHERE run_id = $1 AND step_key = $3 AND status = 'Running' AND {OwnedRun}
-            RETURNING input_tokens, output_tokens, cost)
-        UPDATE workflow_runs r SET input_tokens = r.input_tokens + step.input_tokens,
-            output_tokens = r.output_tokens + step.output_tokens, cost = r.cost + step.cost
-        FROM step WHERE r.id = $1
+            RETURNING run_id),
+        started AS (
+            UPDATE workflow_steps s SET status = 'Running', started_at = $4
+            FROM done WHERE s.run_id = done.run_id AND s.step_key = ANY($8) AND s.status = 'Pending'
+            RETURNING s.step_key)
+        SELECT step_key FROM started
+        UNION ALL SELECT NULL FROM done
         """;
 
     private const string FailStepSql = $"""
-        UPDATE workflow_steps SET status = 'Failed', completed_at = $4, error = $5
-        WHERE run_id = $1 AND step_key = $3 AND status = 'Running' AND {OwnedRun}
-        """;
-
-    private const string SkipStepSql = $"""
-        UPDATE workflow_steps SET status = 'Skipped'
-        WHERE run_id = $1 AND step_key = $3 AND status = 'Pending' AND {OwnedRun}
+        WITH failed AS (
+            UPDATE workflow_steps SET status = 'Failed', completed_at = $4, error = $5
+            WHERE run_id = $1 AND step_key = $3 AND status = 'Running' AND {OwnedRun}
+            RETURNING run_id)
+        UPDATE workflow_steps s SET status = 'Skipped'
+        FROM failed WHERE s.run_id = failed.run_id AND s.step_key = ANY($6) AND s.status = 'Pending'
         """;
 
     private const string ResumeSql = $"""
@@ -66,10 +97,15 @@ public sealed class RunExecutionStore(NpgsqlDataSource dataSource, TimeProvider 
         SELECT step_key FROM workflow_steps WHERE run_id = $1 AND status = 'Completed'
         """;
 
+    // The run's totals: what planning added, plus every completed step once (steps keep their own figures).
     private const string FinishSql = """
-        UPDATE workflow_runs SET status = $3, completed_at = $4
-        WHERE id = $1 AND status = 'Running' AND attempt_count = $2
-        RETURNING status, input_tokens, output_tokens, cost
+        UPDATE workflow_runs r SET status = $3, completed_at = $4,
+            input_tokens = r.input_tokens + s.input_tokens, output_tokens = r.output_tokens + s.output_tokens, cost = r.cost + s.cost
+        FROM (SELECT coalesce(sum(input_tokens), 0)::bigint AS input_tokens, coalesce(sum(output_tokens), 0)::bigint AS output_tokens,
+                coalesce(sum(cost), 0) AS cost
+              FROM workflow_steps WHERE run_id = $1 AND status = 'Completed') s
+        WHERE r.id = $1 AND r.status = 'Running' AND r.attempt_count = $2
+        RETURNING r.status, r.input_tokens, r.output_tokens, r.cost
         """;
 
     private const string StatusSql = "SELECT status, input_tokens, output_tokens, cost FROM workflow_runs WHERE id = $1";
@@ -85,7 +121,7 @@ public sealed class RunExecutionStore(NpgsqlDataSource dataSource, TimeProvider 
     /// </summary>
     public async Task<RunExecution?> TryStartAsync(Guid runId, bool takeOver, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand(StartSql);
+        await using var command = _dataSource.CreateCommand(StartSql);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = runId });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = Now() });
         command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = takeOver });
@@ -107,15 +143,18 @@ public sealed class RunExecutionStore(NpgsqlDataSource dataSource, TimeProvider 
     }
 
     /// <summary>
-    /// Stores the plan, its score and the planning call's tokens and cost on the run, and one Pending step per planned
-    /// step, in one statement; false when the run is no longer this attempt's to plan (cancelled, taken over, planned).
+    /// Stores the plan, its score and the planning call's tokens and cost on the run, and one step per planned step
+    /// (<paramref name="startNow"/> Running at once, the others Pending), in one statement; false when the run is no
+    /// longer this attempt's to plan (cancelled, taken over, already planned).
     /// </summary>
     public async Task<bool> TryRecordPlanAsync(
-        RunExecution run, WorkflowPlan plan, double qualityScore, long inputTokens, long outputTokens, decimal cost, CancellationToken cancellationToken = default)
+        RunExecution run, WorkflowPlan plan, double qualityScore, long inputTokens, long outputTokens, decimal cost,
+        IReadOnlyCollection<string> startNow, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(plan);
-        await using var command = dataSource.CreateCommand(RecordPlanSql);
+        ArgumentNullException.ThrowIfNull(startNow);
+        await using var command = _dataSource.CreateCommand(RecordPlanSql);
         AddRun(command, run);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = JsonSerializer.Serialize(plan, WorkflowsJsonContext.Default.WorkflowPlan), NpgsqlDbType = NpgsqlDbType.Jsonb });
         command.Parameters.Add(new NpgsqlParameter<double> { TypedValue = qualityScore });
@@ -125,6 +164,8 @@ public sealed class RunExecutionStore(NpgsqlDataSource dataSource, TimeProvider 
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. plan.Steps.Select(s => s.Id)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. plan.Steps.Select(s => s.Agent)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. plan.Steps.Select(s => s.Explanation)] });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. startNow] });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = Now() });
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
     }
 
@@ -135,7 +176,7 @@ public sealed class RunExecutionStore(NpgsqlDataSource dataSource, TimeProvider 
     public async Task<IReadOnlySet<string>> ResumeStepsAsync(RunExecution run, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
-        await using var command = dataSource.CreateCommand(ResumeSql);
+        await using var command = _dataSource.CreateCommand(ResumeSql);
         AddRun(command, run);
         var completed = new HashSet<string>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
@@ -147,35 +188,76 @@ public sealed class RunExecutionStore(NpgsqlDataSource dataSource, TimeProvider 
         return completed;
     }
 
-    /// <summary>Pending → Running; false when the step is not Pending or the run is no longer this attempt's.</summary>
-    public Task<bool> TryStartStepAsync(RunExecution run, string stepKey, CancellationToken cancellationToken = default)
-        => StepAsync(StartStepSql, run, stepKey, cancellationToken);
-
-    /// <summary>Running → Completed with its tokens and cost, which are added to the run's totals in the same statement.</summary>
-    public Task<bool> CompleteStepAsync(RunExecution run, string stepKey, long inputTokens, long outputTokens, decimal cost, CancellationToken cancellationToken = default)
-        => StepAsync(CompleteStepSql, run, stepKey, cancellationToken,
-            new NpgsqlParameter<long> { TypedValue = inputTokens },
-            new NpgsqlParameter<long> { TypedValue = outputTokens },
-            new NpgsqlParameter<decimal> { TypedValue = cost });
-
-    /// <summary>Running → Failed with the error.</summary>
-    public Task<bool> FailStepAsync(RunExecution run, string stepKey, string error, CancellationToken cancellationToken = default)
-    {
-        ArgumentException.ThrowIfNullOrWhiteSpace(error);
-        return StepAsync(FailStepSql, run, stepKey, cancellationToken, new NpgsqlParameter<string> { TypedValue = error });
-    }
-
-    /// <summary>Pending → Skipped (a dependency failed).</summary>
-    public async Task<bool> SkipStepAsync(RunExecution run, string stepKey, CancellationToken cancellationToken = default)
+    /// <summary>Pending → Running for each of <paramref name="stepKeys"/>; returns the keys this call started.</summary>
+    public async Task<IReadOnlyList<string>> StartStepsAsync(RunExecution run, IReadOnlyCollection<string> stepKeys, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
-        await using var command = dataSource.CreateCommand(SkipStepSql);
+        ArgumentNullException.ThrowIfNull(stepKeys);
+        await using var command = _dataSource.CreateCommand(StartStepsSql);
         AddRun(command, run);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stepKey });
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. stepKeys] });
+        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = Now() });
+        var started = new List<string>(stepKeys.Count);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            started.Add(reader.GetString(0));
+        }
+
+        return started;
     }
 
-    /// <summary>Running → <paramref name="status"/> (Completed or Failed) under this attempt; with the run's stored totals.</summary>
+    /// <summary>
+    /// Running → Completed with its tokens and cost and, in the same statement, Pending → Running for
+    /// <paramref name="startNext"/> (the steps it made ready). Null when the step was not this attempt's to complete;
+    /// else the keys started.
+    /// </summary>
+    public async Task<IReadOnlyList<string>?> CompleteStepAsync(
+        RunExecution run, string stepKey, long inputTokens, long outputTokens, decimal cost, IReadOnlyCollection<string> startNext, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentNullException.ThrowIfNull(startNext);
+        await using var command = _dataSource.CreateCommand(CompleteStepSql);
+        AddStep(command, run, stepKey);
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = inputTokens });
+        command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = outputTokens });
+        command.Parameters.Add(new NpgsqlParameter<decimal> { TypedValue = cost });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. startNext] });
+        var completed = false;
+        var started = new List<string>(startNext.Count);
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            if (reader.IsDBNull(0))
+            {
+                completed = true;
+            }
+            else
+            {
+                started.Add(reader.GetString(0));
+            }
+        }
+
+        return completed ? started : null;
+    }
+
+    /// <summary>Running → Failed with the error and, in the same statement, Pending → Skipped for <paramref name="skip"/> (its dependents).</summary>
+    public async Task FailStepAsync(RunExecution run, string stepKey, string error, IReadOnlyCollection<string> skip, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(run);
+        ArgumentException.ThrowIfNullOrWhiteSpace(error);
+        ArgumentNullException.ThrowIfNull(skip);
+        await using var command = _dataSource.CreateCommand(FailStepSql);
+        AddStep(command, run, stepKey);
+        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = error });
+        command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. skip] });
+        await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
+    }
+
+    /// <summary>
+    /// Running → <paramref name="status"/> (Completed or Failed) under this attempt, adding every completed step's
+    /// tokens and cost to the run's totals (which held the planning call's); returns the run's totals.
+    /// </summary>
     public async Task<RunFinish> FinishAsync(RunExecution run, WorkflowRunStatus status, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
@@ -184,7 +266,7 @@ public sealed class RunExecutionStore(NpgsqlDataSource dataSource, TimeProvider 
             throw new ArgumentOutOfRangeException(nameof(status), status, "A run finishes Completed or Failed.");
         }
 
-        await using (var command = dataSource.CreateCommand(FinishSql))
+        await using (var command = _dataSource.CreateCommand(FinishSql))
         {
             AddRun(command, run);
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = status.ToString() });
@@ -195,7 +277,7 @@ public sealed class RunExecutionStore(NpgsqlDataSource dataSource, TimeProvider 
             }
         }
 
-        await using var current = dataSource.CreateCommand(StatusSql);
+        await using var current = _dataSource.CreateCommand(StatusSql);
         current.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = run.RunId });
         return await ReadFinishAsync(current, applied: false, cancellationToken).ConfigureAwait(false)
             ?? new RunFinish(false, null, 0, 0, 0m);
@@ -204,7 +286,7 @@ public sealed class RunExecutionStore(NpgsqlDataSource dataSource, TimeProvider 
     /// <summary>The run's status (null: no such run).</summary>
     public async Task<WorkflowRunStatus?> GetStatusAsync(Guid runId, CancellationToken cancellationToken = default)
     {
-        await using var command = dataSource.CreateCommand(StatusSql);
+        await using var command = _dataSource.CreateCommand(StatusSql);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = runId });
         return (await ReadFinishAsync(command, applied: false, cancellationToken).ConfigureAwait(false))?.Status;
     }
@@ -213,7 +295,7 @@ public sealed class RunExecutionStore(NpgsqlDataSource dataSource, TimeProvider 
     public async Task<bool> ReleaseAsync(RunExecution run, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
-        await using var command = dataSource.CreateCommand(ReleaseSql);
+        await using var command = _dataSource.CreateCommand(ReleaseSql);
         AddRun(command, run);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
@@ -229,15 +311,11 @@ public sealed class RunExecutionStore(NpgsqlDataSource dataSource, TimeProvider 
         return new RunFinish(applied, Enum.Parse<WorkflowRunStatus>(reader.GetString(0)), reader.GetInt64(1), reader.GetInt64(2), reader.GetDecimal(3));
     }
 
-    private async Task<bool> StepAsync(string sql, RunExecution run, string stepKey, CancellationToken cancellationToken, params NpgsqlParameter[] extra)
+    private void AddStep(NpgsqlCommand command, RunExecution run, string stepKey)
     {
-        ArgumentNullException.ThrowIfNull(run);
-        await using var command = dataSource.CreateCommand(sql);
         AddRun(command, run);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stepKey });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = Now() });
-        command.Parameters.AddRange(extra);
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) >= 1;
     }
 
     private static void AddRun(NpgsqlCommand command, RunExecution run)
@@ -246,10 +324,12 @@ public sealed class RunExecutionStore(NpgsqlDataSource dataSource, TimeProvider 
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = run.Attempt });
     }
 
+    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
+
     /// <summary>PostgreSQL keeps microseconds: truncate so a value read back equals the one written.</summary>
     private DateTimeOffset Now()
     {
-        var now = timeProvider.GetUtcNow();
+        var now = _timeProvider.GetUtcNow();
         return now.AddTicks(-(now.Ticks % 10));
     }
 }

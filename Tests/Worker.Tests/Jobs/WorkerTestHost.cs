@@ -87,21 +87,18 @@ internal sealed class WorkerTestHost : IAsyncDisposable
     /// <summary>Runs <paramref name="action"/> with the run store from a scope of its own.</summary>
     public Task<T> WithRunStoreAsync<T>(Func<WorkflowRunStore, Task<T>> action) => InScopeAsync(action);
 
-    /// <summary>Runs <paramref name="action"/> with the step store from a scope of its own.</summary>
-    public Task<T> WithStepStoreAsync<T>(Func<WorkflowStepStore, Task<T>> action) => InScopeAsync(action);
-
     /// <summary>
     /// Leaves the run as a worker that crashed mid-run would: started, planned (the deterministic plan of its task),
     /// its first step completed with the given tokens, its second step running.
     /// </summary>
     public async Task<WorkflowPlan> CrashMidRunAsync(Guid runId, string task, CancellationToken cancellationToken)
     {
-        Assert.True(await WithRunStoreAsync(store => store.TryStartAsync(runId, cancellationToken)));
+        var store = Services.GetRequiredService<RunExecutionStore>();
+        var run = await store.TryStartAsync(runId, takeOver: false, cancellationToken);
+        Assert.NotNull(run);
         var plan = AgentRouter.Route(WorkflowPlanner.Derive(task), null);
-        Assert.True((await WithRunStoreAsync(store => store.RecordPlanAsync(runId, plan, 1.0, cancellationToken))).Applied);
-        Assert.True(await WithStepStoreAsync(steps => steps.TryStartAsync(runId, plan.Steps[0].Id, cancellationToken)));
-        Assert.True(await WithStepStoreAsync(steps => steps.CompleteAsync(runId, plan.Steps[0].Id, 111, 222, 0.5m, cancellationToken)));
-        Assert.True(await WithStepStoreAsync(steps => steps.TryStartAsync(runId, plan.Steps[1].Id, cancellationToken)));
+        Assert.True(await store.TryRecordPlanAsync(run, plan, 1.0, 0, 0, 0m, [plan.Steps[0].Id], cancellationToken));
+        Assert.Equal([plan.Steps[1].Id], await store.CompleteStepAsync(run, plan.Steps[0].Id, 111, 222, 0.5m, [plan.Steps[1].Id], cancellationToken));
         return plan;
     }
 
