@@ -11,9 +11,12 @@ export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build AppHost -c Release -warnaserror -v quiet -nologo >/dev/null
 app=artifacts/bin/AppHost/release/Observability.AppHost.dll
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-log="$(mktemp)"
-trap 'rm -f "$log"' EXIT
+logs="$(mktemp -d)"
+trap 'rm -rf "$logs"' EXIT
 for run in $(seq 1 "$runs"); do
+  # A new, empty file per run: the previous run's line can never be read as this one's.
+  log="$logs/run-$run.log"
+  : >"$log"
   start=$(date +%s.%N)
   # A session of its own, as a terminal would give it: its Ctrl+C handling then never reaches this script.
   setsid dotnet "$app" "$@" >"$log" 2>&1 </dev/null &
