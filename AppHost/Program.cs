@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Configuration;
 using Observability.Hosting;
 using Observability.Hosting.ApplicationModel;
 using Observability.Hosting.Dashboard;
@@ -34,5 +35,13 @@ var websockethub = builder.AddProject("websockethub", "../WebSocketHub/WebSocket
 
 // The gateway links each run to its events on the hub and to its trace in the dashboard.
 gateway.WithReference(worker).WithReference(websockethub).WithReference(dashboard);
+
+// Off by default: with AppHost:SampleTraffic=true, a sample workflow is submitted to the gateway every few seconds.
+if (builder.Configuration.GetValue<bool>("AppHost:SampleTraffic"))
+{
+    builder.AddProject("sample-traffic", "../SampleTraffic/SampleTraffic.csproj")
+        .WithHttpHealthCheck("/health")
+        .WithReference(gateway).WaitFor(gateway);
+}
 
 builder.Build().Run();

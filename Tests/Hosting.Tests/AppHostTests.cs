@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Npgsql;
+using Observability.Hosting.ApplicationModel;
 using Observability.Hosting.Health;
 using Observability.Hosting.Redis;
 using Observability.Hosting.Testing;
@@ -9,7 +10,7 @@ namespace Observability.Hosting.Tests;
 
 /// <summary>The app host's own model (AppHost/Program.cs), run by the testing builder on real servers and processes.</summary>
 [Trait("Category", "Integration")]
-[Collection(WholeApplication.Name)]
+[Collection(OwnWholeApplication.Name)]
 public sealed class AppHostTests
 {
     private static readonly string[] Resources = ["dashboard", "cache", "postgres", "workflows", "gateway", "worker", "websockethub"];
@@ -22,6 +23,9 @@ public sealed class AppHostTests
         var app = await builder.BuildAsync(cts.Token);
         await using (app)
         {
+            // Exactly the application's resources: the sample traffic is off by default.
+            Assert.DoesNotContain(app.Resources, r => r.Name == "sample-traffic");
+            Assert.Equal(Resources.Order(), app.Resources.Where(r => r is not ParameterResource).Select(r => r.Name).Order());
             await app.StartAsync(cts.Token);
             await TestApps.WaitAllHealthyAsync(app, Resources, cts.Token);
 

@@ -8,7 +8,7 @@ namespace Observability.Hosting.Tests;
 /// <summary>The app host runs the dashboard, and the services' telemetry arrives in it over OTLP/gRPC with the API key.</summary>
 [Trait("Category", "Integration")]
 [Collection(WholeApplication.Name)]
-public sealed class DashboardTelemetryTests(AppHostDashboardFixture fixture) : IClassFixture<AppHostDashboardFixture>
+public sealed class DashboardTelemetryTests(AppHostFixture fixture)
 {
     [Fact]
     public async Task Dashboard_AppHostStarted_IsRunningAndItsLoginLinkOpensTheQueryApi()
