@@ -55,6 +55,25 @@ public sealed class PlanAndStepTests(PostgresServerFixture postgres)
     }
 
     [Fact]
+    public async Task CancelAsync_RunWithRunningAndPendingSteps_SkipsThemAndLaterStepUpdatesDoNotApply()
+    {
+        using var timeout = TestTimeout.Start();
+        await using var host = await WorkflowsTestHost.CreateAsync(postgres, start: true, timeout.Token);
+        var runId = await StartedRunAsync(host, timeout.Token);
+        await host.WithStoreAsync(store => store.RecordPlanAsync(runId, Plan, 0.8, timeout.Token));
+        Assert.True(await host.WithStepsAsync(s => s.TryStartAsync(runId, "research", timeout.Token)));
+
+        Assert.True((await host.WithStoreAsync(store => store.CancelAsync(runId, timeout.Token))).Applied);
+        var completedLate = await host.WithStepsAsync(s => s.CompleteAsync(runId, "research", 10, 5, 0.001m, timeout.Token));
+
+        var steps = await host.WithStepsAsync(s => s.ListAsync(runId, timeout.Token));
+        Assert.False(completedLate);
+        Assert.All(steps, step => Assert.Equal((WorkflowStepStatus.Skipped, WorkflowRunStore.CancelledStepError), (step.Status, step.Error)));
+        Assert.All(steps, step => Assert.NotNull(step.CompletedAt));
+        Assert.Equal(TransitionOutcome.Rejected, (await host.WithStoreAsync(store => store.CancelAsync(runId, timeout.Token))).Outcome);
+    }
+
+    [Fact]
     public async Task StepTransitions_StartCompleteFail_AreCompareAndSetAndRollUpToTheRun()
     {
         using var timeout = TestTimeout.Start();

@@ -247,9 +247,33 @@ public sealed class WorkflowRunStore(WorkflowsDbContext db, TimeProvider timePro
     public Task<TransitionResult> FailAsync(Guid runId, CancellationToken cancellationToken = default)
         => StampedTransitionAsync(runId, [WorkflowRunStatus.Running], WorkflowRunStatus.Failed, cancellationToken);
 
-    /// <summary>Queued or Running → Cancelled.</summary>
-    public Task<TransitionResult> CancelAsync(Guid runId, CancellationToken cancellationToken = default)
-        => StampedTransitionAsync(runId, [WorkflowRunStatus.Queued, WorkflowRunStatus.Running], WorkflowRunStatus.Cancelled, cancellationToken);
+    /// <summary>
+    /// Queued or Running → Cancelled; in the same transaction the run's Pending and Running steps become Skipped
+    /// ("The run was cancelled."), since a worker's later step updates only apply while the run is Running.
+    /// </summary>
+    public async Task<TransitionResult> CancelAsync(Guid runId, CancellationToken cancellationToken = default)
+    {
+        await using var transaction = await db.Database.BeginTransactionAsync(cancellationToken).ConfigureAwait(false);
+        var result = await StampedTransitionAsync(runId, [WorkflowRunStatus.Queued, WorkflowRunStatus.Running], WorkflowRunStatus.Cancelled, cancellationToken).ConfigureAwait(false);
+        if (result.Outcome == TransitionOutcome.Applied)
+        {
+            var now = NowToMicroseconds();
+            await db.Steps
+                .Where(s => s.RunId == runId && (s.Status == WorkflowStepStatus.Pending || s.Status == WorkflowStepStatus.Running))
+                .ExecuteUpdateAsync(
+                    set => set
+                        .SetProperty(s => s.Status, WorkflowStepStatus.Skipped)
+                        .SetProperty(s => s.CompletedAt, now)
+                        .SetProperty(s => s.Error, CancelledStepError),
+                    cancellationToken).ConfigureAwait(false);
+        }
+
+        await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
+        return result;
+    }
+
+    /// <summary>The error recorded on the steps a cancel stopped.</summary>
+    public const string CancelledStepError = "The run was cancelled.";
 
     /// <summary>Queued, Running or Failed → DeadLettered, with the reason.</summary>
     public Task<TransitionResult> DeadLetterAsync(Guid runId, string reason, CancellationToken cancellationToken = default)
