@@ -44,9 +44,12 @@ internal sealed class StreamReplayer(RedisClient redis, IOptions<WebSocketHubOpt
             }
 
             replayed += sent;
-            ReadOnlyMemory<byte>? subscribed = sendSubscribed
-                ? JsonSerializer.SerializeToUtf8Bytes(new SubscribedFrame(key.RunId, key.SessionId, replayed), HubJsonContext.Default.SubscribedFrame)
-                : null;
+            ReadOnlyMemory<byte>? subscribed = null;
+            if (sendSubscribed)
+            {
+                subscribed = JsonSerializer.SerializeToUtf8Bytes(new SubscribedFrame(key.RunId, key.SessionId, replayed), HubJsonContext.Default.SubscribedFrame);
+            }
+
             if (subscription.TryGoLive(subscribed))
             {
                 return !subscription.IsClosed;
