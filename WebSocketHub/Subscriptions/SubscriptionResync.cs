@@ -54,6 +54,11 @@ internal sealed class SubscriptionResync(
             {
                 return;
             }
+            catch (ObjectDisposedException)
+            {
+                // The hub is shutting down and its Redis client is gone.
+                return;
+            }
 
             try
             {
