@@ -16,9 +16,9 @@ namespace Observability.Redis.PubSub;
 /// <item><see cref="Reestablishments"/> counts those re-confirmations, and each one is written to
 /// <see cref="Reestablished"/> (only the latest count is kept unread).</item>
 /// <item>Both change on the connection's receive loop as the confirmation is read, so before any message received on
-/// the new connection is written to <see cref="Messages"/>. An owner that compares <see cref="Reestablishments"/>
-/// with the count it has handled before it handles each message therefore never handles a message from the new
-/// connection as if nothing had been lost before it.</item>
+/// the new connection is written to <see cref="Messages"/>. An owner that reads a message, then compares
+/// <see cref="Reestablishments"/> with the count it has handled before it handles that message, therefore never
+/// handles a message from the new connection as if nothing had been lost before it.</item>
 /// </list>
 /// </remarks>
 public sealed class RedisSubscription : IAsyncDisposable

@@ -80,18 +80,11 @@ internal sealed class EventsListener(
         Task<bool>? reestablished = null;
         while (true)
         {
-            if (subscription.Reestablishments != handled)
-            {
-                handled = subscription.Reestablishments;
-                while (subscription.Reestablished.TryRead(out _))
-                {
-                }
-
-                HubLog.ListenerReestablished(logger, WorkflowStreams.EventsChannel, resync.ResyncAll(stoppingToken));
-            }
-
+            handled = ResyncIfReestablished(subscription, handled, stoppingToken);
             if (messages.TryRead(out var message))
             {
+                // Read the count after the message: one queued by a new connection was queued after the count moved.
+                handled = ResyncIfReestablished(subscription, handled, stoppingToken);
                 Dispatch(message);
                 continue;
             }
@@ -117,6 +110,23 @@ internal sealed class EventsListener(
                 return;
             }
         }
+    }
+
+    /// <summary>Re-syncs every local subscription when the count moved past <paramref name="handled"/>; returns the count now handled.</summary>
+    private long ResyncIfReestablished(RedisSubscription subscription, long handled, CancellationToken stoppingToken)
+    {
+        var count = subscription.Reestablishments;
+        if (count == handled)
+        {
+            return handled;
+        }
+
+        while (subscription.Reestablished.TryRead(out _))
+        {
+        }
+
+        HubLog.ListenerReestablished(logger, WorkflowStreams.EventsChannel, resync.ResyncAll(stoppingToken));
+        return count;
     }
 
     /// <summary>Routes one channel message; internal so the benchmark can measure it alone.</summary>
