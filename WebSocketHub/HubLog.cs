@@ -34,4 +34,10 @@ internal static partial class HubLog
 
     [LoggerMessage(EventId = 4010, Level = LogLevel.Debug, Message = "Connection {ConnectionId} failed")]
     public static partial void ConnectionFailed(ILogger logger, Exception exception, string connectionId);
+
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "The subscription to {Channel} was re-established after a drop; re-syncing {Count} subscriptions from their streams")]
+    public static partial void ListenerReestablished(ILogger logger, string channel, int count);
+
+    [LoggerMessage(EventId = 4012, Level = LogLevel.Warning, Message = "Re-syncing {Stream} for connection {ConnectionId} failed; retrying in {Backoff}")]
+    public static partial void ResyncFailed(ILogger logger, Exception exception, string stream, string connectionId, TimeSpan backoff);
 }

@@ -8,7 +8,9 @@ namespace Observability.Redis.PubSub;
 
 /// <summary>
 /// The dedicated pub/sub connection: keeps the registry of subscriptions, routes incoming messages to them, and
-/// subscribes to everything again on every new connection.
+/// subscribes to everything again on every new connection. Each connection gets a generation number; a subscription
+/// records the generation the server last confirmed it on (as the confirmation is read, on the receive loop, so before
+/// any later message), which is how it knows it was re-established after a drop.
 /// </summary>
 internal sealed class RedisSubscriber : IAsyncDisposable
 {
@@ -19,6 +21,8 @@ internal sealed class RedisSubscriber : IAsyncDisposable
     private readonly ConnectionManager _manager;
     private readonly RespLimits _limits;
     private readonly TimeSpan _timeout;
+    private RedisConnection? _connection;
+    private long _generation;
     private int _disposed;
 
     public RedisSubscriber(RedisClientOptions options, RedisInstrumentation instrumentation, ILogger logger, TimeProvider timeProvider)
@@ -48,18 +52,28 @@ internal sealed class RedisSubscriber : IAsyncDisposable
                 list!.Add(subscription);
             }
 
-            if (first)
+            try
             {
-                try
+                var connection = await _manager.GetAsync(cancellationToken).ConfigureAwait(false);
+                var generation = GenerationOf(connection);
+                if (first)
                 {
-                    var connection = await _manager.GetAsync(cancellationToken).ConfigureAwait(false);
-                    await SendAsync(connection, isPattern ? "PSUBSCRIBE" : "SUBSCRIBE", channel, cancellationToken).ConfigureAwait(false);
+                    await SendAsync(connection, isPattern ? "PSUBSCRIBE" : "SUBSCRIBE", channel, generation, cancellationToken).ConfigureAwait(false);
                 }
-                catch
+                else
                 {
-                    Forget(subscription);
-                    throw;
+                    // The channel was confirmed on this connection before it was handed out (or by the first
+                    // subscriber, which held the lock of changes until then).
+                    lock (_gate)
+                    {
+                        subscription.Confirmed(generation);
+                    }
                 }
+            }
+            catch
+            {
+                Forget(subscription);
+                throw;
             }
 
             return subscription;
@@ -93,7 +107,7 @@ internal sealed class RedisSubscriber : IAsyncDisposable
             {
                 try
                 {
-                    await SendAsync(connection, subscription.IsPattern ? "PUNSUBSCRIBE" : "UNSUBSCRIBE", subscription.Channel, CancellationToken.None).ConfigureAwait(false);
+                    await SendAsync(connection, subscription.IsPattern ? "PUNSUBSCRIBE" : "UNSUBSCRIBE", subscription.Channel, generation: 0, CancellationToken.None).ConfigureAwait(false);
                 }
                 catch (RedisException)
                 {
@@ -129,11 +143,16 @@ internal sealed class RedisSubscriber : IAsyncDisposable
         _changes.Dispose();
     }
 
-    private async Task SendAsync(RedisConnection connection, string command, string channel, CancellationToken cancellationToken)
+    /// <summary>
+    /// Sends (P)(UN)SUBSCRIBE and waits for the server's confirmation; a (P)SUBSCRIBE confirmation is recorded for the
+    /// channel's subscriptions at <paramref name="generation"/> while the receive loop reads it.
+    /// </summary>
+    private async Task SendAsync(RedisConnection connection, string command, string channel, long generation, CancellationToken cancellationToken)
     {
+        IReplyParser<RedisReply> parser = generation > 0 ? new ConfirmationParser(this, command == "PSUBSCRIBE", channel, generation) : ReplyParsers.Reply;
         try
         {
-            await connection.SendAsync(ReplyParsers.Reply, command, [channel], cancellationToken).AsTask().WaitAsync(_timeout, cancellationToken).ConfigureAwait(false);
+            await connection.SendAsync(parser, command, [channel], cancellationToken).AsTask().WaitAsync(_timeout, cancellationToken).ConfigureAwait(false);
         }
         catch (TimeoutException e)
         {
@@ -162,24 +181,72 @@ internal sealed class RedisSubscriber : IAsyncDisposable
         }
     }
 
+    private long GenerationOf(RedisConnection connection)
+    {
+        lock (_gate)
+        {
+            return ReferenceEquals(connection, _connection) ? _generation : 0;
+        }
+    }
+
+    /// <summary>Runs on every new connection before it is handed out: a new generation, and every channel again.</summary>
     private async Task ResubscribeAsync(RedisConnection connection, CancellationToken cancellationToken)
     {
         string[] channels;
         string[] patterns;
+        long generation;
         lock (_gate)
         {
+            generation = ++_generation;
+            _connection = connection;
             channels = [.. _channels.Keys];
             patterns = [.. _patterns.Keys];
         }
 
+        _ = connection.Closed.ContinueWith(
+            static (_, state) =>
+            {
+                var (subscriber, generation) = ((RedisSubscriber, long))state!;
+                subscriber.OnLost(generation);
+            },
+            (this, generation),
+            CancellationToken.None,
+            TaskContinuationOptions.ExecuteSynchronously,
+            TaskScheduler.Default);
+
         foreach (var channel in channels)
         {
-            await SendAsync(connection, "SUBSCRIBE", channel, cancellationToken).ConfigureAwait(false);
+            await SendAsync(connection, "SUBSCRIBE", channel, generation, cancellationToken).ConfigureAwait(false);
         }
 
         foreach (var pattern in patterns)
         {
-            await SendAsync(connection, "PSUBSCRIBE", pattern, cancellationToken).ConfigureAwait(false);
+            await SendAsync(connection, "PSUBSCRIBE", pattern, generation, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
+    private void OnConfirmed(bool isPattern, string channel, long generation)
+    {
+        lock (_gate)
+        {
+            if ((isPattern ? _patterns : _channels).TryGetValue(channel, out var list))
+            {
+                foreach (var subscription in list)
+                {
+                    subscription.Confirmed(generation);
+                }
+            }
+        }
+    }
+
+    private void OnLost(long generation)
+    {
+        lock (_gate)
+        {
+            foreach (var subscription in _channels.Values.Concat(_patterns.Values).SelectMany(list => list))
+            {
+                subscription.Lost(generation);
+            }
         }
     }
 
@@ -213,6 +280,20 @@ internal sealed class RedisSubscriber : IAsyncDisposable
                     subscription.Deliver(message);
                 }
             }
+        }
+    }
+
+    /// <summary>
+    /// Reads a (P)SUBSCRIBE confirmation like any reply and, as it is read on the receive loop (so before any message
+    /// that follows it is routed), records it for the channel's subscriptions.
+    /// </summary>
+    private sealed class ConfirmationParser(RedisSubscriber subscriber, bool isPattern, string channel, long generation) : IReplyParser<RedisReply>
+    {
+        public RedisReply Parse(in RespFrame frame, RespLimits limits)
+        {
+            var reply = RedisReply.Parse(frame, limits);
+            subscriber.OnConfirmed(isPattern, channel, generation);
+            return reply;
         }
     }
 }

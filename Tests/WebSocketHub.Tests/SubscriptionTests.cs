@@ -34,6 +34,7 @@ public sealed class SubscriptionTests(RedisServerFixture redis)
 
         Assert.Equal([1L, 2, 3], replayed.Select(HubClient.Sequence));
         Assert.All(replayed, frame => Assert.Equal(runId, frame.GetProperty("runId").GetGuid()));
+        Assert.All(replayed, frame => Assert.Equal(sessionId, frame.GetProperty("sessionId").GetString()));
         Assert.Equal(3, subscribed.GetProperty("replayed").GetInt32());
         Assert.Equal(runId, subscribed.GetProperty("runId").GetGuid());
         Assert.Equal([4L, 5, 6], live);

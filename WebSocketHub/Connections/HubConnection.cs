@@ -74,11 +74,11 @@ internal sealed class HubConnection : IDisposable
     }
 
     /// <summary>
-    /// Queues a replayed frame, waiting while the queue is more than half full so that a long replay never crowds out
-    /// live events; false once the connection is closing. A client that does not read for
-    /// <see cref="WebSocketHubOptions.SendTimeout"/> is a slow consumer.
+    /// Waits while the queue is more than half full, so that a long replay never crowds out live events (the replay
+    /// then queues its frame with <see cref="TryEnqueue"/>); false once the connection is closing. A client that does
+    /// not read for <see cref="WebSocketHubOptions.SendTimeout"/> is a slow consumer.
     /// </summary>
-    public async ValueTask<bool> EnqueueReplayAsync(ReadOnlyMemory<byte> frame, CancellationToken cancellationToken)
+    public async ValueTask<bool> WaitForReplayRoomAsync(CancellationToken cancellationToken)
     {
         while (_queue.Reader.Count >= _replayHighWater && Volatile.Read(ref _closing) == 0)
         {
@@ -100,7 +100,7 @@ internal sealed class HubConnection : IDisposable
             }
         }
 
-        return Volatile.Read(ref _closing) == 0 && TryEnqueue(frame);
+        return Volatile.Read(ref _closing) == 0;
     }
 
     public void CloseSlowConsumer()

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using Observability.ServiceDefaults.Health;
 using Observability.WebSocketHub.Configuration;
 using Observability.WebSocketHub.Connections;
 using Observability.WebSocketHub.Subscriptions;
@@ -15,8 +16,8 @@ internal static class HubExtensions
 
     /// <summary>
     /// Registers the hub: its options (<c>WebSocketHub</c>, validated at start; they also set the WebSocket
-    /// keep-alive), the one Redis subscription per instance that feeds live events, the replay from the bounded
-    /// streams, the connections and their telemetry. Needs <c>AddRedisClient</c> and <c>AddEventTickets</c>.
+    /// keep-alive), the one Redis subscription per instance that feeds live events (and the readiness check that
+    /// it is established), the replay and re-sync from the bounded streams, the connections and their telemetry. Needs <c>AddRedisClient</c> and <c>AddEventTickets</c>.
     /// </summary>
     public static IHostApplicationBuilder AddWebSocketHub(this IHostApplicationBuilder builder)
     {
@@ -34,8 +35,10 @@ internal static class HubExtensions
         services.AddSingleton<SubscriptionService>();
         services.AddSingleton<OriginPolicy>();
         services.AddSingleton<ConnectionRegistry>();
+        services.AddSingleton<SubscriptionResync>();
         services.AddSingleton<EventsListener>();
         services.AddHostedService(static provider => provider.GetRequiredService<EventsListener>());
+        services.AddHealthChecks().AddCheck<EventsListenerHealthCheck>(EventsListenerHealthCheck.Name, tags: [HealthTags.Ready]);
         return builder;
     }
 }

@@ -9,16 +9,26 @@ namespace Observability.WebSocketHub.Subscriptions;
 /// <summary>
 /// This instance's one subscription to <see cref="WorkflowStreams.EventsChannel"/> (the Redis client subscribes
 /// again after a reconnect). Each published event is routed to the local subscriptions of its run and its session,
-/// inside a <c>workflows.events process</c> consumer span that continues the publisher's trace.
+/// inside a <c>workflows.events process</c> consumer span that continues the publisher's trace. When the Redis client
+/// reports that the subscription was re-established after a drop, every local subscription re-syncs from its stream
+/// (<see cref="SubscriptionResync"/>) before any event received after the re-establishment reaches it.
 /// </summary>
 internal sealed class EventsListener(
     RedisClient redis,
     SubscriptionRouter router,
+    SubscriptionResync resync,
     TimeProvider timeProvider,
     ILogger<EventsListener> logger) : BackgroundService
 {
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
     private readonly TaskCompletionSource _subscribed = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private volatile RedisSubscription? _subscription;
+
+    /// <summary>Whether live events flow now: the pub/sub subscription is confirmed on the open connection.</summary>
+    public bool IsListening => _subscription is { IsEstablished: true };
+
+    /// <summary>Whether the pub/sub subscription was ever established (false only while the hub starts).</summary>
+    public bool HasSubscribed => _subscribed.Task.IsCompleted;
 
     /// <summary>Completes once live events flow; a subscription registered after that misses none.</summary>
     public Task WaitUntilSubscribedAsync(CancellationToken cancellationToken) => _subscribed.Task.WaitAsync(cancellationToken);
@@ -44,17 +54,79 @@ internal sealed class EventsListener(
             await using (subscription.ConfigureAwait(false))
             {
                 HubLog.ListenerSubscribed(logger, WorkflowStreams.EventsChannel);
+                _subscription = subscription;
                 _subscribed.TrySetResult();
-                var reader = subscription.Messages;
-                while (await reader.WaitToReadAsync(stoppingToken).ConfigureAwait(false))
+                try
                 {
-                    while (reader.TryRead(out var message))
-                    {
-                        Dispatch(message);
-                    }
+                    await ListenAsync(subscription, stoppingToken).ConfigureAwait(false);
+                }
+                finally
+                {
+                    _subscription = null;
                 }
             }
         }
+    }
+
+    /// <summary>
+    /// Dispatches messages until the subscription ends. Before each message (and whenever the client signals one) it
+    /// checks whether the subscription was re-established meanwhile: the Redis client raises the count before it
+    /// queues any message of the new connection, so every such message finds the subscriptions already re-syncing.
+    /// </summary>
+    private async Task ListenAsync(RedisSubscription subscription, CancellationToken stoppingToken)
+    {
+        var handled = subscription.Reestablishments;
+        var messages = subscription.Messages;
+        Task<bool>? reestablished = null;
+        while (true)
+        {
+            handled = ResyncIfReestablished(subscription, handled, stoppingToken);
+            if (messages.TryRead(out var message))
+            {
+                // Read the count after the message: one queued by a new connection was queued after the count moved.
+                handled = ResyncIfReestablished(subscription, handled, stoppingToken);
+                Dispatch(message);
+                continue;
+            }
+
+            var waiting = messages.WaitToReadAsync(stoppingToken).AsTask();
+            if (!waiting.IsCompleted)
+            {
+                reestablished ??= subscription.Reestablished.WaitToReadAsync(stoppingToken).AsTask();
+                await Task.WhenAny(waiting, reestablished).ConfigureAwait(false);
+                if (reestablished.IsCompleted)
+                {
+                    reestablished = null;
+                }
+
+                if (!waiting.IsCompleted)
+                {
+                    continue;
+                }
+            }
+
+            if (!await waiting.ConfigureAwait(false))
+            {
+                return;
+            }
+        }
+    }
+
+    /// <summary>Re-syncs every local subscription when the count moved past <paramref name="handled"/>; returns the count now handled.</summary>
+    private long ResyncIfReestablished(RedisSubscription subscription, long handled, CancellationToken stoppingToken)
+    {
+        var count = subscription.Reestablishments;
+        if (count == handled)
+        {
+            return handled;
+        }
+
+        while (subscription.Reestablished.TryRead(out _))
+        {
+        }
+
+        HubLog.ListenerReestablished(logger, WorkflowStreams.EventsChannel, resync.ResyncAll(stoppingToken));
+        return count;
     }
 
     /// <summary>Routes one channel message; internal so the benchmark can measure it alone.</summary>

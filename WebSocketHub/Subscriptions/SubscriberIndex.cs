@@ -28,4 +28,7 @@ internal sealed class SubscriberIndex<TKey>(IEqualityComparer<TKey>? comparer = 
     }
 
     public Subscription[] Get(TKey key) => _sets.TryGetValue(key, out var set) ? set.Members : [];
+
+    /// <summary>Every subscription at this moment.</summary>
+    public IEnumerable<Subscription> All() => _sets.Values.SelectMany(static set => set.Members);
 }

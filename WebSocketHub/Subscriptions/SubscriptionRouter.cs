@@ -34,6 +34,9 @@ internal sealed class SubscriptionRouter
     public (Subscription[] Run, Subscription[] Session) Find(Guid runId, string sessionId) =>
         (_runs.Get(runId), _sessions.Get(sessionId));
 
+    /// <summary>Every local subscription at this moment.</summary>
+    public IEnumerable<Subscription> All() => _runs.All().Concat(_sessions.All());
+
     /// <summary>Delivers <paramref name="live"/> to the given subscriptions; returns how many took it.</summary>
     public static int Deliver(LiveEvent live, Subscription[] runSubscriptions, Subscription[] sessionSubscriptions)
     {

@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Observability.Redis;
 using Observability.WebSocketHub.Configuration;
@@ -44,7 +43,7 @@ internal sealed class SubscriptionService(
         }
 
         StreamId? after = frame.LastEventId is { } lastEventId ? StreamId.Parse(lastEventId) : null;
-        var subscription = new Subscription(connection, key, _options.MaxQueuedMessages);
+        var subscription = new Subscription(connection, key, after, _options.MaxQueuedMessages);
         try
         {
             // Live events must flow before the subscription registers, and it must register before the replay reads,
@@ -52,13 +51,7 @@ internal sealed class SubscriptionService(
             await listener.WaitUntilSubscribedAsync(cancellationToken).WaitAsync(_options.SendTimeout, cancellationToken).ConfigureAwait(false);
             connection.Subscriptions[key] = subscription;
             router.Add(subscription);
-            if (await replayer.ReplayAsync(connection, key, after, cancellationToken).ConfigureAwait(false) is not { } replay)
-            {
-                return null;
-            }
-
-            var subscribed = new SubscribedFrame(key.RunId, key.SessionId, replay.Replayed);
-            subscription.GoLive(replay.Last, JsonSerializer.SerializeToUtf8Bytes(subscribed, HubJsonContext.Default.SubscribedFrame));
+            await replayer.CatchUpAsync(subscription, sendSubscribed: true, cancellationToken).ConfigureAwait(false);
             return null;
         }
         catch (Exception e) when (e is RedisException or TimeoutException)
