@@ -80,6 +80,15 @@ internal sealed class JobConsumer(
             {
                 entries = await redis.XReadGroupAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, _options.ConsumerName, free, _options.BlockTimeout, ">", stoppingToken).ConfigureAwait(false);
             }
+            catch (RedisServerException e) when (e.ErrorCode == "NOGROUP")
+            {
+                // Redis lost the stream or the group (restarted without its data): create it again; the Gateway's
+                // outbox relay republishes what was not yet processed.
+                _slots.Release(free);
+                WorkerLog.ReadFailed(logger, e);
+                await EnsureGroupAsync(stoppingToken).ConfigureAwait(false);
+                continue;
+            }
             catch (RedisException e)
             {
                 _slots.Release(free);
@@ -108,6 +117,11 @@ internal sealed class JobConsumer(
                 await SampleAsync(stoppingToken).ConfigureAwait(false);
                 await ClaimAsync(stoppingToken).ConfigureAwait(false);
             }
+            catch (RedisServerException e) when (e.ErrorCode == "NOGROUP")
+            {
+                WorkerLog.MaintenanceFailed(logger, e);
+                await EnsureGroupAsync(stoppingToken).ConfigureAwait(false);
+            }
             catch (RedisException e)
             {
                 WorkerLog.MaintenanceFailed(logger, e);
@@ -134,7 +148,10 @@ internal sealed class JobConsumer(
             WorkerLog.Claimed(logger, claimed.Entries.Count, _options.ClaimIdleTime);
         }
 
-        Dispatch(claimed.Entries, free, redelivered: true);
+        // An entry this consumer is still executing (idle past ClaimIdleTime on a starved machine) comes back to us
+        // too: it is already running here, so it is not started a second time.
+        var others = claimed.Entries.Where(entry => !_inFlight.ContainsKey(entry.Id)).ToList();
+        Dispatch(others, free, redelivered: true);
     }
 
     /// <summary>

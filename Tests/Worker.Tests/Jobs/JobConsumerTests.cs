@@ -96,6 +96,27 @@ public sealed class JobConsumerTests(PostgresServerFixture postgres)
     }
 
     [Fact]
+    public async Task ReadAsync_StreamAndGroupLostWhileRunning_GroupRecreatedAndNextJobCompleted()
+    {
+        using var timeout = TestTimeout.Start();
+        var ct = timeout.Token;
+        await using var host = await WorkerTestHost.CreateAsync(postgres, ct);
+        var first = await host.CreateRunAsync(Task, ct);
+        await host.EnqueueAsync(first, ct);
+        await host.StartAsync(ct);
+        await host.WaitForStatusAsync(first, WorkflowRunStatus.Completed, ct);
+
+        // As after a Redis restart without persistence: the stream, and with it the consumer group, are gone.
+        await host.Redis.ExecuteAsync("DEL", [WorkflowStreams.Jobs], ct);
+        var second = await host.CreateRunAsync(Task, ct);
+        await host.EnqueueAsync(second, ct);
+
+        var run = await host.WaitForStatusAsync(second, WorkflowRunStatus.Completed, ct);
+        await host.WaitForNoPendingAsync(ct);
+        Assert.Equal(1, run.AttemptCount);
+    }
+
+    [Fact]
     public async Task ProcessAsync_UnparsableMessage_DeadLetteredWithReason()
     {
         using var timeout = TestTimeout.Start();
