@@ -95,11 +95,12 @@ internal sealed class StepExecutor(
     }
 
     /// <summary>
-    /// Stores a successful step as Completed and starts <paramref name="startNext"/> in the same statement; publishes
-    /// StepCompleted and checks the step threshold. Null when the run is no longer this execution's; else the keys started.
+    /// Stores a successful step as Completed, starting <paramref name="startNext"/> (and finishing the run when
+    /// <paramref name="finishRun"/>) in the same statement; publishes StepCompleted and checks the step threshold.
+    /// Null when the run is no longer this execution's.
     /// </summary>
-    public async Task<IReadOnlyList<string>?> CompleteAsync(
-        RunExecution run, StepOutcome outcome, IReadOnlyCollection<string> startNext, RunEventStream events, CancellationToken cancellationToken)
+    public async Task<StepCompletion?> CompleteAsync(
+        RunExecution run, StepOutcome outcome, IReadOnlyCollection<string> startNext, bool finishRun, RunEventStream events, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(outcome);
@@ -107,8 +108,8 @@ internal sealed class StepExecutor(
         var response = outcome.Response ?? throw new ArgumentException("The step has no reply.", nameof(outcome));
         using var activity = outcome.Activity;
         var cost = response.CostUsd ?? 0m;
-        var started = await store.CompleteStepAsync(run, outcome.Step.Id, response.InputTokens, response.OutputTokens, cost, startNext, cancellationToken).ConfigureAwait(false);
-        if (started is null)
+        var completion = await store.CompleteStepAsync(run, outcome.Step.Id, response.InputTokens, response.OutputTokens, cost, startNext, finishRun, cancellationToken).ConfigureAwait(false);
+        if (completion is null)
         {
             activity?.SetStatus(ActivityStatusCode.Error, "The run is no longer this execution's.");
             return null;
@@ -124,7 +125,7 @@ internal sealed class StepExecutor(
             ["cost"] = cost,
         }, activity);
         await monitor.CheckStepAsync(events, duration, cancellationToken).ConfigureAwait(false);
-        return started;
+        return completion;
     }
 
     /// <summary>Stores a failed step as Failed and skips <paramref name="skip"/> (its dependents) in the same statement.</summary>

@@ -74,8 +74,9 @@ internal sealed class WorkflowEngine(
                 firstSteps = await store.StartStepsAsync(run, graph.Ready(_maxParallelSteps), cancellationToken).ConfigureAwait(false);
             }
 
-            var failure = await ExecuteStepsAsync(run, graph, firstSteps, events, cancellationToken).ConfigureAwait(false);
-            var finish = await store.FinishAsync(run, failure is null ? WorkflowRunStatus.Completed : WorkflowRunStatus.Failed, cancellationToken).ConfigureAwait(false);
+            var (failure, finishedWithLastStep) = await ExecuteStepsAsync(run, graph, firstSteps, events, cancellationToken).ConfigureAwait(false);
+            var finish = finishedWithLastStep
+                ?? await store.FinishAsync(run, failure is null ? WorkflowRunStatus.Completed : WorkflowRunStatus.Failed, cancellationToken).ConfigureAwait(false);
             var status = finish.Status ?? WorkflowRunStatus.Failed;
             if (!finish.Applied)
             {
@@ -136,13 +137,15 @@ internal sealed class WorkflowEngine(
     /// <summary>
     /// Runs the DAG from the steps already <paramref name="started"/>: each finished model call is stored in one
     /// statement that also starts the steps it made ready (at most <c>MaxParallelSteps</c> running); a failed step
-    /// skips its dependents, the other branches go on. Null when every step completed, else why the run fails.
+    /// skips its dependents, the other branches go on. The last step's statement also completes the run. Returns why
+    /// the run fails (null when every step completed) and the run's totals when the last step completed it.
     /// </summary>
-    private async Task<string?> ExecuteStepsAsync(RunExecution run, StepGraph graph, IReadOnlyList<string> started, RunEventStream events, CancellationToken cancellationToken)
+    private async Task<(string? Failure, RunFinish? Finish)> ExecuteStepsAsync(RunExecution run, StepGraph graph, IReadOnlyList<string> started, RunEventStream events, CancellationToken cancellationToken)
     {
         var running = new List<Task<StepOutcome>>();
         var failures = new List<string>();
         var lost = false;
+        RunFinish? finish = null;
 
         void Launch(IReadOnlyList<string> keys)
         {
@@ -163,16 +166,18 @@ internal sealed class WorkflowEngine(
             {
                 graph.Complete(outcome.Step.Id, response.Text);
                 var next = lost ? [] : graph.Ready(_maxParallelSteps - running.Count);
-                var startedNow = await steps.CompleteAsync(run, outcome, next, events, cancellationToken).ConfigureAwait(false);
-                if (startedNow is null)
+                var last = !lost && failures.Count == 0 && running.Count == 0 && graph.AllCompleted;
+                var completion = await steps.CompleteAsync(run, outcome, next, last, events, cancellationToken).ConfigureAwait(false);
+                if (completion is null)
                 {
                     lost = true;
                     failures.Add($"Step '{outcome.Step.Id}' could not be stored: the run is no longer this execution's (cancelled or taken over).");
                     continue;
                 }
 
-                graph.Unclaim(next.Except(startedNow, StringComparer.Ordinal));
-                Launch(startedNow);
+                finish = completion.Finish;
+                graph.Unclaim(next.Except(completion.Started, StringComparer.Ordinal));
+                Launch(completion.Started);
             }
             else
             {
@@ -193,7 +198,7 @@ internal sealed class WorkflowEngine(
             failures.Add("Some steps never became ready.");
         }
 
-        return failures.Count == 0 ? null : string.Join(" ", failures);
+        return failures.Count == 0 ? (null, finish) : (string.Join(" ", failures), null);
     }
 
     private static JsonObject PlanPayload(WorkflowPlan plan, PlanValidation validation)

@@ -74,9 +74,19 @@ public sealed class RunExecutionStore : IAsyncDisposable
         started AS (
             UPDATE workflow_steps s SET status = 'Running', started_at = $4
             FROM done WHERE s.run_id = done.run_id AND s.step_key = ANY($8) AND s.status = 'Pending'
-            RETURNING s.step_key)
-        SELECT step_key FROM started
-        UNION ALL SELECT NULL FROM done
+            RETURNING s.step_key),
+        fin AS (
+            UPDATE workflow_runs r SET status = 'Completed', completed_at = $4,
+                input_tokens = r.input_tokens + s.input_tokens + $5, output_tokens = r.output_tokens + s.output_tokens + $6,
+                cost = r.cost + s.cost + $7
+            FROM done, (SELECT coalesce(sum(input_tokens), 0)::bigint AS input_tokens, coalesce(sum(output_tokens), 0)::bigint AS output_tokens,
+                    coalesce(sum(cost), 0) AS cost
+                FROM workflow_steps WHERE run_id = $1 AND status = 'Completed') s
+            WHERE $9 AND r.id = $1 AND r.status = 'Running' AND r.attempt_count = $2
+            RETURNING r.input_tokens, r.output_tokens, r.cost)
+        SELECT 's' AS kind, step_key, NULL::bigint AS input_tokens, NULL::bigint AS output_tokens, NULL::numeric AS cost FROM started
+        UNION ALL SELECT 'd', NULL, NULL, NULL, NULL FROM done
+        UNION ALL SELECT 'f', NULL, input_tokens, output_tokens, cost FROM fin
         """;
 
     private const string FailStepSql = $"""
@@ -209,11 +219,13 @@ public sealed class RunExecutionStore : IAsyncDisposable
 
     /// <summary>
     /// Running → Completed with its tokens and cost and, in the same statement, Pending → Running for
-    /// <paramref name="startNext"/> (the steps it made ready). Null when the step was not this attempt's to complete;
-    /// else the keys started.
+    /// <paramref name="startNext"/> (the steps it made ready) and, with <paramref name="finishRun"/> (it is the last
+    /// step), Running → Completed for the run with its final totals (the statement's snapshot does not see this step
+    /// as Completed yet, so its figures are added explicitly). Null when the step was not this attempt's to complete.
     /// </summary>
-    public async Task<IReadOnlyList<string>?> CompleteStepAsync(
-        RunExecution run, string stepKey, long inputTokens, long outputTokens, decimal cost, IReadOnlyCollection<string> startNext, CancellationToken cancellationToken = default)
+    public async Task<StepCompletion?> CompleteStepAsync(
+        RunExecution run, string stepKey, long inputTokens, long outputTokens, decimal cost, IReadOnlyCollection<string> startNext, bool finishRun,
+        CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(startNext);
@@ -223,22 +235,28 @@ public sealed class RunExecutionStore : IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = outputTokens });
         command.Parameters.Add(new NpgsqlParameter<decimal> { TypedValue = cost });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. startNext] });
+        command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = finishRun });
         var completed = false;
+        RunFinish? finish = null;
         var started = new List<string>(startNext.Count);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
         {
-            if (reader.IsDBNull(0))
+            switch (reader.GetString(0))
             {
-                completed = true;
-            }
-            else
-            {
-                started.Add(reader.GetString(0));
+                case "s":
+                    started.Add(reader.GetString(1));
+                    break;
+                case "d":
+                    completed = true;
+                    break;
+                default:
+                    finish = new RunFinish(true, WorkflowRunStatus.Completed, reader.GetInt64(2), reader.GetInt64(3), reader.GetDecimal(4));
+                    break;
             }
         }
 
-        return completed ? started : null;
+        return completed ? new StepCompletion(started, finish) : null;
     }
 
     /// <summary>Running → Failed with the error and, in the same statement, Pending → Skipped for <paramref name="skip"/> (its dependents).</summary>

@@ -26,15 +26,28 @@ public sealed class OptionsValidatorTests
             ShutdownTimeout = TimeSpan.FromSeconds(-1),
             StuckRunTimeout = TimeSpan.Zero,
             SweepInterval = TimeSpan.Zero,
+            StepRetries = 11,
+            StepRetryDelay = TimeSpan.FromMinutes(2),
         };
 
         var result = new JobConsumerOptionsValidator().Validate(null, options);
 
         Assert.True(result.Failed);
-        foreach (var key in new[] { "Concurrency", "ConsumerName", "BlockTimeout", "ClaimIdleTime", "MaintenanceInterval", "MaxDeliveries", "MaxParallelSteps", "ShutdownTimeout", "StuckRunTimeout", "SweepInterval" })
+        foreach (var key in new[] { "Concurrency", "ConsumerName", "BlockTimeout", "ClaimIdleTime", "MaintenanceInterval", "MaxDeliveries", "MaxParallelSteps", "ShutdownTimeout", "StuckRunTimeout", "SweepInterval", "StepRetries", "StepRetryDelay" })
         {
             Assert.Contains(result.Failures!, f => f.StartsWith($"Workflows:Worker:{key} ", StringComparison.Ordinal));
         }
+    }
+
+    [Fact]
+    public void Validate_MaintenanceNotShorterThanClaimIdleTime_FailsNamingBoth()
+    {
+        var options = new JobConsumerOptions { ClaimIdleTime = TimeSpan.FromSeconds(10), MaintenanceInterval = TimeSpan.FromSeconds(10) };
+
+        var result = new JobConsumerOptionsValidator().Validate(null, options);
+
+        var failure = Assert.Single(result.Failures!);
+        Assert.StartsWith("Workflows:Worker:MaintenanceInterval must be shorter than Workflows:Worker:ClaimIdleTime", failure, StringComparison.Ordinal);
     }
 
     [Fact]

@@ -98,7 +98,9 @@ internal sealed class WorkerTestHost : IAsyncDisposable
         Assert.NotNull(run);
         var plan = AgentRouter.Route(WorkflowPlanner.Derive(task), null);
         Assert.True(await store.TryRecordPlanAsync(run, plan, 1.0, 0, 0, 0m, [plan.Steps[0].Id], cancellationToken));
-        Assert.Equal([plan.Steps[1].Id], await store.CompleteStepAsync(run, plan.Steps[0].Id, 111, 222, 0.5m, [plan.Steps[1].Id], cancellationToken));
+        var completion = await store.CompleteStepAsync(run, plan.Steps[0].Id, 111, 222, 0.5m, [plan.Steps[1].Id], finishRun: false, cancellationToken);
+        Assert.NotNull(completion);
+        Assert.Equal([plan.Steps[1].Id], completion.Started);
         return plan;
     }
 
