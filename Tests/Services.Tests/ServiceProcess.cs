@@ -39,27 +39,37 @@ internal sealed class ServiceProcess : IAsyncDisposable
 
         var process = ServerProcess.Start("dotnet", [dll], Path.GetDirectoryName(dll)!, environment: env);
         var service = new ServiceProcess(process, baseAddress);
-        using var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(2) };
-        await process.WaitUntilReadyAsync(
-            async ct =>
-            {
-                try
+        try
+        {
+            using var client = new HttpClient { BaseAddress = baseAddress, Timeout = TimeSpan.FromSeconds(2) };
+            await process.WaitUntilReadyAsync(
+                async ct =>
                 {
-                    using var response = await client.GetAsync(new Uri("/alive", UriKind.Relative), ct);
-                    return response.IsSuccessStatusCode;
-                }
-                catch (HttpRequestException)
-                {
-                    return false;
-                }
-                catch (TaskCanceledException) when (!ct.IsCancellationRequested)
-                {
-                    // The attempt's own timeout: a process still starting on a busy machine; ask again.
-                    return false;
-                }
-            },
-            TimeSpan.FromSeconds(60),
-            project);
+                    try
+                    {
+                        using var response = await client.GetAsync(new Uri("/alive", UriKind.Relative), ct);
+                        return response.IsSuccessStatusCode;
+                    }
+                    catch (HttpRequestException)
+                    {
+                        return false;
+                    }
+                    catch (TaskCanceledException) when (!ct.IsCancellationRequested)
+                    {
+                        // The attempt's own timeout: a process still starting on a busy machine; ask again.
+                        return false;
+                    }
+                },
+                TimeSpan.FromSeconds(60),
+                project);
+        }
+        catch
+        {
+            // A service that never became ready must not outlive the test run.
+            await service.DisposeAsync();
+            throw;
+        }
+
         return service;
     }
 
