@@ -38,6 +38,9 @@ internal static partial class HubLog
     [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "The subscription to {Channel} was re-established after a drop; re-syncing {Count} subscriptions from their streams")]
     public static partial void ListenerReestablished(ILogger logger, string channel, int count);
 
+    [LoggerMessage(EventId = 4013, Level = LogLevel.Warning, Message = "The listener on {Channel} fell behind and {Dropped} messages were dropped; re-syncing {Count} subscriptions from their streams")]
+    public static partial void ListenerFellBehind(ILogger logger, string channel, long dropped, int count);
+
     [LoggerMessage(EventId = 4012, Level = LogLevel.Warning, Message = "Re-syncing {Stream} for connection {ConnectionId} failed; retrying in {Backoff}")]
     public static partial void ResyncFailed(ILogger logger, Exception exception, string stream, string connectionId, TimeSpan backoff);
 }

@@ -4,7 +4,8 @@ namespace Observability.Redis.PubSub;
 
 /// <summary>
 /// A live subscription. Messages queue in <see cref="Messages"/> (the oldest are dropped beyond its capacity, as
-/// pub/sub is at-most-once anyway); the subscription survives reconnects. Dispose to unsubscribe.
+/// pub/sub is at-most-once anyway, and counted in <see cref="Dropped"/>); the subscription survives reconnects.
+/// Dispose to unsubscribe.
 /// </summary>
 /// <remarks>
 /// Pub/sub does not keep messages for a subscriber that is away: whatever is published while the subscriber
@@ -31,6 +32,7 @@ public sealed class RedisSubscription : IAsyncDisposable
         SingleWriter = true,
     });
 
+    private long _dropped;
     private long _confirmedGeneration;
     private long _reestablishments;
     private volatile bool _established;
@@ -41,11 +43,13 @@ public sealed class RedisSubscription : IAsyncDisposable
         _subscriber = subscriber;
         Channel = channel;
         IsPattern = isPattern;
-        _messages = System.Threading.Channels.Channel.CreateBounded<RedisPubSubMessage>(new BoundedChannelOptions(capacity)
-        {
-            FullMode = BoundedChannelFullMode.DropOldest,
-            SingleWriter = true,
-        });
+        _messages = System.Threading.Channels.Channel.CreateBounded<RedisPubSubMessage>(
+            new BoundedChannelOptions(capacity)
+            {
+                FullMode = BoundedChannelFullMode.DropOldest,
+                SingleWriter = true,
+            },
+            _ => Interlocked.Increment(ref _dropped));
     }
 
     /// <summary>The channel name, or the glob pattern for <c>PSUBSCRIBE</c>.</summary>
@@ -54,6 +58,13 @@ public sealed class RedisSubscription : IAsyncDisposable
     public bool IsPattern { get; }
 
     public ChannelReader<RedisPubSubMessage> Messages => _messages.Reader;
+
+    /// <summary>
+    /// How many messages were dropped because <see cref="Messages"/> was full (the oldest go first). The count is raised
+    /// before the newer message is queued, so an owner that reads a message and then finds the count moved knows that
+    /// something older than that message was lost, and can re-read its source of truth.
+    /// </summary>
+    public long Dropped => Volatile.Read(ref _dropped);
 
     /// <summary>Whether the server has confirmed this subscription on the open subscriber connection (false from a drop until it is confirmed again).</summary>
     public bool IsEstablished => _established;

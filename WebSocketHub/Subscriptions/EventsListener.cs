@@ -76,6 +76,7 @@ internal sealed class EventsListener(
     private async Task ListenAsync(RedisSubscription subscription, CancellationToken stoppingToken)
     {
         var handled = subscription.Reestablishments;
+        var droppedHandled = subscription.Dropped;
         var messages = subscription.Messages;
         Task<bool>? reestablished = null;
         while (true)
@@ -85,6 +86,7 @@ internal sealed class EventsListener(
             {
                 // Read the count after the message: one queued by a new connection was queued after the count moved.
                 handled = ResyncIfReestablished(subscription, handled, stoppingToken);
+                droppedHandled = ResyncIfDropped(subscription, droppedHandled, stoppingToken);
                 Dispatch(message);
                 continue;
             }
@@ -127,6 +129,23 @@ internal sealed class EventsListener(
 
         HubLog.ListenerReestablished(logger, WorkflowStreams.EventsChannel, resync.ResyncAll(stoppingToken));
         return count;
+    }
+
+    /// <summary>
+    /// Re-syncs every local subscription when the client dropped messages this listener had not read yet (it fell
+    /// <see cref="RedisPubSubCommands.DefaultCapacity"/> messages behind): the dropped events are in the streams, so the
+    /// re-sync replays them and the id dedupe skips what was already sent.
+    /// </summary>
+    private long ResyncIfDropped(RedisSubscription subscription, long handled, CancellationToken stoppingToken)
+    {
+        var dropped = subscription.Dropped;
+        if (dropped == handled)
+        {
+            return handled;
+        }
+
+        HubLog.ListenerFellBehind(logger, WorkflowStreams.EventsChannel, dropped - handled, resync.ResyncAll(stoppingToken));
+        return dropped;
     }
 
     /// <summary>Routes one channel message; internal so the benchmark can measure it alone.</summary>

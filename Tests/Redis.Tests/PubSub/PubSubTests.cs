@@ -50,6 +50,31 @@ public sealed class PubSubTests(RedisServerFixture redis)
     }
 
     [Fact]
+    public async Task Subscribe_ReaderFallsBehindCapacity_DropsOldestAndCountsThem()
+    {
+        var ct = TestClients.Timeout();
+        await using var client = await TestClients.ConnectAsync(redis);
+        await using var subscription = await client.Subscriber.SubscribeAsync(_prefix + "burst", isPattern: false, capacity: 4, ct);
+
+        for (var i = 1; i <= 10; i++)
+        {
+            await client.PublishAsync(_prefix + "burst", $"m{i}", ct);
+        }
+
+        // The publisher's PUBLISH replies do not say the subscriber received; the last message marks the end.
+        await client.PublishAsync(_prefix + "burst", "end", ct);
+        var received = new List<string>();
+        while (received.LastOrDefault() != "end")
+        {
+            received.Add((await subscription.Messages.ReadAsync(ct)).PayloadText);
+        }
+
+        Assert.Equal(11 - received.Count, subscription.Dropped);
+        Assert.True(subscription.Dropped > 0, "a reader four messages deep must have lost some of eleven");
+        Assert.Equal(received.OrderBy(m => m == "end" ? 99 : int.Parse(m[1..], System.Globalization.CultureInfo.InvariantCulture)), received);
+    }
+
+    [Fact]
     public async Task DisposeSubscription_Unsubscribes()
     {
         var ct = TestClients.Timeout();
