@@ -203,6 +203,37 @@ public sealed class RedisClient : IAsyncDisposable
         return await task.ConfigureAwait(false);
     }
 
+    private static async Task<long> GetClientIdAsync(RedisConnection connection, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await connection.SendAsync(ReplyParsers.Integer, "CLIENT", ["ID"], cancellationToken).ConfigureAwait(false);
+        }
+        catch (RedisServerException)
+        {
+            // An ACL user without CLIENT: blocking reads still work, a cancelled one just cannot be unblocked early.
+            return 0;
+        }
+    }
+
+    private async Task UnblockAsync(long clientId)
+    {
+        if (clientId == 0 || _disposed != 0)
+        {
+            return;
+        }
+
+        try
+        {
+            using var timeout = new CancellationTokenSource(Options.CommandTimeout);
+            await ExecuteAsync("CLIENT", ["UNBLOCK", clientId], timeout.Token).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is RedisException or OperationCanceledException)
+        {
+            // Best effort: closing the connection unblocks it too, only later.
+        }
+    }
+
     private async ValueTask<T> SendBlockingCoreAsync<T>(string name, byte[] command, IReplyParser<T> parser, TimeSpan block, CancellationToken cancellationToken)
     {
         ObjectDisposedException.ThrowIf(_disposed != 0, this);
@@ -214,6 +245,7 @@ public sealed class RedisClient : IAsyncDisposable
             }
 
             connection = await RedisConnection.ConnectAsync(Options, isSubscriber: false, _instrumentation, cancellationToken).ConfigureAwait(false);
+            connection.ClientId = await GetClientIdAsync(connection, cancellationToken).ConfigureAwait(false);
         }
 
         var limit = block + Options.CommandTimeout;
@@ -238,7 +270,10 @@ public sealed class RedisClient : IAsyncDisposable
         }
         catch (Exception e)
         {
-            // The reply may still arrive later; this connection cannot be reused.
+            // The server may still be blocked in the command: unblock it first, so it cannot hand this abandoned read an
+            // entry that a later command of the caller adds (XREADGROUP would leave it pending for nobody to read).
+            // Then drop the connection: the reply may still arrive later, so it cannot be reused.
+            await UnblockAsync(connection.ClientId).ConfigureAwait(false);
             await connection.DisposeAsync().ConfigureAwait(false);
             if (e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {

@@ -50,6 +50,9 @@ internal sealed class RedisConnection : IAsyncDisposable
 
     public bool IsOpen => Volatile.Read(ref _closing) == 0;
 
+    /// <summary>The server's <c>CLIENT ID</c> of this connection when it was asked for (blocking connections), else 0.</summary>
+    public long ClientId { get; set; }
+
     public int PendingCount => _pending.Count;
 
     /// <summary>Out-of-band frames: RESP3 pushes and, on a subscriber connection, pub/sub messages.</summary>
