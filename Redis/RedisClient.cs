@@ -270,10 +270,14 @@ public sealed class RedisClient : IAsyncDisposable
         }
         catch (Exception e)
         {
-            // The server may still be blocked in the command: unblock it first, so it cannot hand this abandoned read an
+            // Cancelled or timed out, the server may still be blocked in the command: unblock it first, so it cannot hand this abandoned read an
             // entry that a later command of the caller adds (XREADGROUP would leave it pending for nobody to read).
             // Then drop the connection: the reply may still arrive later, so it cannot be reused.
-            await UnblockAsync(connection.ClientId).ConfigureAwait(false);
+            if (e is OperationCanceledException && connection.IsOpen)
+            {
+                await UnblockAsync(connection.ClientId).ConfigureAwait(false);
+            }
+
             await connection.DisposeAsync().ConfigureAwait(false);
             if (e is OperationCanceledException && !cancellationToken.IsCancellationRequested)
             {

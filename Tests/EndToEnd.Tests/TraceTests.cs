@@ -22,8 +22,12 @@ public sealed class TraceTests(PlatformFixture fixture)
         var traceId = ActivityTraceId.CreateRandom().ToHexString();
         var clientSpanId = ActivitySpanId.CreateRandom().ToHexString();
 
-        var run = await platform.Api.SubmitAsync("plan a product launch checklist", timeout.Token, $"00-{traceId}-{clientSpanId}-01");
-        await using var hub = await HubClient.SubscribeAsync(run, null, timeout.Token);
+        // Subscribed to the session before the submit, so every event of the run reaches the client live (a run
+        // subscription opened after a fast run would get them all from the replay, which has no delivery span).
+        var sessionId = $"trace-{Guid.NewGuid():N}";
+        var (eventsUrl, ticket) = await platform.Api.SessionTicketAsync(sessionId, timeout.Token);
+        await using var hub = await HubClient.SubscribeSessionAsync(eventsUrl, sessionId, ticket, timeout.Token);
+        var run = await platform.Api.SubmitAsync("plan a product launch checklist", timeout.Token, $"00-{traceId}-{clientSpanId}-01", sessionId);
         var events = await hub.ReceiveEventsUntilAsync(f => f.EventType is "Completed" or "Failed" or "Cancelled", timeout.Token);
         Assert.Equal("Completed", events[^1].EventType);
         Assert.Equal(traceId, run.TraceId);

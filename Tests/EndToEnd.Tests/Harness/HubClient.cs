@@ -52,6 +52,23 @@ internal sealed class HubClient : IAsyncDisposable
         }
     }
 
+    /// <summary>Connects to <paramref name="eventsUrl"/>, subscribes to a session and waits for its <c>subscribed</c> frame.</summary>
+    public static async Task<HubClient> SubscribeSessionAsync(string eventsUrl, string sessionId, string ticket, CancellationToken cancellationToken)
+    {
+        var connection = await ConnectAsync(new Uri(eventsUrl), cancellationToken);
+        try
+        {
+            await connection.SendAsync(new { type = "subscribe", sessionId, ticket }, cancellationToken);
+            await connection.ReceiveEventsUntilAsync(f => f.Type == "subscribed", cancellationToken);
+            return connection;
+        }
+        catch
+        {
+            await connection.DisposeAsync();
+            throw;
+        }
+    }
+
     public async Task SendAsync(object frame, CancellationToken cancellationToken)
     {
         var bytes = JsonSerializer.SerializeToUtf8Bytes(frame, WorkflowsClient.Json);

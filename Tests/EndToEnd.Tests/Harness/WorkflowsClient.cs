@@ -28,11 +28,21 @@ internal sealed class WorkflowsClient(HttpClient http) : IDisposable
         return await http.SendAsync(request, cancellationToken);
     }
 
-    /// <summary>Submits <paramref name="task"/> and expects 202 Accepted.</summary>
-    public async Task<SubmittedRun> SubmitAsync(string task, CancellationToken cancellationToken, string? traceParent = null)
+    /// <summary>Submits <paramref name="task"/> (in <paramref name="sessionId"/> when given) and expects 202 Accepted.</summary>
+    public async Task<SubmittedRun> SubmitAsync(string task, CancellationToken cancellationToken, string? traceParent = null, string? sessionId = null)
     {
-        using var response = await PostAsync(new { task }, null, traceParent, cancellationToken);
+        using var response = await PostAsync(sessionId is null ? new { task } : new { task, sessionId }, null, traceParent, cancellationToken);
         return await ReadAcceptedAsync(response, cancellationToken);
+    }
+
+    /// <summary>A ticket for every run of <paramref name="sessionId"/>: <c>POST /api/sessions/{sessionId}/events-ticket</c>.</summary>
+    public async Task<(string EventsUrl, string Ticket)> SessionTicketAsync(string sessionId, CancellationToken cancellationToken)
+    {
+        using var response = await http.PostAsync(new Uri($"/api/sessions/{Uri.EscapeDataString(sessionId)}/events-ticket", UriKind.Relative), null, cancellationToken);
+        var text = await response.Content.ReadAsStringAsync(cancellationToken);
+        Assert.True(response.IsSuccessStatusCode, $"The session ticket request answered {(int)response.StatusCode}: {text}");
+        using var document = JsonDocument.Parse(text);
+        return (document.RootElement.GetProperty("eventsUrl").GetString()!, document.RootElement.GetProperty("ticket").GetString()!);
     }
 
     public static async Task<SubmittedRun> ReadAcceptedAsync(HttpResponseMessage response, CancellationToken cancellationToken)
