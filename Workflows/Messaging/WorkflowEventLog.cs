@@ -40,8 +40,8 @@ public sealed class WorkflowEventLog(RedisClient redis)
     {
         ArgumentException.ThrowIfNullOrEmpty(sessionId);
         ArgumentNullException.ThrowIfNull(workflowEvent);
-        var eventJson = JsonSerializer.Serialize(workflowEvent, WorkflowsJsonContext.Default.WorkflowEvent);
-        var envelopeJson = JsonSerializer.Serialize(new WorkflowEventEnvelope(sessionId, traceParent, workflowEvent), WorkflowsJsonContext.Default.WorkflowEventEnvelope);
+        var eventJson = JsonSerializer.SerializeToUtf8Bytes(workflowEvent, WorkflowsJsonContext.Default.WorkflowEvent);
+        var envelopeJson = Envelope(sessionId, traceParent, eventJson);
         var reply = await redis.EvaluateAsync(
             AppendScript,
             [WorkflowStreams.Events(workflowEvent.RunId), WorkflowStreams.SessionEvents(sessionId)],
@@ -62,6 +62,30 @@ public sealed class WorkflowEventLog(RedisClient redis)
         }
 
         return new PublishedWorkflowEvent(runStreamId, sessionStreamId, sessionId, traceParent, workflowEvent);
+    }
+
+    /// <summary>
+    /// The part of a <see cref="PublishedWorkflowEvent"/> known before the append (an object without the stream ids,
+    /// which the script puts in front), with the event's JSON written as it is rather than serialised a second time.
+    /// </summary>
+    private static ReadOnlyMemory<byte> Envelope(string sessionId, string? traceParent, byte[] eventJson)
+    {
+        var buffer = new System.Buffers.ArrayBufferWriter<byte>(eventJson.Length + 160);
+        using (var writer = new Utf8JsonWriter(buffer))
+        {
+            writer.WriteStartObject();
+            writer.WriteString("sessionId", sessionId);
+            if (traceParent is not null)
+            {
+                writer.WriteString("traceParent", traceParent);
+            }
+
+            writer.WritePropertyName("event");
+            writer.WriteRawValue(eventJson, skipInputValidation: true);
+            writer.WriteEndObject();
+        }
+
+        return buffer.WrittenMemory;
     }
 
     /// <summary>Reads a <see cref="WorkflowStreams.EventsChannel"/> message; null when it is not one.</summary>

@@ -11,7 +11,6 @@ namespace Observability.Workflows.Messaging;
     DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull)]
 [JsonSerializable(typeof(WorkflowJobMessage))]
 [JsonSerializable(typeof(WorkflowEvent))]
-[JsonSerializable(typeof(WorkflowEventEnvelope))]
 [JsonSerializable(typeof(PublishedWorkflowEvent))]
 [JsonSerializable(typeof(WorkflowPlan))]
 public sealed partial class WorkflowsJsonContext : JsonSerializerContext;

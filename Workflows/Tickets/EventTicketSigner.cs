@@ -36,13 +36,19 @@ public sealed class EventTicketSigner
     }
 
     /// <summary>A ticket for the run <paramref name="runId"/>'s events.</summary>
-    public string IssueForRun(Guid runId) => Issue(EventTicketScope.Run, runId.ToString("N"));
+    public string IssueForRun(Guid runId) => IssueForRun(runId, out _);
+
+    /// <summary>A ticket for the run <paramref name="runId"/>'s events, and when it expires.</summary>
+    public string IssueForRun(Guid runId, out DateTimeOffset expiresAt) => Issue(EventTicketScope.Run, runId.ToString("N"), out expiresAt);
 
     /// <summary>A ticket for the events of every run of the session <paramref name="sessionId"/>.</summary>
-    public string IssueForSession(string sessionId)
+    public string IssueForSession(string sessionId) => IssueForSession(sessionId, out _);
+
+    /// <summary>A ticket for the events of every run of the session <paramref name="sessionId"/>, and when it expires.</summary>
+    public string IssueForSession(string sessionId, out DateTimeOffset expiresAt)
     {
         ArgumentException.ThrowIfNullOrEmpty(sessionId);
-        return Issue(EventTicketScope.Session, sessionId);
+        return Issue(EventTicketScope.Session, sessionId, out expiresAt);
     }
 
     /// <summary>The ticket's grant when it is well formed, signed with our key and not expired; otherwise null and why.</summary>
@@ -89,9 +95,10 @@ public sealed class EventTicketSigner
         return new EventTicket(scope, Encoding.UTF8.GetString(subjectBytes), expiresAt);
     }
 
-    private string Issue(EventTicketScope scope, string subject)
+    private string Issue(EventTicketScope scope, string subject, out DateTimeOffset expiresAt)
     {
         var expires = _timeProvider.GetUtcNow().Add(_lifetime).ToUnixTimeSeconds();
+        expiresAt = DateTimeOffset.FromUnixTimeSeconds(expires);
         var payload = string.Create(CultureInfo.InvariantCulture,
             $"{Version}.{(scope == EventTicketScope.Run ? "run" : "session")}.{Base64Url.EncodeToString(Encoding.UTF8.GetBytes(subject))}.{expires}");
         return payload + "." + Base64Url.EncodeToString(Sign(payload));

@@ -26,6 +26,8 @@ public sealed class EventTicketSignerTests
         Assert.False(ticket.Allows(Guid.NewGuid()));
         Assert.False(ticket.Allows(runId.ToString("N")));
         Assert.Equal(Start.AddMinutes(10), ticket.ExpiresAt);
+        _ = signer.IssueForSession("s", out var reported);
+        Assert.Equal(Start.AddMinutes(10), reported);
     }
 
     [Fact]
