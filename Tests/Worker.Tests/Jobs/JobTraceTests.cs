@@ -1,8 +1,6 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Observability.TestInfrastructure.Postgres;
 using Observability.Worker.Jobs;
-using Observability.Worker.Monitoring;
 using Observability.Worker.Tests.Llm;
 using Observability.Workflows.Runs;
 
@@ -17,14 +15,7 @@ public sealed class JobTraceTests(PostgresServerFixture postgres)
     {
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
-        var stopped = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == WorkerTelemetry.Name,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = stopped.Enqueue,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var stopped = new StoppedWorkerSpans();
         var traceId = ActivityTraceId.CreateRandom();
         var parentSpanId = ActivitySpanId.CreateRandom();
         var traceParent = $"00-{traceId.ToHexString()}-{parentSpanId.ToHexString()}-01";
@@ -35,7 +26,7 @@ public sealed class JobTraceTests(PostgresServerFixture postgres)
         await host.StartAsync(ct);
         await host.WaitForStatusAsync(runId, WorkflowRunStatus.Completed, ct);
 
-        var process = await WaitForAsync(stopped, a => a.OperationName == JobTrace.SpanName && a.GetTagItem("workflow.run.id") as string == runId.ToString(), ct);
+        var process = await stopped.WaitForAsync(a => a.OperationName == JobTrace.SpanName && a.GetTagItem("workflow.run.id") as string == runId.ToString(), ct);
         Assert.Equal(traceId, process.TraceId);
         Assert.Equal(parentSpanId, process.ParentSpanId);
         Assert.Equal(ActivityKind.Consumer, process.Kind);
@@ -46,26 +37,13 @@ public sealed class JobTraceTests(PostgresServerFixture postgres)
         Assert.Equal(entryId, process.GetTagItem("messaging.message.id"));
         Assert.Equal("req 42", process.GetTagItem("correlation.id"));
 
-        var run = await WaitForAsync(stopped, a => a.OperationName == "workflow.run" && a.GetTagItem("workflow.run.id") as string == runId.ToString(), ct);
+        var run = await stopped.WaitForAsync(a => a.OperationName == "workflow.run" && a.GetTagItem("workflow.run.id") as string == runId.ToString(), ct);
         Assert.Equal(traceId, run.TraceId);
         Assert.Equal(process.SpanId, run.ParentSpanId);
-        var validate = await WaitForAsync(stopped, a => a.OperationName == "workflow.validate" && a.TraceId == traceId, ct);
+        var validate = await stopped.WaitForAsync(a => a.OperationName == "workflow.validate" && a.TraceId == traceId, ct);
         Assert.Equal(1.0, validate.GetTagItem("workflow.quality_score"));
-        var route = await WaitForAsync(stopped, a => a.OperationName == "workflow.route" && a.TraceId == traceId, ct);
+        var route = await stopped.WaitForAsync(a => a.OperationName == "workflow.route" && a.TraceId == traceId, ct);
         Assert.Contains("researcher", route.GetTagItem("workflow.route.explanation") as string, StringComparison.Ordinal);
-        await WaitForAsync(stopped, a => a.OperationName == "workflow.step review" && a.TraceId == traceId, ct);
-    }
-
-    private static async Task<Activity> WaitForAsync(ConcurrentQueue<Activity> activities, Func<Activity, bool> match, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            if (activities.FirstOrDefault(match) is { } found)
-            {
-                return found;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
-        }
+        await stopped.WaitForAsync(a => a.OperationName == "workflow.step review" && a.TraceId == traceId, ct);
     }
 }

@@ -1,8 +1,6 @@
-using System.Collections.Concurrent;
 using System.Diagnostics;
 using Observability.TestInfrastructure.Postgres;
 using Observability.Worker.Jobs;
-using Observability.Worker.Monitoring;
 using Observability.Worker.Tests.Llm;
 using Observability.Workflows.Runs;
 
@@ -17,14 +15,7 @@ public sealed class RequeueTraceTests(PostgresServerFixture postgres)
     {
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
-        var stopped = new ConcurrentQueue<Activity>();
-        using var listener = new ActivityListener
-        {
-            ShouldListenTo = source => source.Name == WorkerTelemetry.Name,
-            Sample = (ref ActivityCreationOptions<ActivityContext> _) => ActivitySamplingResult.AllDataAndRecorded,
-            ActivityStopped = stopped.Enqueue,
-        };
-        ActivitySource.AddActivityListener(listener);
+        using var stopped = new StoppedWorkerSpans();
         var traceId = ActivityTraceId.CreateRandom();
         var submitSpanId = ActivitySpanId.CreateRandom();
         await using var host = await WorkerTestHost.CreateAsync(postgres, ct, new Dictionary<string, string?>
@@ -39,35 +30,22 @@ public sealed class RequeueTraceTests(PostgresServerFixture postgres)
         await host.StartAsync(ct);
         await host.WaitForStatusAsync(runId, WorkflowRunStatus.Completed, ct);
 
-        var publish = await WaitForAsync(stopped, a => a.OperationName == RunRequeuer.PublishSpanName && a.GetTagItem("workflow.run.id") as string == runId.ToString(), ct);
+        var publish = await stopped.WaitForAsync(a => a.OperationName == RunRequeuer.PublishSpanName && a.GetTagItem("workflow.run.id") as string == runId.ToString(), ct);
         Assert.Equal(ActivityKind.Producer, publish.Kind);
         Assert.Equal(traceId, publish.TraceId);
         Assert.Equal(submitSpanId, publish.ParentSpanId);
-        var sweep = await WaitForAsync(stopped, a => a.OperationName == "workflow.sweep" && publish.Links.Any(l => l.Context.SpanId == a.SpanId), ct);
+        var sweep = await stopped.WaitForAsync(a => a.OperationName == "workflow.sweep" && publish.Links.Any(l => l.Context.SpanId == a.SpanId), ct);
         Assert.NotEqual(traceId, sweep.TraceId);
 
-        var process = await WaitForAsync(stopped, a => a.OperationName == JobTrace.SpanName && a.GetTagItem("workflow.run.id") as string == runId.ToString(), ct);
+        var process = await stopped.WaitForAsync(a => a.OperationName == JobTrace.SpanName && a.GetTagItem("workflow.run.id") as string == runId.ToString(), ct);
         Assert.Equal(traceId, process.TraceId);
 
         // On a slow machine the sweeper may re-enqueue the run more than once before a worker takes it (at-least-once):
         // every re-enqueue continues the original trace, and the job that ran is one of them.
-        var publishes = stopped.Where(a => a.OperationName == RunRequeuer.PublishSpanName && a.GetTagItem("workflow.run.id") as string == runId.ToString()).ToList();
+        var publishes = stopped.All.Where(a => a.OperationName == RunRequeuer.PublishSpanName && a.GetTagItem("workflow.run.id") as string == runId.ToString()).ToList();
         Assert.All(publishes, p => Assert.Equal((traceId, submitSpanId), (p.TraceId, p.ParentSpanId)));
         Assert.Contains(process.ParentSpanId, publishes.Select(p => p.SpanId));
-        var run = await WaitForAsync(stopped, a => a.OperationName == "workflow.run" && a.GetTagItem("workflow.run.id") as string == runId.ToString(), ct);
+        var run = await stopped.WaitForAsync(a => a.OperationName == "workflow.run" && a.GetTagItem("workflow.run.id") as string == runId.ToString(), ct);
         Assert.Equal(traceId, run.TraceId);
-    }
-
-    private static async Task<Activity> WaitForAsync(ConcurrentQueue<Activity> activities, Func<Activity, bool> match, CancellationToken cancellationToken)
-    {
-        while (true)
-        {
-            if (activities.FirstOrDefault(match) is { } found)
-            {
-                return found;
-            }
-
-            await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
-        }
     }
 }
