@@ -59,8 +59,6 @@ internal static partial class WorkerLog
     [LoggerMessage(117, LogLevel.Information, "Run {RunId} is no longer attempt {Attempt}'s to execute: it is {Status}.")]
     public static partial void RunLost(ILogger logger, Guid runId, int attempt, string status);
 
-    [LoggerMessage(118, LogLevel.Information, "Step {StepKey} of run {RunId}: transient failure {ErrorType}, retry {Retry} in {Delay}.")]
-    public static partial void StepRetrying(ILogger logger, Guid runId, string stepKey, string errorType, int retry, TimeSpan delay);
 
     [LoggerMessage(119, LogLevel.Warning, "Giving run {RunId} back to the queue failed; the sweeper will find it.")]
     public static partial void ReleaseFailed(ILogger logger, Guid runId, Exception exception);

@@ -1,3 +1,4 @@
+using System.Diagnostics;
 using Observability.Worker.Monitoring;
 using Observability.Workflows.Runs;
 
@@ -5,7 +6,9 @@ namespace Observability.Worker.Engine;
 
 /// <summary>
 /// Assigns each step an agent by the words of its description, with a sentence saying why; a run that names its
-/// agent gets that agent for every step.
+/// agent gets that agent for every step. Each decision is an event <c>workflow.route.decision</c> on the
+/// <c>workflow.route</c> span: the step, the chosen agent, the explanation and the alternatives (the other agents
+/// whose keywords the step also mentions, or the one the rules would have chosen when the run named its agent).
 /// </summary>
 internal static class AgentRouter
 {
@@ -22,31 +25,47 @@ internal static class AgentRouter
     {
         ArgumentNullException.ThrowIfNull(plan);
         using var activity = WorkerTelemetry.Source.StartActivity("workflow.route");
-        var routed = plan.Steps.Select(step => Assign(step, requestedAgent)).ToList();
+        var routed = new List<PlannedStep>(plan.Steps.Count);
+        foreach (var step in plan.Steps)
+        {
+            var (assigned, alternatives) = Assign(step, requestedAgent);
+            routed.Add(assigned);
+            if (activity is { IsAllDataRequested: true })
+            {
+                activity.AddEvent(new ActivityEvent("workflow.route.decision", tags: new ActivityTagsCollection
+                {
+                    ["workflow.step.key"] = assigned.Id,
+                    ["workflow.step.agent"] = assigned.Agent,
+                    ["workflow.route.explanation"] = assigned.Explanation,
+                    ["workflow.route.alternatives"] = alternatives,
+                }));
+            }
+        }
+
         if (activity is { IsAllDataRequested: true })
         {
-            activity.SetTag("workflow.route.explanation", string.Join(" ", routed.Select(s => $"{s.Id}: {s.Explanation}")));
+            activity.SetTag("workflow.step.count", routed.Count);
+            activity.SetTag("workflow.route.requested_agent", requestedAgent);
         }
 
         return plan with { Steps = routed };
     }
 
-    private static PlannedStep Assign(PlannedStep step, string? requestedAgent)
+    private static (PlannedStep Step, string[] Alternatives) Assign(PlannedStep step, string? requestedAgent)
     {
+        var matches = Rules
+            .Select(rule => (rule.Agent, Keyword: rule.Keywords.FirstOrDefault(k => step.Description.Contains(k, StringComparison.OrdinalIgnoreCase))))
+            .Where(match => match.Keyword is not null)
+            .ToList();
+        var (chosen, explanation) = matches is [var first, ..]
+            ? (first.Agent, $"The step mentions '{first.Keyword}', which the {first.Agent} agent handles.")
+            : (DefaultAgent, "No specialised agent matches the step; the generalist takes it.");
         if (!string.IsNullOrWhiteSpace(requestedAgent))
         {
-            return step with { Agent = requestedAgent, Explanation = $"The request asked for agent '{requestedAgent}'." };
+            string[] instead = string.Equals(chosen, requestedAgent, StringComparison.Ordinal) ? [] : [chosen];
+            return (step with { Agent = requestedAgent, Explanation = $"The request asked for agent '{requestedAgent}'." }, instead);
         }
 
-        foreach (var (agent, keywords) in Rules)
-        {
-            var keyword = keywords.FirstOrDefault(k => step.Description.Contains(k, StringComparison.OrdinalIgnoreCase));
-            if (keyword is not null)
-            {
-                return step with { Agent = agent, Explanation = $"The step mentions '{keyword}', which the {agent} agent handles." };
-            }
-        }
-
-        return step with { Agent = DefaultAgent, Explanation = "No specialised agent matches the step; the generalist takes it." };
+        return (step with { Agent = chosen, Explanation = explanation }, [.. matches.Skip(1).Select(m => m.Agent)]);
     }
 }

@@ -6,7 +6,9 @@ namespace Observability.Worker.Engine;
 /// <summary>
 /// Checks a plan: solvable (unique ids, dependencies exist, no cycle), complete (every step has a description
 /// and an agent), not redundant (no two steps with the same description). The score starts at 1 and loses a
-/// share per problem; an unsolvable plan scores 0.
+/// share per problem; an unsolvable plan scores 0. The verdict is on the <c>workflow.validate</c> span:
+/// <c>workflow.plan.solvable</c>, <c>workflow.quality_score</c>, <c>workflow.plan.problem_count</c> and
+/// <c>workflow.plan.problems</c>.
 /// </summary>
 internal static class PlanValidator
 {
@@ -60,8 +62,17 @@ internal static class PlanValidator
         }
 
         var score = solvable ? Math.Max(0, 1.0 - ((double)softProblems / plan.Steps.Count)) : 0;
-        activity?.SetTag("workflow.quality_score", score);
-        activity?.SetTag("workflow.plan.solvable", solvable);
+        if (activity is { IsAllDataRequested: true })
+        {
+            activity.SetTag("workflow.quality_score", score);
+            activity.SetTag("workflow.plan.solvable", solvable);
+            activity.SetTag("workflow.plan.problem_count", problems.Count);
+            if (problems.Count > 0)
+            {
+                activity.SetTag("workflow.plan.problems", problems.ToArray());
+            }
+        }
+
         return new PlanValidation(solvable, score, problems);
     }
 

@@ -1,8 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json.Nodes;
-using Microsoft.Extensions.Options;
+using Microsoft.Extensions.AI;
 using Observability.Worker.Events;
-using Observability.Worker.Jobs;
 using Observability.Worker.Llm;
 using Observability.Worker.Monitoring;
 using Observability.Workflows.Messaging;
@@ -11,23 +10,19 @@ using Observability.Workflows.Runs;
 namespace Observability.Worker.Engine;
 
 /// <summary>
-/// Runs one started step's model call: the <c>workflow.step {key}</c> span, the StepStarted and LlmCall events, the
-/// call retried on transient failures (429, 5xx, timeout) up to <c>Workflows:Worker:StepRetries</c> times with a
-/// doubling delay from <c>StepRetryDelay</c> (or the 429's Retry-After when longer), and the LLM call threshold.
-/// The engine stores the outcome (<see cref="CompleteAsync"/> / <see cref="FailAsync"/>), starting what it made ready.
+/// Runs one started step's model call: the <c>workflow.step {key}</c> span (agent, routing explanation, tokens and
+/// cost of the step), the StepStarted and LlmCall events, and the LLM call threshold. Retries, timeouts and the
+/// circuit breaker belong to the chat client's pipeline (<c>Llm:Resilience</c>); a call that still fails fails the
+/// step. The engine stores the outcome (<see cref="CompleteAsync"/> / <see cref="FailAsync"/>), starting what it made ready.
 /// </summary>
 internal sealed class StepExecutor(
     RunExecutionStore store,
-    ILlmClient llm,
+    IChatClient llm,
     PerformanceMonitor monitor,
     WorkerTelemetry telemetry,
-    IOptions<JobConsumerOptions> options,
     TimeProvider timeProvider,
     ILogger<StepExecutor> logger)
 {
-    private static readonly TimeSpan MaxRetryDelay = TimeSpan.FromMinutes(1);
-    private readonly JobConsumerOptions _options = options.Value;
-
     /// <summary>Calls the model for a step already stored as Running.</summary>
     public async Task<StepOutcome> CallAsync(
         RunExecution run, PlannedStep step, IReadOnlyDictionary<string, string> outputs, RunEventStream events, CancellationToken cancellationToken)
@@ -39,53 +34,51 @@ internal sealed class StepExecutor(
         var activity = WorkerTelemetry.Source.StartActivity($"workflow.step {step.Id}");
         try
         {
-            activity?.SetTag("workflow.step.key", step.Id);
-            activity?.SetTag("workflow.step.agent", step.Agent);
+            if (activity is { IsAllDataRequested: true })
+            {
+                activity.SetTag("workflow.step.key", step.Id);
+                activity.SetTag("workflow.step.agent", step.Agent);
+                activity.SetTag("workflow.route.explanation", step.Explanation);
+            }
+
             var started = timeProvider.GetTimestamp();
             events.Publish(WorkflowEventType.StepStarted, new JsonObject { ["step"] = step.Id, ["agent"] = step.Agent });
-            var request = Request(run, step, outputs);
-            for (var retry = 0; ; retry++)
+            ChatResponse response;
+            try
             {
-                var callStarted = timeProvider.GetTimestamp();
-                try
-                {
-                    var response = await llm.CompleteAsync(request, cancellationToken).ConfigureAwait(false);
-                    var callDuration = timeProvider.GetElapsedTime(callStarted);
-                    events.Publish(WorkflowEventType.LlmCall, new JsonObject
-                    {
-                        ["step"] = step.Id,
-                        ["model"] = response.ResponseModel,
-                        ["inputTokens"] = response.InputTokens,
-                        ["outputTokens"] = response.OutputTokens,
-                        ["cost"] = response.CostUsd ?? 0m,
-                        ["durationSeconds"] = callDuration.TotalSeconds,
-                    });
-                    await monitor.CheckLlmCallAsync(events, callDuration, cancellationToken).ConfigureAwait(false);
-                    return new StepOutcome(step, response, null, started, activity);
-                }
-                catch (LlmException e) when (IsTransient(e) && retry < _options.StepRetries)
-                {
-                    var delay = RetryDelay(e, retry);
-                    WorkerLog.StepRetrying(logger, run.RunId, step.Id, e.ErrorType, retry + 1, delay);
-                    activity?.AddEvent(new ActivityEvent("workflow.step.retry", tags: new ActivityTagsCollection
-                    {
-                        ["error.type"] = e.ErrorType,
-                        ["workflow.step.retry"] = retry + 1,
-                    }));
-                    if (delay > TimeSpan.Zero)
-                    {
-                        await Task.Delay(delay, timeProvider, cancellationToken).ConfigureAwait(false);
-                    }
-                }
-                catch (LlmException e)
-                {
-                    var error = $"LLM call failed: {e.ErrorType} after {retry + 1} attempt(s).";
-                    WorkerLog.StepFailed(logger, run.RunId, step.Id, e);
-                    activity?.SetStatus(ActivityStatusCode.Error, error);
-                    activity?.SetTag("error.type", e.ErrorType);
-                    return new StepOutcome(step, null, error, started, activity);
-                }
+                response = await llm.GetResponseAsync(Messages(run, step, outputs), new ChatOptions { ModelId = run.Model }, cancellationToken)
+                    .ConfigureAwait(false);
             }
+            catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
+            {
+                var errorType = LlmFailure.ErrorType(e);
+                var error = $"LLM call failed: {errorType} after {LlmFailure.Attempts(e)} attempt(s).";
+                WorkerLog.StepFailed(logger, run.RunId, step.Id, e);
+                activity?.SetStatus(ActivityStatusCode.Error, error);
+                activity?.SetTag("error.type", errorType);
+                return new StepOutcome(step, null, error, started, activity);
+            }
+
+            var callDuration = timeProvider.GetElapsedTime(started);
+            var cost = response.CostUsd ?? 0m;
+            if (activity is { IsAllDataRequested: true })
+            {
+                activity.SetTag("workflow.step.input_tokens", response.InputTokens);
+                activity.SetTag("workflow.step.output_tokens", response.OutputTokens);
+                activity.SetTag("workflow.step.cost", (double)cost);
+            }
+
+            events.Publish(WorkflowEventType.LlmCall, new JsonObject
+            {
+                ["step"] = step.Id,
+                ["model"] = response.ModelId ?? run.Model,
+                ["inputTokens"] = response.InputTokens,
+                ["outputTokens"] = response.OutputTokens,
+                ["cost"] = cost,
+                ["durationSeconds"] = callDuration.TotalSeconds,
+            });
+            await monitor.CheckLlmCallAsync(events, callDuration, cancellationToken).ConfigureAwait(false);
+            return new StepOutcome(step, response, null, started, activity);
         }
         catch
         {
@@ -141,31 +134,14 @@ internal sealed class StepExecutor(
         events.Publish(WorkflowEventType.StepCompleted, new JsonObject { ["step"] = outcome.Step.Id, ["status"] = "Failed", ["error"] = error }, activity);
     }
 
-    private static LlmRequest Request(RunExecution run, PlannedStep step, IReadOnlyDictionary<string, string> outputs)
+    private static ChatMessage[] Messages(RunExecution run, PlannedStep step, IReadOnlyDictionary<string, string> outputs)
     {
         var context = string.Join("\n", step.DependsOn.Select(id => outputs.TryGetValue(id, out var text) ? $"[{id}] {text}" : ""));
-        return new LlmRequest
-        {
-            Model = run.Model,
-            Messages =
-            [
-                LlmMessage.System($"You are the {step.Agent} agent. Task: {run.Task}"),
-                LlmMessage.User(context.Length == 0 ? step.Description : $"{step.Description}\nEarlier results:\n{context}"),
-            ],
-        };
-    }
-
-    private static bool IsTransient(LlmException e) => e is LlmRateLimitedException or LlmServerException or LlmTimeoutException;
-
-    private TimeSpan RetryDelay(LlmException e, int retry)
-    {
-        var backoff = _options.StepRetryDelay * Math.Pow(2, retry);
-        if (e is LlmRateLimitedException { RetryAfter: { } retryAfter } && retryAfter > backoff)
-        {
-            backoff = retryAfter;
-        }
-
-        return backoff > MaxRetryDelay ? MaxRetryDelay : backoff;
+        return
+        [
+            new ChatMessage(ChatRole.System, $"You are the {step.Agent} agent. Task: {run.Task}"),
+            new ChatMessage(ChatRole.User, context.Length == 0 ? step.Description : $"{step.Description}\nEarlier results:\n{context}"),
+        ];
     }
 
     private TimeSpan Record(long started, string status)

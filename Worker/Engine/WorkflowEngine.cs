@@ -3,6 +3,7 @@ using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Observability.Worker.Events;
 using Observability.Worker.Jobs;
+using Observability.Worker.Llm;
 using Observability.Worker.Monitoring;
 using Observability.Workflows.Messaging;
 using Observability.Workflows.Runs;
@@ -89,6 +90,7 @@ internal sealed class WorkflowEngine(
             telemetry.WorkflowCost.Record((double)finish.Cost, statusTag);
             telemetry.Workflows.Add(1, statusTag);
             activity?.SetTag("workflow.status", status.ToString());
+            activity?.SetTag("workflow.cost", (double)finish.Cost);
             if (failure is not null)
             {
                 activity?.SetStatus(ActivityStatusCode.Error, failure);

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.Extensions.AI;
 using Observability.Worker.Llm;
 using Observability.Worker.Monitoring;
 using Observability.Workflows.Runs;
@@ -12,9 +13,11 @@ namespace Observability.Worker.Engine;
 /// (<c>{"steps":[{"id","description","dependsOn"}]}</c>); its reply is the plan when it parses and validates as
 /// solvable. Otherwise (the call failed, the reply is not such JSON, or the plan cannot run) the deterministic plan
 /// derived from the task's clauses is used, and the reason is recorded on the <c>workflow.plan</c> span
-/// (<c>workflow.plan.source</c>, <c>workflow.plan.fallback_reason</c>) and in the stored plan.
+/// (<c>workflow.plan.source</c>, <c>workflow.plan.fallback_reason</c>, event <c>workflow.plan.fallback</c>) and in
+/// the stored plan; the span also carries the plan's shape (<c>workflow.plan.steps</c>: each step's id, agent and
+/// dependencies). The model call is a child span <c>chat {model}</c>.
 /// </summary>
-internal sealed partial class WorkflowPlanner(ILlmClient llm)
+internal sealed partial class WorkflowPlanner(IChatClient llm)
 {
     /// <summary>The instruction that asks the model for a plan.</summary>
     public const string Instruction =
@@ -31,16 +34,14 @@ internal sealed partial class WorkflowPlanner(ILlmClient llm)
     {
         ArgumentNullException.ThrowIfNull(run);
         using var activity = WorkerTelemetry.Source.StartActivity("workflow.plan");
-        LlmResponse? response = null;
+        ChatResponse? response = null;
         string reason;
         try
         {
-            response = await llm.CompleteAsync(new LlmRequest
-            {
-                Model = run.Model,
-                JsonResponse = true,
-                Messages = [LlmMessage.System(Instruction), LlmMessage.User(run.Task)],
-            }, cancellationToken).ConfigureAwait(false);
+            response = await llm.GetResponseAsync(
+                [new ChatMessage(ChatRole.System, Instruction), new ChatMessage(ChatRole.User, run.Task)],
+                new ChatOptions { ModelId = run.Model, ResponseFormat = ChatResponseFormat.Json },
+                cancellationToken).ConfigureAwait(false);
             if (TryParse(response.Text, out var proposed, out reason))
             {
                 var routed = AgentRouter.Route(proposed with { Source = WorkflowPlan.FromModel }, run.Agent);
@@ -54,9 +55,9 @@ internal sealed partial class WorkflowPlanner(ILlmClient llm)
                 reason = $"The model's plan cannot run: {string.Join(" ", validation.Problems)}";
             }
         }
-        catch (LlmException e)
+        catch (Exception e) when (e is not OperationCanceledException || !cancellationToken.IsCancellationRequested)
         {
-            reason = $"The planning call failed ({e.ErrorType}).";
+            reason = $"The planning call failed ({LlmFailure.ErrorType(e)}).";
         }
 
         var fallback = AgentRouter.Route(Derive(run.Task) with { Source = WorkflowPlan.FromFallback, FallbackReason = reason }, run.Agent);
@@ -157,6 +158,12 @@ internal sealed partial class WorkflowPlanner(ILlmClient llm)
 
         activity.SetTag("workflow.step.count", plan.Steps.Count);
         activity.SetTag("workflow.plan.source", plan.Source);
+        if (activity.IsAllDataRequested)
+        {
+            activity.SetTag("workflow.plan.steps", string.Join("; ", plan.Steps.Select(s =>
+                s.DependsOn.Count == 0 ? $"{s.Id} ({s.Agent})" : $"{s.Id} ({s.Agent}) after {string.Join(", ", s.DependsOn)}")));
+        }
+
         if (plan.FallbackReason is { } reason)
         {
             activity.SetTag("workflow.plan.fallback_reason", reason);

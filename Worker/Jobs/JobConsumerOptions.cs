@@ -34,16 +34,4 @@ internal sealed class JobConsumerOptions
 
     /// <summary><c>Workflows:Worker:MaxParallelSteps</c>: steps of one run executed at once where the plan allows (1–64). Default 4.</summary>
     public int MaxParallelSteps { get; set; } = 4;
-
-    /// <summary>
-    /// <c>Workflows:Worker:StepRetries</c>: retries of a step whose model call failed transiently (429, 5xx, timeout)
-    /// before the step fails (0–10). Default 2.
-    /// </summary>
-    public int StepRetries { get; set; } = 2;
-
-    /// <summary>
-    /// <c>Workflows:Worker:StepRetryDelay</c>: wait before a step's first retry, doubled for each further one; a 429's
-    /// Retry-After, when longer, is waited instead (0–1 min). Default 200 ms.
-    /// </summary>
-    public TimeSpan StepRetryDelay { get; set; } = TimeSpan.FromMilliseconds(200);
 }

@@ -61,16 +61,6 @@ internal sealed class JobConsumerOptionsValidator : IValidateOptions<JobConsumer
             errors.Add($"{Prefix}SweepInterval must be at least 00:00:00.010 (was {options.SweepInterval}).");
         }
 
-        if (options.StepRetries is < 0 or > 10)
-        {
-            errors.Add($"{Prefix}StepRetries must be between 0 and 10 (was {options.StepRetries}).");
-        }
-
-        if (options.StepRetryDelay < TimeSpan.Zero || options.StepRetryDelay > TimeSpan.FromMinutes(1))
-        {
-            errors.Add($"{Prefix}StepRetryDelay must be between 00:00:00 and 00:01:00 (was {options.StepRetryDelay}).");
-        }
-
         if (options.MaintenanceInterval >= options.ClaimIdleTime && options.ClaimIdleTime >= TimeSpan.FromMilliseconds(10))
         {
             errors.Add($"{Prefix}MaintenanceInterval must be shorter than {Prefix}ClaimIdleTime (was {options.MaintenanceInterval} and {options.ClaimIdleTime}): in-flight jobs are kept claimed every MaintenanceInterval.");

@@ -18,25 +18,36 @@ internal sealed class LlmOptions
     public string Model { get; set; } = "gpt-4o-mini";
 
     /// <summary>
-    /// Records prompt and reply text on the span as <c>gen_ai.input.messages</c> and <c>gen_ai.output.messages</c>
-    /// (<c>Llm:RecordContent</c>); the masking processor still masks what looks sensitive. Default
-    /// <see langword="false"/>: content is not recorded.
-    /// </summary>
-    public bool RecordContent { get; set; }
-
-    /// <summary>
-    /// Price per model name (<c>Llm:Prices:{model}:InputPerMillion</c> / <c>OutputPerMillion</c>, USD), matched
-    /// case-insensitively against the request's model, then the response's. Default empty: calls have no cost.
+    /// The price table (<c>Llm:Prices:{key}:InputPerMillion</c> / <c>OutputPerMillion</c>, USD), keyed
+    /// <c>{provider}/{model}</c> (e.g. <c>openai/gpt-4o</c>) or <c>{model}</c> for every provider; matched
+    /// case-insensitively on the request's model, then the response's. Default empty: calls cost nothing.
     /// </summary>
     public Dictionary<string, LlmPrice> Prices { get; } = new(StringComparer.OrdinalIgnoreCase);
+
+    /// <summary>Retries, timeouts and circuit breaker of every call (<c>Llm:Resilience</c>).</summary>
+    public LlmResilienceOptions Resilience { get; } = new();
 
     /// <summary>The simulated provider (<c>Llm:Simulated</c>).</summary>
     public SimulatedLlmOptions Simulated { get; } = new();
 
-    /// <summary>The Chat Completions provider (<c>Llm:OpenAI</c>).</summary>
+    /// <summary>The OpenAI-compatible provider (<c>Llm:OpenAI</c>).</summary>
     public OpenAICompatibleOptions OpenAI { get; } = new();
 
-    /// <summary>The price of a call to <paramref name="requestModel"/> answered by <paramref name="responseModel"/>.</summary>
-    public LlmPrice? FindPrice(string requestModel, string responseModel) =>
-        Prices.TryGetValue(requestModel, out var price) || Prices.TryGetValue(responseModel, out price) ? price : null;
+    /// <summary>
+    /// The price of a call of <paramref name="provider"/> to <paramref name="requestModel"/> answered by
+    /// <paramref name="responseModel"/>: <c>{provider}/{model}</c> first, then <c>{model}</c>.
+    /// </summary>
+    public LlmPrice? FindPrice(string provider, string requestModel, string? responseModel)
+    {
+        foreach (var model in (ReadOnlySpan<string?>)[requestModel, responseModel])
+        {
+            if (model is not null
+                && (Prices.TryGetValue($"{provider}/{model}", out var price) || Prices.TryGetValue(model, out price)))
+            {
+                return price;
+            }
+        }
+
+        return null;
+    }
 }

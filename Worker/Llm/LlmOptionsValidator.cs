@@ -29,6 +29,7 @@ internal sealed class LlmOptionsValidator : IValidateOptions<LlmOptions>
             }
         }
 
+        ValidateResilience(options.Resilience, failures);
         ValidateSimulated(options.Simulated, failures);
         if (options.Provider == LlmProviderKind.OpenAICompatible)
         {
@@ -36,6 +37,54 @@ internal sealed class LlmOptionsValidator : IValidateOptions<LlmOptions>
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void ValidateResilience(LlmResilienceOptions resilience, List<string> failures)
+    {
+        if (resilience.MaxRetryAttempts is < 0 or > 10)
+        {
+            failures.Add("Llm:Resilience:MaxRetryAttempts must be between 0 and 10.");
+        }
+
+        if (resilience.BaseDelay < TimeSpan.Zero || resilience.BaseDelay > TimeSpan.FromMinutes(1))
+        {
+            failures.Add("Llm:Resilience:BaseDelay must be between 0 and 1 minute.");
+        }
+
+        if (resilience.MaxDelay < resilience.BaseDelay || resilience.MaxDelay > TimeSpan.FromHours(1))
+        {
+            failures.Add("Llm:Resilience:MaxDelay must be at least Llm:Resilience:BaseDelay and at most 1 hour.");
+        }
+
+        if (resilience.AttemptTimeout < TimeSpan.FromMilliseconds(10) || resilience.AttemptTimeout > TimeSpan.FromHours(1))
+        {
+            failures.Add("Llm:Resilience:AttemptTimeout must be between 10 ms and 1 hour.");
+        }
+
+        if (resilience.TotalTimeout < resilience.AttemptTimeout || resilience.TotalTimeout > TimeSpan.FromHours(1))
+        {
+            failures.Add("Llm:Resilience:TotalTimeout must be at least Llm:Resilience:AttemptTimeout and at most 1 hour.");
+        }
+
+        if (resilience.BreakerFailureRatio is <= 0 or > 1)
+        {
+            failures.Add("Llm:Resilience:BreakerFailureRatio must be above 0 and at most 1.");
+        }
+
+        if (resilience.BreakerMinimumThroughput < 2)
+        {
+            failures.Add("Llm:Resilience:BreakerMinimumThroughput must be at least 2.");
+        }
+
+        if (resilience.BreakerSamplingDuration < TimeSpan.FromMilliseconds(500))
+        {
+            failures.Add("Llm:Resilience:BreakerSamplingDuration must be at least 500 ms.");
+        }
+
+        if (resilience.BreakDuration < TimeSpan.FromMilliseconds(500))
+        {
+            failures.Add("Llm:Resilience:BreakDuration must be at least 500 ms.");
+        }
     }
 
     private static void ValidateSimulated(SimulatedLlmOptions simulated, List<string> failures)

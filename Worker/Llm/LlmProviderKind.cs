@@ -1,6 +1,6 @@
 namespace Observability.Worker.Llm;
 
-/// <summary>Which LLM provider serves <see cref="ILlmClient"/> (<c>Llm:Provider</c>).</summary>
+/// <summary>Which LLM provider serves the worker's chat client (<c>Llm:Provider</c>).</summary>
 internal enum LlmProviderKind
 {
     /// <summary>The in-process simulator (<c>Llm:Simulated</c>): no network, deterministic per seed.</summary>

@@ -1,12 +1,13 @@
 namespace Observability.Worker.Llm;
 
 /// <summary>
-/// A Chat Completions endpoint (<c>Llm:OpenAI</c>): the client posts to <c>{BaseUrl}/chat/completions</c>. Timeouts
-/// and retries come from the HTTP client's resilience settings, <c>HttpClient:Resilience:Llm</c>.
+/// An OpenAI-compatible Chat Completions endpoint (<c>Llm:OpenAI</c>), called through the OpenAI .NET client
+/// (<c>Microsoft.Extensions.AI.OpenAI</c>). Retries and timeouts are the pipeline's (<c>Llm:Resilience</c>); the
+/// client's own retries are off.
 /// </summary>
 internal sealed class OpenAICompatibleOptions
 {
-    /// <summary>The header name that carries the key in Azure OpenAI style.</summary>
+    /// <summary>The header that carries the key in Azure OpenAI style.</summary>
     public const string AzureApiKeyHeader = "api-key";
 
     /// <summary>
@@ -18,8 +19,8 @@ internal sealed class OpenAICompatibleOptions
     public Uri? BaseUrl { get; set; }
 
     /// <summary>
-    /// The API key (<c>Llm:OpenAI:ApiKey</c>); keep it in user secrets or an environment variable. Default none (no
-    /// key is sent: Ollama, vLLM). Never logged or traced.
+    /// The API key (<c>Llm:OpenAI:ApiKey</c>); an Aspire parameter marked secret, user secrets or an environment
+    /// variable. Default none (Ollama, vLLM: a placeholder is sent). Never logged or traced.
     /// </summary>
     public string? ApiKey { get; set; }
 

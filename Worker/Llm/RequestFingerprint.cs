@@ -1,4 +1,5 @@
 using System.Globalization;
+using Microsoft.Extensions.AI;
 
 namespace Observability.Worker.Llm;
 
@@ -8,16 +9,16 @@ internal static class RequestFingerprint
     private const ulong OffsetBasis = 14695981039346656037;
     private const ulong Prime = 1099511628211;
 
-    public static ulong Compute(int seed, string model, LlmRequest request)
+    public static ulong Compute(int seed, string model, IEnumerable<ChatMessage> messages, ChatOptions? options)
     {
         var hash = Add(OffsetBasis, seed.ToString(CultureInfo.InvariantCulture));
         hash = Add(hash, model);
-        hash = Add(hash, request.MaxTokens?.ToString(CultureInfo.InvariantCulture) ?? "-");
-        hash = Add(hash, request.Temperature?.ToString("R", CultureInfo.InvariantCulture) ?? "-");
-        foreach (var message in request.Messages)
+        hash = Add(hash, options?.MaxOutputTokens?.ToString(CultureInfo.InvariantCulture) ?? "-");
+        hash = Add(hash, options?.Temperature?.ToString("R", CultureInfo.InvariantCulture) ?? "-");
+        foreach (var message in messages)
         {
-            hash = Add(hash, message.Role);
-            hash = Add(hash, message.Content);
+            hash = Add(hash, message.Role.Value);
+            hash = Add(hash, message.Text);
         }
 
         return hash;

@@ -25,7 +25,7 @@ internal sealed class SimulatedLlmOptions
     public int MinOutputTokens { get; set; } = 20;
 
     /// <summary>
-    /// Most reply tokens before <see cref="LlmRequest.MaxTokens"/> cuts the reply (finish reason <c>length</c>)
+    /// Most reply tokens before the request's <c>MaxOutputTokens</c> cuts the reply (finish reason <c>length</c>)
     /// (<c>Llm:Simulated:MaxOutputTokens</c>). Default 300; at least <see cref="MinOutputTokens"/>, at most 100000.
     /// </summary>
     public int MaxOutputTokens { get; set; } = 300;

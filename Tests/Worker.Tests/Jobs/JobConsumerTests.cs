@@ -183,8 +183,7 @@ public sealed class JobConsumerTests(PostgresServerFixture postgres)
         await using var host = await WorkerTestHost.CreateAsync(postgres, ct, new Dictionary<string, string?>
         {
             ["Llm:Simulated:FailureRate"] = "1",
-            ["Workflows:Worker:StepRetries"] = "2",
-            ["Workflows:Worker:StepRetryDelay"] = "00:00:00.001",
+            ["Llm:Resilience:MaxRetryAttempts"] = "2",
         });
         var runId = await host.CreateRunAsync(Task, ct);
         await host.EnqueueAsync(runId, ct);
@@ -215,12 +214,13 @@ public sealed class JobConsumerTests(PostgresServerFixture postgres)
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
 
-        // Half of all attempts fail with 503; each retry draws again, so with 10 retries every step gets through.
+        // Half of all attempts fail with 503; each retry draws again, so with 10 retries every step gets through (the
+        // circuit breaker opens only when every attempt fails).
         await using var host = await WorkerTestHost.CreateAsync(postgres, ct, new Dictionary<string, string?>
         {
             ["Llm:Simulated:FailureRate"] = "0.5",
-            ["Workflows:Worker:StepRetries"] = "10",
-            ["Workflows:Worker:StepRetryDelay"] = "00:00:00",
+            ["Llm:Resilience:MaxRetryAttempts"] = "10",
+            ["Llm:Resilience:BreakerFailureRatio"] = "1",
         });
         var runId = await host.CreateRunAsync(Task, ct);
         await host.EnqueueAsync(runId, ct);

@@ -43,7 +43,8 @@ public sealed class JobTraceTests(PostgresServerFixture postgres)
         var validate = await stopped.WaitForAsync(a => a.OperationName == "workflow.validate" && a.TraceId == traceId, ct);
         Assert.Equal(1.0, validate.GetTagItem("workflow.quality_score"));
         var route = await stopped.WaitForAsync(a => a.OperationName == "workflow.route" && a.TraceId == traceId, ct);
-        Assert.Contains("researcher", route.GetTagItem("workflow.route.explanation") as string, StringComparison.Ordinal);
+        Assert.Contains(route.Events, e => e.Name == "workflow.route.decision"
+            && e.Tags.Any(t => t.Key == "workflow.step.agent" && Equals(t.Value, "researcher")));
         await stopped.WaitForAsync(a => a.OperationName == "workflow.step review" && a.TraceId == traceId, ct);
     }
 }

@@ -26,14 +26,12 @@ public sealed class OptionsValidatorTests
             ShutdownTimeout = TimeSpan.FromSeconds(-1),
             StuckRunTimeout = TimeSpan.Zero,
             SweepInterval = TimeSpan.Zero,
-            StepRetries = 11,
-            StepRetryDelay = TimeSpan.FromMinutes(2),
         };
 
         var result = new JobConsumerOptionsValidator().Validate(null, options);
 
         Assert.True(result.Failed);
-        foreach (var key in new[] { "Concurrency", "ConsumerName", "BlockTimeout", "ClaimIdleTime", "MaintenanceInterval", "MaxDeliveries", "MaxParallelSteps", "ShutdownTimeout", "StuckRunTimeout", "SweepInterval", "StepRetries", "StepRetryDelay" })
+        foreach (var key in new[] { "Concurrency", "ConsumerName", "BlockTimeout", "ClaimIdleTime", "MaintenanceInterval", "MaxDeliveries", "MaxParallelSteps", "ShutdownTimeout", "StuckRunTimeout", "SweepInterval" })
         {
             Assert.Contains(result.Failures!, f => f.StartsWith($"Workflows:Worker:{key} ", StringComparison.Ordinal));
         }

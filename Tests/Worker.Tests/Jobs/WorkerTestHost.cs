@@ -51,6 +51,7 @@ internal sealed class WorkerTestHost : IAsyncDisposable
             ["ConnectionStrings:cache"] = redis.ConnectionString,
             ["Llm:Simulated:MedianLatency"] = "00:00:00",
             ["Llm:Simulated:P95Latency"] = "00:00:00",
+            ["Llm:Resilience:BaseDelay"] = "00:00:00",
             ["Llm:Prices:gpt-4o-mini:InputPerMillion"] = "0.15",
             ["Llm:Prices:gpt-4o-mini:OutputPerMillion"] = "0.60",
             ["Workflows:Worker:ConsumerName"] = "test-worker",

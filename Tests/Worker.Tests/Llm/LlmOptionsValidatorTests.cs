@@ -34,6 +34,8 @@ public sealed class LlmOptionsValidatorTests
         options.Simulated.FailureRate = 0.7;
         options.Simulated.RateLimitRate = 0.5;
         options.Prices["gpt-4o"] = new LlmPrice { InputPerMillion = -1 };
+        options.Resilience.AttemptTimeout = TimeSpan.FromMinutes(10);
+        options.Resilience.TotalTimeout = TimeSpan.FromMinutes(1);
 
         var failures = new LlmOptionsValidator().Validate(null, options).Failures!;
 
@@ -41,6 +43,7 @@ public sealed class LlmOptionsValidatorTests
         Assert.Contains(failures, failure => failure.StartsWith("Llm:Simulated:MinOutputTokens", StringComparison.Ordinal));
         Assert.Contains(failures, failure => failure.StartsWith("Llm:Simulated:FailureRate plus", StringComparison.Ordinal));
         Assert.Contains(failures, failure => failure.StartsWith("Llm:Prices:gpt-4o:", StringComparison.Ordinal));
+        Assert.Contains(failures, failure => failure.StartsWith("Llm:Resilience:TotalTimeout", StringComparison.Ordinal));
     }
 
     [Fact]
@@ -71,8 +74,9 @@ public sealed class LlmOptionsValidatorTests
 
         var options = host.Services.GetRequiredService<IOptions<LlmOptions>>().Value;
 
-        var price = options.FindPrice("gpt-4o", "gpt-4o-2024-08-06");
+        var price = options.FindPrice("openai", "gpt-4o", "gpt-4o-2024-08-06");
         Assert.NotNull(price);
         Assert.Equal(12.5m, price.Cost(1_000_000, 1_000_000));
+        Assert.Null(options.FindPrice("openai", "gpt-4o-mini", null));
     }
 }

@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Diagnostics.Metrics;
-using Microsoft.Extensions.DependencyInjection;
 using Observability.Worker.Llm;
 
 namespace Observability.Worker.Tests.Llm;
@@ -11,7 +10,9 @@ internal sealed record CapturedMeasurement(string Instrument, string? Unit, doub
 
 /// <summary>
 /// Listens in process to the LLM spans of one trace (a root activity this capture starts, so spans of tests running
-/// at the same time are ignored) and to the LLM meter of one host's <see cref="IMeterFactory"/>.
+/// at the same time are ignored) and to the <c>Observability.Worker.Llm</c> meters (Microsoft.Extensions.AI creates
+/// its meter itself, not through <see cref="IMeterFactory"/>: tests using this run in the
+/// <see cref="TelemetryListeners"/> collection, alone).
 /// </summary>
 internal sealed class TelemetryCapture : IDisposable
 {
@@ -21,10 +22,10 @@ internal sealed class TelemetryCapture : IDisposable
     private readonly ConcurrentQueue<Activity> _activities = new();
     private readonly ConcurrentQueue<CapturedMeasurement> _measurements = new();
 
-    public TelemetryCapture(IServiceProvider services)
+    public TelemetryCapture()
     {
-        var meterFactory = services.GetRequiredService<IMeterFactory>();
-        _root = new Activity("llm-test").Start();
+        // Recorded, so the SDK's parent-based sampler records the calls made under it too.
+        _root = new Activity("llm-test") { ActivityTraceFlags = ActivityTraceFlags.Recorded }.Start();
         var traceId = _root.TraceId;
         _activityListener = new ActivityListener
         {
@@ -43,7 +44,7 @@ internal sealed class TelemetryCapture : IDisposable
 
         _meterListener.InstrumentPublished = (instrument, listener) =>
         {
-            if (instrument.Meter.Name == LlmTelemetry.Name && ReferenceEquals(instrument.Meter.Scope, meterFactory))
+            if (instrument.Meter.Name == LlmTelemetry.Name)
             {
                 listener.EnableMeasurementEvents(instrument);
             }
@@ -56,6 +57,9 @@ internal sealed class TelemetryCapture : IDisposable
 
     /// <summary>The LLM client spans recorded so far.</summary>
     public IReadOnlyList<Activity> LlmSpans => [.. _activities.Where(activity => activity.Source.Name == LlmTelemetry.Name)];
+
+    /// <summary>The trace the LLM calls made while this capture lives belong to.</summary>
+    public ActivityTraceId TraceId => _root.TraceId;
 
     /// <summary>Every span recorded so far (LLM and HttpClient).</summary>
     public IReadOnlyList<Activity> AllSpans => [.. _activities];

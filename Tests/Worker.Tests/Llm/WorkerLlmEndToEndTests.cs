@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.AI;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
@@ -31,16 +32,19 @@ public sealed class WorkerLlmEndToEndTests
         app.MapDefaultEndpoints();
         await app.StartAsync(ct);
 
-        await app.Services.GetRequiredService<ILlmClient>().CompleteAsync(
-            new LlmRequest { Messages = [LlmMessage.User("Plan the release.")] }, ct);
+        await app.Services.GetRequiredService<IChatClient>().GetResponseAsync("Plan the release.", cancellationToken: ct);
         using var client = new HttpClient { BaseAddress = new Uri(app.Urls.First()) };
         var metrics = await client.GetStringAsync(new Uri("/metrics", UriKind.Relative), ct);
 
-        Assert.Contains("gen_ai_client_token_usage", metrics, StringComparison.Ordinal);
-        Assert.Contains("gen_ai_token_type=\"output\"", metrics, StringComparison.Ordinal);
-        Assert.Contains("gen_ai_client_operation_duration_seconds", metrics, StringComparison.Ordinal);
-        Assert.Contains("llm_client_requests_total{", metrics, StringComparison.Ordinal);
-        Assert.Contains("llm_client_cost_USD_total{", metrics, StringComparison.Ordinal);
+        var lines = metrics.Split('\n');
+        Assert.Contains(lines, line => line.StartsWith("gen_ai_client_token_usage", StringComparison.Ordinal)
+            && line.Contains("gen_ai_token_type=\"output\"", StringComparison.Ordinal) && ByProviderAndModel(line));
+        Assert.Contains(lines, line => line.StartsWith("gen_ai_client_operation_duration_seconds_count{", StringComparison.Ordinal) && ByProviderAndModel(line));
+        Assert.Contains(lines, line => line.StartsWith("llm_client_cost_USD_total{", StringComparison.Ordinal) && ByProviderAndModel(line));
         await app.StopAsync(ct);
     }
+
+    private static bool ByProviderAndModel(string line) =>
+        line.Contains("gen_ai_provider_name=\"simulated\"", StringComparison.Ordinal)
+        && line.Contains("gen_ai_request_model=\"gpt-4o-mini\"", StringComparison.Ordinal);
 }
