@@ -1,6 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.Extensions.Logging.Abstractions;
+using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Observability.Redis;
 using Observability.TestInfrastructure.Postgres;
@@ -8,7 +8,7 @@ using Observability.TestInfrastructure.Processes;
 using Observability.TestInfrastructure.Redis;
 using Observability.Worker.Benchmarks;
 using Observability.Workflows.Messaging;
-using Observability.Workflows.Migrations;
+using Observability.Workflows.Persistence;
 
 // Completed workflow runs per second of one Worker process (simulated model at zero latency), see README.md.
 var runs = IntArgument("--runs", 20_000);
@@ -27,7 +27,11 @@ await using var postgres = await PostgresServer.StartAsync();
 await using var redisServer = await RedisServer.StartAsync();
 var database = await postgres.CreateDatabaseAsync(ct);
 await using var dataSource = NpgsqlDataSource.Create(database);
-await new SchemaMigrator(dataSource, TimeProvider.System, NullLogger<SchemaMigrator>.Instance).MigrateAsync(cancellationToken: ct);
+await using (var db = new WorkflowsDbContext(new DbContextOptionsBuilder<WorkflowsDbContext>().UseNpgsql(dataSource).Options))
+{
+    await db.Database.MigrateAsync(ct);
+}
+
 await using var redis = await RedisClient.ConnectAsync(redisServer.ConnectionString, ct);
 
 var seeding = Stopwatch.StartNew();

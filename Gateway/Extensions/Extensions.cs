@@ -12,9 +12,6 @@ namespace Observability.Gateway.Extensions;
 /// <summary>The Gateway's own wiring.</summary>
 internal static class Extensions
 {
-    /// <summary>The connection name of the workflow database (<c>ConnectionStrings:workflows</c>).</summary>
-    public const string DatabaseConnectionName = "workflows";
-
     /// <summary>The connection name of Redis (<c>ConnectionStrings:cache</c>).</summary>
     public const string RedisConnectionName = "cache";
 
@@ -26,7 +23,7 @@ internal static class Extensions
     {
         ArgumentNullException.ThrowIfNull(builder);
 
-        builder.AddWorkflowsDatabase(DatabaseConnectionName);
+        builder.AddWorkflowsDatabase();
         builder.AddRedisClient(RedisConnectionName);
         builder.AddEventTickets();
 

@@ -9,7 +9,7 @@ namespace Observability.Workflows.Tests;
 public sealed class WorkflowsDatabaseHealthCheckTests(PostgresServerFixture postgres)
 {
     [Fact]
-    public async Task CheckHealthAsync_ReadyTag_ReportsHealthyDatabase()
+    public async Task CheckHealthAsync_ReadyTag_ReportsBothIntegrationChecksHealthy()
     {
         using var timeout = TestTimeout.Start();
         await using var host = await WorkflowsTestHost.CreateAsync(postgres, start: true, timeout.Token);
@@ -17,7 +17,8 @@ public sealed class WorkflowsDatabaseHealthCheckTests(PostgresServerFixture post
 
         var report = await health.CheckHealthAsync(check => check.Tags.Contains("ready"), timeout.Token);
 
-        Assert.Equal(HealthStatus.Healthy, report.Entries[WorkflowsDatabaseExtensions.HealthCheckName].Status);
+        Assert.Equal(HealthStatus.Healthy, report.Entries[WorkflowsDatabaseExtensions.DataSourceHealthCheckName].Status);
+        Assert.Equal(HealthStatus.Healthy, report.Entries[WorkflowsDatabaseExtensions.DbContextHealthCheckName].Status);
     }
 
     [Fact]
@@ -30,6 +31,7 @@ public sealed class WorkflowsDatabaseHealthCheckTests(PostgresServerFixture post
 
         var report = await health.CheckHealthAsync(check => check.Tags.Contains("ready"), timeout.Token);
 
-        Assert.Equal(HealthStatus.Unhealthy, report.Entries[WorkflowsDatabaseExtensions.HealthCheckName].Status);
+        Assert.Equal(HealthStatus.Unhealthy, report.Entries[WorkflowsDatabaseExtensions.DataSourceHealthCheckName].Status);
+        Assert.Equal(HealthStatus.Unhealthy, report.Entries[WorkflowsDatabaseExtensions.DbContextHealthCheckName].Status);
     }
 }

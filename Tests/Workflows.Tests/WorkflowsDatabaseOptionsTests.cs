@@ -31,7 +31,8 @@ public sealed class WorkflowsDatabaseOptionsTests
 
         var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(timeout.Token));
 
-        Assert.Contains("Workflows:Database:CommandTimeout must be between", error.Message, StringComparison.Ordinal);
+        Assert.Contains("CommandTimeout", error.Message, StringComparison.Ordinal);
+        Assert.Contains("00:10:00", error.Message, StringComparison.Ordinal);
     }
 
     private static IHost Build(Dictionary<string, string?> settings)

@@ -1,9 +1,9 @@
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Observability.TestInfrastructure.Postgres;
-using Observability.Workflows.Migrations;
 using Observability.Workflows.Persistence;
 using Observability.Workflows.Runs;
 using Observability.Workflows.Steps;
@@ -15,7 +15,7 @@ internal sealed class WorkflowsTestHost : IAsyncDisposable
 {
     private readonly IHost _host;
 
-    private WorkflowsTestHost(IHost host, string connectionString, ManualTimeProvider time)
+    private WorkflowsTestHost(IHost host, string connectionString, FakeTimeProvider time)
     {
         _host = host;
         ConnectionString = connectionString;
@@ -24,11 +24,9 @@ internal sealed class WorkflowsTestHost : IAsyncDisposable
 
     public string ConnectionString { get; }
 
-    public ManualTimeProvider Time { get; }
+    public FakeTimeProvider Time { get; }
 
     public IServiceProvider Services => _host.Services;
-
-    public SchemaMigrator Migrator => _host.Services.GetRequiredService<SchemaMigrator>();
 
     /// <summary>Builds a host on a new database; <paramref name="start"/> starts it, which applies the migrations.</summary>
     public static async Task<WorkflowsTestHost> CreateAsync(PostgresServerFixture postgres, bool start, CancellationToken cancellationToken)
@@ -40,20 +38,29 @@ internal sealed class WorkflowsTestHost : IAsyncDisposable
     /// <summary>Builds a host on an existing database.</summary>
     public static async Task<WorkflowsTestHost> CreateForAsync(string connectionString, bool start, CancellationToken cancellationToken)
     {
-        var time = new ManualTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
+        var host = CreateUnstarted(connectionString);
+        if (start)
+        {
+            await host._host.StartAsync(cancellationToken);
+        }
+
+        return host;
+    }
+
+    /// <summary>Builds a host on an existing database without starting it (<see cref="StartAsync"/> applies the migrations).</summary>
+    public static WorkflowsTestHost CreateUnstarted(string connectionString)
+    {
+        var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:workflows"] = connectionString });
         builder.Services.AddLogging();
         builder.Services.AddSingleton<TimeProvider>(time);
         builder.AddWorkflowsDatabase();
-        var host = builder.Build();
-        if (start)
-        {
-            await host.StartAsync(cancellationToken);
-        }
-
-        return new WorkflowsTestHost(host, connectionString, time);
+        return new WorkflowsTestHost(builder.Build(), connectionString, time);
     }
+
+    /// <summary>Starts the host, which carries a legacy database over and applies pending migrations.</summary>
+    public Task StartAsync(CancellationToken cancellationToken) => _host.StartAsync(cancellationToken);
 
     /// <summary>Runs <paramref name="action"/> with a store from a scope of its own (as one request would).</summary>
     public async Task<T> WithStoreAsync<T>(Func<WorkflowRunStore, Task<T>> action)

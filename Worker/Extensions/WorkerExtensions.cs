@@ -22,7 +22,7 @@ internal static class WorkerExtensions
         where TBuilder : IHostApplicationBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.AddWorkflowsDatabase("workflows");
+        builder.AddWorkflowsDatabase();
         builder.AddRedisClient("cache");
 
         var services = builder.Services;

@@ -2,60 +2,93 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
-using Npgsql;
 using Observability.Workflows.Alerts;
-using Observability.Workflows.Migrations;
 using Observability.Workflows.Outbox;
 using Observability.Workflows.Runs;
 using Observability.Workflows.Steps;
 
 namespace Observability.Workflows.Persistence;
 
-/// <summary>Wires the workflow database into a service: options, data source, pooled DbContext, migrations, health.</summary>
+/// <summary>Wires the workflow database into a service through Aspire's PostgreSQL client integrations.</summary>
 public static class WorkflowsDatabaseExtensions
 {
-    /// <summary>The name of the readiness health check.</summary>
-    public const string HealthCheckName = "workflows-db";
+    /// <summary>The connection name (<c>ConnectionStrings:workflows</c>), the database resource's name in the AppHost.</summary>
+    public const string ConnectionName = "workflows";
+
+    /// <summary>The name of the <c>NpgsqlDataSource</c> health check <c>AddNpgsqlDataSource</c> registers.</summary>
+    public const string DataSourceHealthCheckName = "PostgreSql";
+
+    /// <summary>The name of the DbContext health check <c>AddNpgsqlDbContext</c> registers.</summary>
+    public const string DbContextHealthCheckName = nameof(WorkflowsDbContext);
+
+    /// <summary>The tag that puts a health check in the readiness probe (ServiceDefaults' <c>HealthTags.Ready</c>).</summary>
+    private const string ReadyTag = "ready";
 
     /// <summary>
-    /// Registers the workflow database from <c>ConnectionStrings:{connectionName}</c> and <c>Workflows:Database</c>:
-    /// a pooled <see cref="WorkflowsDbContext"/>, the run store and queries, start-up migrations and a health check
-    /// tagged <c>ready</c>. Options are validated when the host starts.
+    /// Registers the workflow database from <c>ConnectionStrings:workflows</c> and <c>Workflows:Database</c>:
+    /// Aspire's <c>AddNpgsqlDbContext&lt;WorkflowsDbContext&gt;</c> (pooled context) and <c>AddNpgsqlDataSource</c> (the
+    /// <see cref="Npgsql.NpgsqlDataSource"/> of the hot-path SQL), with their health checks tagged <c>ready</c>,
+    /// Npgsql tracing and metrics; the run stores and queries; and start-up migrations. Options are validated
+    /// when the host starts.
     /// </summary>
-    public static IHostApplicationBuilder AddWorkflowsDatabase(this IHostApplicationBuilder builder, string connectionName = "workflows")
+    public static IHostApplicationBuilder AddWorkflowsDatabase(this IHostApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        ArgumentException.ThrowIfNullOrWhiteSpace(connectionName);
 
         builder.Services.AddOptions<WorkflowsDatabaseOptions>()
             .BindConfiguration(WorkflowsDatabaseOptions.SectionName)
-            .Configure(options => options.ConnectionString ??= builder.Configuration.GetConnectionString(connectionName))
+            .Configure(options => options.ConnectionString ??= builder.Configuration.GetConnectionString(ConnectionName))
             .ValidateOnStart();
-        builder.Services.AddSingleton<IValidateOptions<WorkflowsDatabaseOptions>>(new ValidateWorkflowsDatabaseOptions(connectionName));
+        builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<WorkflowsDatabaseOptions>, ValidateWorkflowsDatabaseOptions>());
+
+        // The integrations take their settings when registered, so the timeout is read here too; its range is
+        // checked with the other options at start.
+        var commandTimeout = builder.Configuration.GetSection(WorkflowsDatabaseOptions.SectionName)
+            .GetValue(nameof(WorkflowsDatabaseOptions.CommandTimeout), new WorkflowsDatabaseOptions().CommandTimeout);
+        var commandTimeoutSeconds = (int)Math.Ceiling(Math.Clamp(commandTimeout.TotalSeconds, 1, 600));
+
+        // The worker's hot path (RunExecutionStore) runs a few statements many times: each connection prepares
+        // them once (Max Auto Prepare), and since none leaves session state behind, a connection going back to
+        // the pool is not reset (No Reset On Close saves PostgreSQL a DISCARD ALL per statement).
+        builder.AddNpgsqlDataSource(ConnectionName, configureDataSourceBuilder: dataSource =>
+        {
+            var connection = dataSource.ConnectionStringBuilder;
+            connection.CommandTimeout = commandTimeoutSeconds;
+            connection.MaxAutoPrepare = 16;
+            connection.AutoPrepareMinUsages = 2;
+            connection.NoResetOnClose = true;
+        });
+
+        // No retrying execution strategy: every change here is one compare-and-set (or a transaction the stores
+        // begin themselves, which a retrying strategy refuses); after a lost connection its outcome is unknown,
+        // and a blind retry would report a change it made as refused. The job redelivery retries instead.
+        builder.AddNpgsqlDbContext<WorkflowsDbContext>(ConnectionName, settings =>
+        {
+            settings.DisableRetry = true;
+            settings.CommandTimeout = commandTimeoutSeconds;
+        });
+
+        builder.Services.PostConfigure<HealthCheckServiceOptions>(options =>
+        {
+            foreach (var registration in options.Registrations)
+            {
+                if (registration.Name is DataSourceHealthCheckName or DbContextHealthCheckName)
+                {
+                    registration.Tags.Add(ReadyTag);
+                }
+            }
+        });
 
         builder.Services.TryAddSingleton(TimeProvider.System);
-        builder.Services.TryAddSingleton(sp =>
-        {
-            var options = sp.GetRequiredService<IOptions<WorkflowsDatabaseOptions>>().Value;
-            var connection = new NpgsqlConnectionStringBuilder(options.ConnectionString)
-            {
-                CommandTimeout = (int)Math.Ceiling(options.CommandTimeout.TotalSeconds),
-            };
-            return new NpgsqlDataSourceBuilder(connection.ConnectionString).Build();
-        });
-        builder.Services.AddDbContextPool<WorkflowsDbContext>((sp, options) => options.UseNpgsql(sp.GetRequiredService<NpgsqlDataSource>()));
-
-        builder.Services.TryAddSingleton<SchemaMigrator>();
-        builder.Services.AddHostedService<SchemaMigrationHostedService>();
+        builder.Services.AddHostedService<WorkflowsMigrationService>();
         builder.Services.TryAddScoped<WorkflowRunStore>();
         builder.Services.TryAddScoped<WorkflowRunQueries>();
         builder.Services.TryAddScoped<WorkflowStepStore>();
         builder.Services.TryAddScoped<AlertStore>();
         builder.Services.TryAddScoped<OutboxRelay>();
-
-        builder.Services.AddHealthChecks().AddCheck<WorkflowsDatabaseHealthCheck>(HealthCheckName, tags: ["ready"]);
         return builder;
     }
 }

@@ -1,8 +1,10 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Observability.Workflows.Persistence;
 
 /// <summary>
-/// The workflow database. The connection string comes from <c>ConnectionStrings:{name}</c> (Aspire's convention,
-/// name <c>workflows</c> by default); the rest from the <c>Workflows:Database</c> section.
+/// The workflow database. The connection string comes from <c>ConnectionStrings:workflows</c> (Aspire's convention);
+/// the rest from the <c>Workflows:Database</c> section.
 /// </summary>
 public sealed class WorkflowsDatabaseOptions
 {
@@ -10,11 +12,13 @@ public sealed class WorkflowsDatabaseOptions
     public const string SectionName = "Workflows:Database";
 
     /// <summary>The Npgsql connection string (<c>ConnectionStrings:workflows</c>). Required.</summary>
+    [Required(ErrorMessage = "ConnectionStrings:" + WorkflowsDatabaseExtensions.ConnectionName + " is required: the PostgreSQL connection string of the workflow database.")]
     public string? ConnectionString { get; set; }
 
-    /// <summary>Whether start-up applies pending schema migrations (<c>Workflows:Database:ApplyMigrationsAtStartup</c>). Default true.</summary>
+    /// <summary>Whether start-up applies pending EF Core migrations (<c>Workflows:Database:ApplyMigrationsAtStartup</c>). Default true.</summary>
     public bool ApplyMigrationsAtStartup { get; set; } = true;
 
     /// <summary>How long one database command may run (<c>Workflows:Database:CommandTimeout</c>). Default 30 s; 1 s to 10 min.</summary>
+    [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(30);
 }

@@ -1,8 +1,6 @@
 using System.Text.Json;
-using Microsoft.Extensions.Options;
 using Npgsql;
 using NpgsqlTypes;
-using Observability.Workflows.Persistence;
 using Observability.Workflows.Messaging;
 
 namespace Observability.Workflows.Runs;
@@ -14,35 +12,19 @@ namespace Observability.Workflows.Runs;
 /// attempt: once a newer attempt started the run, an older executor changes nothing.
 /// </summary>
 /// <remarks>
-/// It keeps a connection pool of its own on the same connection string, tuned for these few statements: they are
-/// prepared on each connection once (<c>Max Auto Prepare</c>), and a connection returning to the pool is not reset
-/// (<c>No Reset On Close</c>: these statements leave no session state behind), which saves PostgreSQL the
-/// <c>DISCARD</c> work before every statement.
+/// It runs on the <see cref="NpgsqlDataSource"/> of Aspire's <c>AddNpgsqlDataSource</c> (registered by
+/// <c>AddWorkflowsDatabase</c>), whose connections prepare these few statements once each (<c>Max Auto Prepare</c>)
+/// and are not reset on return to the pool (<c>No Reset On Close</c>: these statements leave no session state).
 /// </remarks>
-public sealed class RunExecutionStore : IAsyncDisposable
+public sealed class RunExecutionStore(NpgsqlDataSource dataSource, TimeProvider timeProvider)
 {
-    private readonly NpgsqlDataSource _dataSource;
-    private readonly TimeProvider _timeProvider;
-
-    public RunExecutionStore(IOptions<WorkflowsDatabaseOptions> options, TimeProvider timeProvider)
-    {
-        ArgumentNullException.ThrowIfNull(options);
-        var settings = options.Value;
-        var connection = new NpgsqlConnectionStringBuilder(settings.ConnectionString)
-        {
-            CommandTimeout = (int)Math.Ceiling(settings.CommandTimeout.TotalSeconds),
-            MaxAutoPrepare = 16,
-            AutoPrepareMinUsages = 2,
-            NoResetOnClose = true,
-        };
-        _dataSource = NpgsqlDataSource.Create(connection.ConnectionString);
-        _timeProvider = timeProvider;
-    }
+    private readonly NpgsqlDataSource _dataSource = dataSource;
+    private readonly TimeProvider _timeProvider = timeProvider;
 
     private const string StartSql = """
         UPDATE workflow_runs SET status = 'Running', started_at = $2, attempt_count = attempt_count + 1
         WHERE id = $1 AND (status = 'Queued' OR (status = 'Running' AND $3))
-        RETURNING session_id, task, agent, model, created_at, plan, attempt_count
+        RETURNING session_id, task, agent, model, created_at, plan, attempt_count, traceparent, baggage
         """;
 
     private const string RecordPlanSql = """
@@ -120,6 +102,8 @@ public sealed class RunExecutionStore : IAsyncDisposable
 
     private const string StatusSql = "SELECT status, input_tokens, output_tokens, cost FROM workflow_runs WHERE id = $1";
 
+    private const string TraceContextSql = "SELECT traceparent, baggage FROM workflow_runs WHERE id = $1";
+
     private const string ReleaseSql = """
         UPDATE workflow_runs SET status = 'Queued', started_at = NULL
         WHERE id = $1 AND status = 'Running' AND attempt_count = $2
@@ -149,7 +133,9 @@ public sealed class RunExecutionStore : IAsyncDisposable
             reader.IsDBNull(3) ? null : reader.GetString(3),
             reader.GetFieldValue<DateTimeOffset>(4),
             reader.IsDBNull(5) ? null : JsonSerializer.Deserialize(reader.GetString(5), WorkflowsJsonContext.Default.WorkflowPlan),
-            reader.GetInt32(6));
+            reader.GetInt32(6),
+            reader.IsDBNull(7) ? null : reader.GetString(7),
+            reader.IsDBNull(8) ? null : reader.GetString(8));
     }
 
     /// <summary>
@@ -309,6 +295,20 @@ public sealed class RunExecutionStore : IAsyncDisposable
         return (await ReadFinishAsync(command, applied: false, cancellationToken).ConfigureAwait(false))?.Status;
     }
 
+    /// <summary>
+    /// The W3C <c>traceparent</c> and <c>baggage</c> the run was submitted under, as stored with the run (nulls for an
+    /// unknown run or one submitted without them): what a path that re-enqueues or resumes the run continues.
+    /// </summary>
+    public async Task<(string? TraceParent, string? Baggage)> GetTraceContextAsync(Guid runId, CancellationToken cancellationToken = default)
+    {
+        await using var command = _dataSource.CreateCommand(TraceContextSql);
+        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = runId });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        return await reader.ReadAsync(cancellationToken).ConfigureAwait(false)
+            ? (reader.IsDBNull(0) ? null : reader.GetString(0), reader.IsDBNull(1) ? null : reader.GetString(1))
+            : (null, null);
+    }
+
     /// <summary>Running → Queued under this attempt (its executor gives it back for another delivery to resume).</summary>
     public async Task<bool> ReleaseAsync(RunExecution run, CancellationToken cancellationToken = default)
     {
@@ -341,8 +341,6 @@ public sealed class RunExecutionStore : IAsyncDisposable
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = run.RunId });
         command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = run.Attempt });
     }
-
-    public ValueTask DisposeAsync() => _dataSource.DisposeAsync();
 
     /// <summary>PostgreSQL keeps microseconds: truncate so a value read back equals the one written.</summary>
     private DateTimeOffset Now()

@@ -30,6 +30,15 @@ public sealed class WorkflowRun
 
     public string? CorrelationId { get; set; }
 
+    /// <summary>
+    /// The W3C <c>traceparent</c> the run was submitted under (column <c>traceparent</c>): whoever picks the run up
+    /// again (a sweeper, a re-enqueue) continues the submitter's trace from the run itself.
+    /// </summary>
+    public string? TraceParent { get; set; }
+
+    /// <summary>The W3C <c>baggage</c> the run was submitted with (column <c>baggage</c>).</summary>
+    public string? Baggage { get; set; }
+
     /// <summary>The planner's DAG (jsonb), once planned.</summary>
     public WorkflowPlan? Plan { get; set; }
 

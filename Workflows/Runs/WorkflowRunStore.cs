@@ -22,8 +22,8 @@ public sealed class WorkflowRunStore(WorkflowsDbContext db, TimeProvider timePro
     /// <summary>The run and its job in one statement; see <see cref="InsertRunAndJobAsync"/>.</summary>
     private const string InsertRunAndJobSql = """
         WITH run AS (
-            INSERT INTO workflow_runs (id, session_id, task, agent, model, mode, status, idempotency_key, request_hash, trace_id, correlation_id, created_at)
-            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)
+            INSERT INTO workflow_runs (id, session_id, task, agent, model, mode, status, idempotency_key, request_hash, trace_id, correlation_id, created_at, traceparent, baggage)
+            VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $16, $17)
             ON CONFLICT (idempotency_key) WHERE idempotency_key IS NOT NULL DO NOTHING
             RETURNING id)
         INSERT INTO outbox_messages (id, stream, payload, traceparent, baggage, created_at)
@@ -65,6 +65,8 @@ public sealed class WorkflowRunStore(WorkflowsDbContext db, TimeProvider timePro
             RequestHash = hash,
             TraceId = ActivityContext.TryParse(request.TraceParent, null, out var context) ? context.TraceId.ToHexString() : null,
             CorrelationId = request.CorrelationId,
+            TraceParent = request.TraceParent,
+            Baggage = request.Baggage,
             CreatedAt = now,
         };
         var job = new WorkflowJobMessage(run.Id, 1, request.TraceParent, request.Baggage);

@@ -204,13 +204,13 @@ public sealed class OtlpCaptureReceiver : IAsyncDisposable
         switch (signal)
         {
             case OtlpSignal.Traces:
-                _spans.AddRange(OtlpTraceDecoder.Decode(payload));
+                _spans.AddRange(OtlpDecoder.DecodeTraces(payload));
                 break;
             case OtlpSignal.Metrics:
-                _metrics.AddRange(OtlpMetricDecoder.Decode(payload));
+                _metrics.AddRange(OtlpDecoder.DecodeMetrics(payload));
                 break;
             default:
-                _logs.AddRange(OtlpLogDecoder.Decode(payload));
+                _logs.AddRange(OtlpDecoder.DecodeLogs(payload));
                 break;
         }
     }

@@ -218,7 +218,9 @@ internal sealed class WorkerTestHost : IAsyncDisposable
     {
         if (!_started)
         {
-            await _host.Services.GetRequiredService<Observability.Workflows.Migrations.SchemaMigrator>().MigrateAsync(cancellationToken: cancellationToken);
+            await using var scope = _host.Services.CreateAsyncScope();
+            await Microsoft.EntityFrameworkCore.RelationalDatabaseFacadeExtensions.MigrateAsync(
+                scope.ServiceProvider.GetRequiredService<Observability.Workflows.Persistence.WorkflowsDbContext>().Database, cancellationToken);
         }
     }
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Microsoft.Extensions.Time.Testing;
 using Observability.Workflows.Tickets;
 
 namespace Observability.Workflows.Tests.Tickets;
@@ -14,7 +15,7 @@ public sealed class EventTicketSignerTests
     [Fact]
     public void IssueForRun_Verified_AllowsThatRunOnly()
     {
-        var signer = Signer(new ManualTimeProvider(Start));
+        var signer = Signer(new FakeTimeProvider(Start));
         var runId = Guid.NewGuid();
 
         var ticket = signer.Verify(signer.IssueForRun(runId), out var failure);
@@ -33,7 +34,7 @@ public sealed class EventTicketSignerTests
     [Fact]
     public void IssueForSession_Verified_AllowsThatSessionOnly()
     {
-        var signer = Signer(new ManualTimeProvider(Start));
+        var signer = Signer(new FakeTimeProvider(Start));
 
         var ticket = signer.Verify(signer.IssueForSession("session.é/42"), out _);
 
@@ -46,7 +47,7 @@ public sealed class EventTicketSignerTests
     [Fact]
     public void Verify_AfterLifetime_FailsAsExpired()
     {
-        var clock = new ManualTimeProvider(Start);
+        var clock = new FakeTimeProvider(Start);
         var signer = Signer(clock, lifetime: TimeSpan.FromSeconds(30));
         var issued = signer.IssueForRun(Guid.NewGuid());
 
@@ -61,7 +62,7 @@ public sealed class EventTicketSignerTests
     [Fact]
     public void Verify_SignedWithAnotherKey_FailsSignature()
     {
-        var clock = new ManualTimeProvider(Start);
+        var clock = new FakeTimeProvider(Start);
         var issued = Signer(clock, key: "another-key-that-is-long-enough-to-be-valid").IssueForRun(Guid.NewGuid());
 
         Assert.Null(Signer(clock).Verify(issued, out var failure));
@@ -71,7 +72,7 @@ public sealed class EventTicketSignerTests
     [Fact]
     public void Verify_SubjectOrExpiryTampered_FailsSignature()
     {
-        var signer = Signer(new ManualTimeProvider(Start));
+        var signer = Signer(new FakeTimeProvider(Start));
         var parts = signer.IssueForRun(Guid.NewGuid()).Split('.');
         var otherRun = signer.IssueForRun(Guid.NewGuid()).Split('.');
 
@@ -96,7 +97,7 @@ public sealed class EventTicketSignerTests
     [InlineData("v1.run.YWJj.1795315444.", "The ticket is malformed.")]
     public void Verify_Malformed_FailsWithReason(string? ticket, string expected)
     {
-        Assert.Null(Signer(new ManualTimeProvider(Start)).Verify(ticket, out var failure));
+        Assert.Null(Signer(new FakeTimeProvider(Start)).Verify(ticket, out var failure));
         Assert.Equal(expected, failure);
     }
 
@@ -105,7 +106,7 @@ public sealed class EventTicketSignerTests
     {
         var ticket = "v1.run." + new string('A', EventTicketSigner.MaxTicketLength) + ".1.AA";
 
-        Assert.Null(Signer(new ManualTimeProvider(Start)).Verify(ticket, out var failure));
+        Assert.Null(Signer(new FakeTimeProvider(Start)).Verify(ticket, out var failure));
         Assert.Equal("The ticket is too long.", failure);
     }
 
