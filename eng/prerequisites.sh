@@ -8,6 +8,12 @@ declare -A required=(
   [redis-server]=redis-server
   [redis-benchmark]=redis-tools
   [promtool]=prometheus
+  [prometheus]=prometheus
+  [amtool]=prometheus-alertmanager
+  [prometheus-alertmanager]=prometheus-alertmanager
+  [prometheus-redis-exporter]=prometheus-redis-exporter
+  [prometheus-postgres-exporter]=prometheus-postgres-exporter
+  [envsubst]=gettext-base
   [wrk]=wrk
   [setpriv]=util-linux
 )
@@ -27,7 +33,7 @@ if ((${#missing[@]})); then
     apt-get update -qq
     apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
     # Debian starts packaged servers as system services; the project runs its own on free ports instead.
-    for service in redis-server prometheus postgresql; do
+    for service in redis-server prometheus prometheus-alertmanager prometheus-redis-exporter prometheus-postgres-exporter prometheus-node-exporter postgresql; do
       (command -v systemctl >/dev/null && systemctl stop "$service" 2>/dev/null) || service "$service" stop >/dev/null 2>&1 || true
     done
   else

@@ -53,6 +53,7 @@ internal sealed class WorkflowEngine(
             {
                 var outcome = await planner.PlanAsync(run, cancellationToken).ConfigureAwait(false);
                 activity?.SetTag("workflow.quality_score", outcome.Validation.QualityScore);
+                telemetry.RecordPlan(outcome.Plan, outcome.Validation.QualityScore);
                 graph = new StepGraph(outcome.Plan, new HashSet<string>());
                 var roots = graph.Ready(_maxParallelSteps);
                 var recorded = await store.TryRecordPlanAsync(

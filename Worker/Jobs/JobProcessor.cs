@@ -186,7 +186,7 @@ internal sealed class JobProcessor(
             }
         }
 
-        telemetry.DeadLetters.Add(1);
+        telemetry.RecordDeadLetter();
         await AckAsync(entry.Id, cancellationToken).ConfigureAwait(false);
     }
 

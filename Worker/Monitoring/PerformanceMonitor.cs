@@ -82,7 +82,7 @@ internal sealed class PerformanceMonitor(
         Guid? runId = kind == AlertKind.ErrorRate ? null : events.RunId;
         var kindTag = new KeyValuePair<string, object?>("workflow.alert.kind", kind.ToString());
         WorkerLog.AlertRaised(logger, kind, observed, threshold, runId);
-        telemetry.Alerts.Add(1, kindTag);
+        telemetry.RecordAlert(kind);
         Guid? alertId = null;
         try
         {

@@ -5,6 +5,7 @@ using Observability.TestInfrastructure.Postgres;
 using Observability.Worker.Monitoring;
 using Observability.Worker.Tests.Jobs;
 using Observability.Worker.Tests.Llm;
+using Observability.Workflows.Alerts;
 using Observability.Workflows.Runs;
 
 namespace Observability.Worker.Tests.Monitoring;
@@ -70,5 +71,67 @@ public sealed class WorkerMetricsTests(PostgresServerFixture postgres)
 
             await Task.Delay(TimeSpan.FromMilliseconds(20), ct);
         }
+    }
+
+    [Fact]
+    public async Task ExecuteAsync_CostOverThreshold_ReportsBreachesPerKindThresholdsQualityAndRouting()
+    {
+        using var timeout = TestTimeout.Start();
+        var ct = timeout.Token;
+        await using var host = await WorkerTestHost.CreateAsync(postgres, ct, new Dictionary<string, string?>
+        {
+            ["Workflows:Thresholds:CostPerWorkflow"] = "0.0000001",
+        });
+        var meterFactory = host.Services.GetRequiredService<IMeterFactory>();
+        var measurements = new ConcurrentQueue<(string Name, double Value, string? Tag)>();
+        using var listener = new MeterListener
+        {
+            InstrumentPublished = (instrument, l) =>
+            {
+                if (instrument.Meter.Name == WorkerTelemetry.Name && instrument.Meter.Scope == meterFactory)
+                {
+                    l.EnableMeasurementEvents(instrument);
+                }
+            },
+        };
+        void Record(Instrument instrument, double value, ReadOnlySpan<KeyValuePair<string, object?>> tags)
+        {
+            string? tag = null;
+            foreach (var pair in tags)
+            {
+                tag = pair.Key is "workflow.alert.kind" or "workflow.agent" ? pair.Value as string : tag;
+            }
+
+            measurements.Enqueue((instrument.Name, value, tag));
+        }
+
+        listener.SetMeasurementEventCallback<double>((instrument, value, tags, _) => Record(instrument, value, tags));
+        listener.SetMeasurementEventCallback<long>((instrument, value, tags, _) => Record(instrument, value, tags));
+        listener.Start();
+
+        // Before any run (the worker's hosted services create the telemetry when they start; here the test does):
+        // every kind reported with no breach, and the configured limits.
+        _ = host.Services.GetRequiredService<WorkerTelemetry>();
+        listener.RecordObservableInstruments();
+        Assert.Equal(Enum.GetNames<AlertKind>().Order(), measurements.Where(m => m.Name == "workflow.alerts" && m.Value == 0).Select(m => m.Tag).Order());
+        Assert.Contains(measurements, m => m is { Name: "workflow.alert.threshold", Tag: "CostPerWorkflow", Value: 0.0000001 });
+        Assert.Contains(measurements, m => m is { Name: "workflow.alert.threshold", Tag: "LlmCallDuration", Value: 30 });
+        Assert.Contains(measurements, m => m is { Name: "workflow.jobs.dead_letters", Value: 0 });
+
+        var runId = await host.CreateRunAsync("Research the options. Write the answer", ct);
+        await host.EnqueueAsync(runId, ct);
+        await host.StartAsync(ct);
+        var run = await host.WaitForStatusAsync(runId, WorkflowRunStatus.Completed, ct);
+        await host.WaitForNoPendingAsync(ct);
+        listener.RecordObservableInstruments();
+
+        Assert.Contains(measurements, m => m is { Name: "workflow.alerts", Tag: "CostPerWorkflow", Value: 1 });
+        Assert.Contains(measurements, m => m is { Name: "workflow.alerts", Tag: "StepDuration", Value: 0 });
+        Assert.Equal(run.Plan!.Steps.Count, (int)measurements.Where(m => m.Name == "workflow.route.decisions").Sum(m => m.Value));
+        Assert.Equal(
+            run.Plan.Steps.Select(s => s.Agent).Order(),
+            measurements.Where(m => m.Name == "workflow.route.decisions").Select(m => m.Tag).Order());
+        var quality = Assert.Single(measurements, m => m.Name == "workflow.plan.quality_score");
+        Assert.InRange(quality.Value, 0, 1);
     }
 }

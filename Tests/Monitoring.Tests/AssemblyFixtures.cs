@@ -1,0 +1,3 @@
+using Observability.TestInfrastructure.Postgres;
+
+[assembly: AssemblyFixture(typeof(PostgresServerFixture))]
