@@ -1,47 +1,70 @@
 using Microsoft.Extensions.Configuration;
-using Observability.Hosting;
-using Observability.Hosting.ApplicationModel;
-using Observability.Hosting.Dashboard;
-using Observability.Hosting.Postgres;
-using Observability.Hosting.Redis;
+using Observability.AppHost.Commands;
+using Observability.AppHost.Links;
+using Observability.AppHost.LocalServers;
+using Observability.AppHost.Startup;
 
 var builder = DistributedApplication.CreateBuilder(args);
 
-// Every other resource exports its traces, metrics and logs here; the console prints its login link first.
-var dashboard = builder.AddDashboard("dashboard", "../Dashboard/Dashboard.csproj");
+// The services have no launch profiles: each gets one http endpoint on a port Aspire picks (ASPNETCORE_URLS).
 
-var cache = builder.AddRedis("cache");
-var workflows = builder.AddPostgres("postgres").AddDatabase("workflows");
+// Aspire's Redis and PostgreSQL containers where a container engine answers (and always in the manifest); otherwise
+// the machine's own redis-server and postgres under the same names (AppHost:Servers = auto | local | container).
+var local = builder.UseLocalServers();
+IResourceBuilder<IResourceWithConnectionString> cache = local
+    ? builder.AddLocalRedis("cache")
+    : builder.AddRedis("cache");
+IResourceBuilder<IResourceWithConnectionString> workflows = local
+    ? builder.AddLocalPostgres("postgres").AddDatabase("workflows")
+    : builder.AddPostgres("postgres").AddDatabase("workflows");
 
-// The gateway signs the tickets a client shows the hub to stream a run's events; generated once, kept per user.
-var eventTicketKey = builder.AddGeneratedPassword("event-ticket-key", 44);
+// The gateway signs the tickets a client shows the hub to stream a run's events: generated once, kept in user secrets.
+var eventTicketKey = builder.AddParameter("event-ticket-key", new GenerateParameterDefault { MinLength = 44, Special = false }, secret: true, persist: true);
 
-var gateway = builder.AddProject("gateway", "../Gateway/Gateway.csproj")
+var gateway = builder.AddProject<Projects.Gateway>("gateway")
+    .WithHttpEndpoint()
     .WithHttpHealthCheck("/health")
     .WithReference(cache).WaitFor(cache)
     .WithReference(workflows).WaitFor(workflows)
-    .WithEnvironment("EventTickets__SigningKey", eventTicketKey);
+    .WithEnvironment("EventTickets__SigningKey", eventTicketKey)
+    .WithDashboardTraceLinks()
+    .WithUrl("/openapi/v1.json", "API reference (OpenAPI)")
+    .WithUrl("/api/workflows", "Runs")
+    .WithSubmitSampleWorkflowCommand();
 
-var worker = builder.AddProject("worker", "../Worker/Worker.csproj")
+var worker = builder.AddProject<Projects.Worker>("worker")
+    .WithHttpEndpoint()
     .WithReplicas(2)
     .WithHttpHealthCheck("/health")
     .WithReference(cache).WaitFor(cache)
-    .WithReference(workflows).WaitFor(workflows);
+    .WithReference(workflows).WaitFor(workflows)
+    .WithRedriveDeadLettersCommand();
 
-var websockethub = builder.AddProject("websockethub", "../WebSocketHub/WebSocketHub.csproj")
+// Prompts and completions on the LLM spans, for the dashboard's GenAI view (never in a published deployment).
+if (builder.ExecutionContext.IsRunMode)
+{
+    worker.WithEnvironment("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", "true");
+}
+
+var websockethub = builder.AddProject<Projects.WebSocketHub>("websockethub")
+    .WithHttpEndpoint()
     .WithHttpHealthCheck("/health")
     .WithReference(cache).WaitFor(cache)
     .WithEnvironment("EventTickets__SigningKey", eventTicketKey);
 
-// The gateway links each run to its events on the hub and to its trace in the dashboard.
-gateway.WithReference(worker).WithReference(websockethub).WithReference(dashboard);
+// The gateway links each run to its events on the hub.
+gateway.WithReference(websockethub);
 
 // Off by default: with AppHost:SampleTraffic=true, a sample workflow is submitted to the gateway every few seconds.
 if (builder.Configuration.GetValue<bool>("AppHost:SampleTraffic"))
 {
-    builder.AddProject("sample-traffic", "../SampleTraffic/SampleTraffic.csproj")
+    builder.AddProject<Projects.SampleTraffic>("sample-traffic")
+        .WithHttpEndpoint()
         .WithHttpHealthCheck("/health")
         .WithReference(gateway).WaitFor(gateway);
 }
+
+// One console line when everything is healthy (AppHost/measure-startup.sh waits for it).
+builder.WithStartupReport();
 
 builder.Build().Run();

@@ -1,37 +1,46 @@
 #!/usr/bin/env bash
-# Measures the AppHost's start-up: wall time from launching the built AppHost to its "All N replicas healthy" line
-# (the AppHost's own figure, counted from when its orchestrator starts, is printed too), and the AppHost process's
-# resident memory once everything is healthy. Builds first (not measured); then RUNS starts (default 3), each stopped
-# with SIGTERM (a background job ignores SIGINT). Extra arguments go to the AppHost, e.g.  AppHost/measure-startup.sh 3 --AppHost:SampleTraffic=true
+# Measures the AppHost's start-up: wall time from launching the built AppHost (http profile environment, local servers)
+# to its "All N resources healthy" line, and the resident memory of the AppHost, DCP and the dashboard once everything
+# is healthy. Builds first (not measured); then RUNS starts (default 5), each stopped with SIGTERM; prints the p50.
+# Extra arguments go to the AppHost, e.g.  AppHost/measure-startup.sh 5 --AppHost:SampleTraffic=true
 set -euo pipefail
 cd "$(dirname "$0")/.."
-runs="${1:-3}"
+runs="${1:-5}"
 shift || true
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build AppHost -c Release -warnaserror -v quiet -nologo >/dev/null
-app=artifacts/bin/AppHost/release/Observability.AppHost.dll
+app=artifacts/bin/AppHost/release/Observability.AppHost
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
-logs="$(mktemp -d)"
-trap 'rm -rf "$logs"' EXIT
+work="$(mktemp -d)"
+chmod 755 "$work"
+trap 'rm -rf "$work"' EXIT
+rss_mb() { awk '/^VmRSS/ {printf "%.0f", $2 / 1024}' "/proc/$1/status" 2>/dev/null || echo 0; }
+times=()
 for run in $(seq 1 "$runs"); do
-  # A new, empty file per run: the previous run's line can never be read as this one's.
-  log="$logs/run-$run.log"
+  log="$work/run-$run.log"
   : >"$log"
   start=$(date +%s.%N)
-  # A session of its own, as a terminal would give it: its Ctrl+C handling then never reaches this script.
-  setsid dotnet "$app" "$@" >"$log" 2>&1 </dev/null &
+  DOTNET_ENVIRONMENT=Development ASPNETCORE_URLS=http://localhost:15080 \
+  ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL=http://localhost:19080 ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL=http://localhost:19081 \
+  ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL=http://localhost:20080 ASPIRE_ALLOW_UNSECURED_TRANSPORT=true \
+    setsid "$app" --AppHost:Servers=local --AppHost:DataDirectory="$work/data" "$@" >"$log" 2>&1 </dev/null &
   pid=$!
-  deadline=$((SECONDS + 120))
-  until line=$(grep -m1 'replicas healthy' "$log"); do
+  deadline=$((SECONDS + 180))
+  until line=$(grep -m1 'resources healthy' "$log"); do
     if ((SECONDS > deadline)) || ! kill -0 "$pid" 2>/dev/null; then
-      echo "run $run: not all healthy within 120 s; see the output:" >&2; cat "$log" >&2; kill -TERM "$pid" 2>/dev/null || true; exit 1
+      echo "run $run: not all healthy within 180 s; see the output:" >&2; cat "$log" >&2; kill -TERM "$pid" 2>/dev/null || true; exit 1
     fi
     sleep 0.05
   done
   end=$(date +%s.%N)
-  rss_kb=$(awk '/^VmRSS/ {print $2}' "/proc/$pid/status")
+  dcp=$(pgrep -f -- "--monitor $pid" | head -1 || true)
+  controllers=$(pgrep -P "${dcp:-0}" -f run-controllers | head -1 || true)
+  dashboard=$(pgrep -P "${controllers:-0}" -f Aspire.Dashboard | head -1 || true)
+  rss="AppHost $(rss_mb "$pid") MB, DCP $(( $(rss_mb "${dcp:-0}") + $(rss_mb "${controllers:-0}") )) MB, dashboard $(rss_mb "${dashboard:-0}") MB"
   kill -TERM "$pid"
   wait "$pid" || true
-  awk -v run="$run" -v s="$start" -v e="$end" -v kb="$rss_kb" -v said="${line#*] }" \
-    'BEGIN { printf "run %d: launch to all healthy %.2f s (polled every 50 ms); AppHost says: %s; AppHost RSS %.1f MB\n", run, e - s, said, kb / 1024 }'
+  t=$(awk -v s="$start" -v e="$end" 'BEGIN { printf "%.2f", e - s }')
+  times+=("$t")
+  echo "run $run: launch to all healthy $t s (polled every 50 ms); AppHost says: ${line#*: }; RSS: $rss"
 done
+printf '%s\n' "${times[@]}" | sort -n | awk '{ a[NR] = $1 } END { printf "p50 of %d runs: %s s\n", NR, a[int((NR + 1) / 2)] }'

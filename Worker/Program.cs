@@ -1,3 +1,4 @@
+using Observability.Worker.Apis;
 using Observability.Worker.Extensions;
 using Observability.Worker.Llm;
 
@@ -10,5 +11,6 @@ builder.AddWorkflowEngine();
 var app = builder.Build();
 
 app.MapDefaultEndpoints();
+app.MapDeadLettersApi();
 
 app.Run();

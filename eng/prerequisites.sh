@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Installs what the project needs on Debian/Ubuntu: the real servers the app and the tests run against.
+# Installs what the project needs on Debian/Ubuntu: the real servers the app and the tests run against, and Chromium
+# for the dashboard's browser test (Playwright drives /usr/bin/chromium; never `playwright install`).
 # Sourced by eng/run.sh and eng/test.sh. As root it uses apt-get; otherwise it names the missing packages.
 set -euo pipefail
 
@@ -16,6 +17,7 @@ declare -A required=(
   [envsubst]=gettext-base
   [wrk]=wrk
   [setpriv]=util-linux
+  [chromium]=chromium
 )
 
 missing=()

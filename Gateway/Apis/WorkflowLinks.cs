@@ -6,13 +6,11 @@ namespace Observability.Gateway.Apis;
 /// <summary>
 /// Builds the URLs a client follows: the run's status on the Gateway, the WebSocketHub's <c>/ws</c> address (base from
 /// service discovery <c>services:websockethub:http:0</c>, else <c>Gateway:EventsBaseUrl</c>) and its trace in the
-/// dashboard (<c>Gateway:DashboardUrl</c>, else service discovery <c>services:dashboard:http:0</c>, which the AppHost
-/// injects when the gateway references its dashboard).
+/// the Aspire dashboard (<c>Gateway:DashboardUrl</c>, which the AppHost injects in run mode).
 /// </summary>
 internal sealed class WorkflowLinks(IConfiguration configuration, IOptions<GatewayOptions> options)
 {
     public const string EventsDiscoveryKey = "services:websockethub:http:0";
-    public const string DashboardDiscoveryKey = "services:dashboard:http:0";
 
     public static string Status(Guid runId) => $"/api/workflows/{runId}";
 
@@ -45,13 +43,12 @@ internal sealed class WorkflowLinks(IConfiguration configuration, IOptions<Gatew
         return builder.Uri.AbsoluteUri;
     }
 
-    /// <summary>The dashboard's trace URL; null when no dashboard is configured or the trace id is unknown.</summary>
-    public string? Trace(string? traceId)
-    {
-        var dashboard = options.Value.DashboardUrl
-            ?? (Uri.TryCreate(configuration[DashboardDiscoveryKey], UriKind.Absolute, out var discovered) ? discovered : null);
-        return dashboard is not null && traceId is not null
-            ? $"{dashboard.AbsoluteUri.TrimEnd('/')}/api/traces/{traceId}"
+    /// <summary>
+    /// The trace's page in the Aspire dashboard (<c>{dashboard}/traces/detail/{traceId}</c>); null when no dashboard is
+    /// configured or the trace id is unknown.
+    /// </summary>
+    public string? Trace(string? traceId) =>
+        options.Value.DashboardUrl is { } dashboard && traceId is not null
+            ? $"{dashboard.AbsoluteUri.TrimEnd('/')}/traces/detail/{traceId}"
             : null;
-    }
 }

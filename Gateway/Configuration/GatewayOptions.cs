@@ -11,7 +11,10 @@ internal sealed class GatewayOptions
     /// </summary>
     public Uri? EventsBaseUrl { get; set; }
 
-    /// <summary><c>Gateway:DashboardUrl</c>: the dashboard's base address, for trace links. Default: none (no link).</summary>
+    /// <summary>
+    /// <c>Gateway:DashboardUrl</c>: the Aspire dashboard's base address, for trace links (the AppHost injects it in run
+    /// mode). Default: none (no link).
+    /// </summary>
     public Uri? DashboardUrl { get; set; }
 
     /// <summary><c>Gateway:MaxRequestBodyBytes</c>: the largest submit body accepted. Default: 65536 (64 KiB).</summary>

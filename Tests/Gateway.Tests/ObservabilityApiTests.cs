@@ -51,7 +51,7 @@ public sealed class ObservabilityApiTests(PostgresServerFixture postgres, RedisS
         var link = await gateway.Client.GetFromJsonAsync<JsonElement>($"/api/observability/traces/{runId}", timeout.Token);
 
         Assert.Equal(traceId, link.GetProperty("traceId").GetString());
-        Assert.Equal($"{GatewayHost.DashboardBase}/api/traces/{traceId}", link.GetProperty("traceUrl").GetString());
+        Assert.Equal($"{GatewayHost.DashboardBase}/traces/detail/{traceId}", link.GetProperty("traceUrl").GetString());
     }
 
     [Fact]

@@ -1,0 +1,147 @@
+using System.Globalization;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.RegularExpressions;
+using Microsoft.Playwright;
+
+namespace Observability.AppHost.Tests.Browser;
+
+/// <summary>
+/// The user's journey on the real Aspire dashboard, in Debian's Chromium: the AppHost started as a user starts it
+/// (the testing builder runs without a dashboard), log in with the printed link, follow a run's trace link to its
+/// trace with spans of gateway, worker and websockethub, open the worker's structured logs of that trace, restart a
+/// resource from the resources page. Screenshots are kept under the test output's <c>screenshots/</c> folder.
+/// </summary>
+[Trait("Category", "Integration")]
+public sealed partial class DashboardBrowserTests
+{
+    private const string Chromium = "/usr/bin/chromium";
+    private static readonly string Screenshots = Path.Combine(AppContext.BaseDirectory, "screenshots");
+
+    [Fact]
+    public async Task Dashboard_UserJourney_LoginTraceLogsAndRestart()
+    {
+        Assert.True(File.Exists(Chromium), $"{Chromium} is missing: eng/prerequisites.sh installs the chromium package.");
+        using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(6));
+        await using var host = AppHostProcess.Start();
+        var processes = await host.WaitForAllRunningAsync(cts.Token);
+        var login = await host.LoginUrlAsync(cts.Token);
+
+        // The gateway's own address and the dashboard address the AppHost gave it, from its environment.
+        var gatewayPid = processes.Single(p => p.CommandLine.EndsWith("Observability.Gateway", StringComparison.Ordinal)).Pid;
+        var environment = Environment(gatewayPid);
+        Assert.Equal(host.Dashboard.ToString().TrimEnd('/'), environment["Gateway__DashboardUrl"]);
+        using var gateway = new HttpClient { BaseAddress = new Uri(environment["ASPNETCORE_URLS"].Split(';')[0]) };
+        await WaitHealthyAsync(gateway, cts.Token);
+
+        var submitted = await GatewayWorkflows.SubmitAsync(gateway, "Explain how a trace crosses a queue", "browser-" + Guid.NewGuid().ToString("N"), cts.Token);
+        var runId = submitted.GetProperty("runId").GetGuid();
+        // The events reach the hub's WebSocket too, so the hub's delivery span joins the run's trace.
+        await using (var socket = await HubSocket.ConnectAsync(new Uri(submitted.GetProperty("eventsUrl").GetString()!.Replace("ws://", "http://", StringComparison.Ordinal)), cts.Token))
+        {
+            await socket.ReadRunAsync(runId, submitted.GetProperty("eventsTicket").GetString(), cts.Token);
+        }
+
+        var link = await gateway.GetFromJsonAsync<JsonElement>($"/api/observability/traces/{runId}", cts.Token);
+        var traceId = link.GetProperty("traceId").GetString()!;
+        var traceUrl = link.GetProperty("traceUrl").GetString()!;
+        Assert.Equal($"{host.Dashboard.ToString().TrimEnd('/')}/traces/detail/{traceId}", traceUrl);
+
+        using var playwright = await Playwright.CreateAsync();
+        await using var browser = await playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
+        {
+            ExecutablePath = Chromium,
+            Headless = true,
+            Args = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-default-apps"],
+        });
+        var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } });
+        Directory.CreateDirectory(Screenshots);
+
+        // Log in with the printed link: the dashboard answers with its resources page.
+        await page.GotoAsync(login.ToString());
+        await Microsoft.Playwright.Assertions.Expect(page.GetByText("websockethub").First).ToBeVisibleAsync(new() { Timeout = 60_000 });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "1-resources.png") });
+
+        // The run's trace: spans of the three services in one trace (telemetry arrives within seconds; reload until then).
+        await UntilAsync(page, traceUrl, async () =>
+        {
+            var text = await page.InnerTextAsync("body");
+            return text.Contains("gateway", StringComparison.Ordinal) && text.Contains("worker", StringComparison.Ordinal) && text.Contains("websockethub", StringComparison.Ordinal);
+        }, cts.Token);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "2-trace.png"), FullPage = true });
+
+        // The structured logs of the worker replica that ran it (the trace names the replica), filtered by that trace.
+        var replica = WorkerReplica().Match(await page.InnerTextAsync("body")).Value;
+        Assert.NotEmpty(replica);
+        await UntilAsync(page, $"{host.Dashboard.ToString().TrimEnd('/')}/structuredlogs/resource/{replica}?traceId={traceId}", async () =>
+            LogRow().IsMatch(await page.InnerTextAsync("body")), cts.Token);
+        Assert.Contains(replica, await page.InnerTextAsync("body"), StringComparison.Ordinal);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "3-worker-logs.png"), FullPage = true });
+
+        // Restart the hub from the resources page: a new process serves it.
+        var hubPid = processes.Single(p => p.CommandLine.EndsWith("Observability.WebSocketHub", StringComparison.Ordinal)).Pid;
+        await page.GotoAsync(host.Dashboard.ToString());
+        var row = page.Locator("fluent-data-grid-row, tr").Filter(new() { HasText = "websockethub" }).First;
+        await row.GetByRole(AriaRole.Button, new() { Name = "Restart" }).ClickAsync();
+        while (ProcessInfo.Exists(hubPid) || !host.Descendants().Any(p => p.CommandLine.EndsWith("Observability.WebSocketHub", StringComparison.Ordinal)))
+        {
+            await Task.Delay(200, cts.Token);
+        }
+
+        await Microsoft.Playwright.Assertions.Expect(row).ToContainTextAsync("Running", new() { Timeout = 60_000 });
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "4-restarted.png") });
+    }
+
+    /// <summary>Opens <paramref name="url"/> and reloads until <paramref name="condition"/> holds; the token is the deadline.</summary>
+    private static async Task UntilAsync(IPage page, string url, Func<Task<bool>> condition, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            await page.GotoAsync(url);
+            await page.WaitForLoadStateAsync(LoadState.NetworkIdle);
+            if (await condition())
+            {
+                return;
+            }
+
+            await Task.Delay(1000, cancellationToken);
+        }
+    }
+
+    private static async Task WaitHealthyAsync(HttpClient client, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            try
+            {
+                using var response = await client.GetAsync("/health", cancellationToken);
+                if (response.IsSuccessStatusCode)
+                {
+                    return;
+                }
+            }
+            catch (HttpRequestException)
+            {
+                // Not listening yet.
+            }
+
+            await Task.Delay(200, cancellationToken);
+        }
+    }
+
+    private static Dictionary<string, string> Environment(int pid) =>
+        File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/environ")
+            .Split('\0', StringSplitOptions.RemoveEmptyEntries)
+            .Select(entry => entry.Split('=', 2))
+            .Where(parts => parts.Length == 2)
+            .GroupBy(parts => parts[0], StringComparer.Ordinal)
+            .ToDictionary(g => g.Key, g => g.Last()[1], StringComparer.Ordinal);
+
+    /// <summary>A worker replica's name as the dashboard shows it (worker-xxxxxxxx).</summary>
+    [GeneratedRegex(@"\bworker-[a-z0-9]{8}\b")]
+    private static partial Regex WorkerReplica();
+
+    /// <summary>A structured log row shows its level.</summary>
+    [GeneratedRegex(@"\b(Information|Warning)\b")]
+    private static partial Regex LogRow();
+}
