@@ -198,7 +198,7 @@ public sealed class OpenAICompatibleLlmProviderTests
         await using var server = await FakeChatCompletionsServer.StartAsync((context, _) => FakeChatCompletionsServer.HangAsync(context), ct);
         await using var host = await StartHostAsync(server, ct, new()
         {
-            ["HttpClient:Resilience:Llm:AttemptTimeout"] = "00:00:00.200",
+            ["HttpClient:Resilience:Llm:AttemptTimeout:Timeout"] = "00:00:00.200",
             ["HttpClient:Resilience:Llm:Retry:MaxRetryAttempts"] = "1",
         });
 
@@ -274,7 +274,7 @@ public sealed class OpenAICompatibleLlmProviderTests
         {
             ["Llm:Provider"] = "OpenAICompatible",
             ["Llm:OpenAI:BaseUrl"] = server.BaseUrl.ToString(),
-            ["HttpClient:Resilience:Llm:Retry:BaseDelay"] = "00:00:00.010",
+            ["HttpClient:Resilience:Llm:Retry:Delay"] = "00:00:00.010",
             ["HttpClient:Resilience:Llm:Retry:UseJitter"] = "false",
         };
         foreach (var (key, value) in extra ?? [])

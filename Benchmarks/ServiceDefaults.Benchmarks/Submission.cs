@@ -1,0 +1,9 @@
+using System.Text.Json.Serialization;
+
+namespace Observability.ServiceDefaults.Benchmarks;
+
+/// <summary>The body of <c>POST /api/echo</c>.</summary>
+internal sealed record Submission(string Name);
+
+[JsonSerializable(typeof(Submission))]
+internal sealed partial class BenchmarkJsonContext : JsonSerializerContext;
