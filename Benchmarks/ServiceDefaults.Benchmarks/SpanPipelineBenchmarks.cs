@@ -50,6 +50,27 @@ public class SpanPipelineBenchmarks : IDisposable
         return activity;
     }
 
+    /// <summary>The same span through the correlation-ID processor only.</summary>
+    [Benchmark]
+    public Activity CorrelatedSpan()
+    {
+        var activity = Start();
+        _correlation.OnStart(activity);
+        activity.Stop();
+        _correlation.OnEnd(activity);
+        return activity;
+    }
+
+    /// <summary>The same span through the masking processor only.</summary>
+    [Benchmark]
+    public Activity MaskedSpan()
+    {
+        var activity = Start();
+        activity.Stop();
+        _masking.OnEnd(activity);
+        return activity;
+    }
+
     public void Dispose()
     {
         _listener.Dispose();
