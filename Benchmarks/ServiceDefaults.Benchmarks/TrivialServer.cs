@@ -1,74 +1,46 @@
-using Observability.ServiceDefaults.Correlation;
-using Observability.ServiceDefaults.Health;
-using Observability.ServiceDefaults.Logging;
-using Observability.ServiceDefaults.Masking;
-using Observability.ServiceDefaults.Metrics;
-using Observability.ServiceDefaults.Telemetry;
-
 namespace Observability.ServiceDefaults.Benchmarks;
 
 /// <summary>
-/// The endpoint whose requests per second are compared with ServiceDefaults on and off. Besides <c>on</c> and
-/// <c>off</c>, a comma-separated list of features (<c>masking,logging,telemetry,correlation,prometheus,health</c>)
-/// turns on just those, in AddServiceDefaults' order, to see what each one costs.
+/// The endpoints whose requests per second and CPU per request are compared (load.sh): <c>off</c> has no telemetry,
+/// <c>stock</c> is Aspire's ServiceDefaults template (<see cref="StockServiceDefaults"/>), <c>on</c> is ours
+/// (<c>AddServiceDefaults()</c> + <c>MapDefaultEndpoints()</c>). Besides the trivial <c>GET /api/hello/{name}</c>,
+/// <c>POST /api/echo</c> reads a small JSON body and answers 202 with a location and a log line, the shape of a
+/// submit without its database.
 /// </summary>
-internal static class TrivialServer
+internal static partial class TrivialServer
 {
     public static async Task<int> RunAsync(string mode)
     {
         var builder = WebApplication.CreateSlimBuilder();
         builder.Logging.SetMinimumLevel(LogLevel.Warning);
-        var features = mode switch
+        _ = mode switch
         {
-            "on" => ["all"],
-            "off" => [],
-            _ => mode.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            "on" => builder.AddServiceDefaults(),
+            "stock" => builder.AddStockServiceDefaults(),
+            "off" => builder,
+            _ => throw new ArgumentException($"Unknown mode '{mode}': on, stock or off.", nameof(mode)),
         };
-        AddFeatures(builder, features);
 
         await using var app = builder.Build();
-        if (features.Contains("all"))
+        _ = mode switch
         {
-            app.MapDefaultEndpoints();
-        }
-        else
-        {
-            if (features.Contains("health"))
-            {
-                app.MapHealthEndpoints();
-            }
-
-            if (features.Contains("prometheus"))
-            {
-                app.MapPrometheusMetrics();
-            }
-        }
+            "on" => app.MapDefaultEndpoints(),
+            "stock" => app.MapStockDefaultEndpoints(),
+            _ => app,
+        };
 
         app.MapGet("/api/hello/{name}", (string name) => $"hello {name}");
+        app.MapPost("/api/echo", async (HttpRequest request, ILogger<Submission> logger) =>
+        {
+            var submission = await request.ReadFromJsonAsync(BenchmarkJsonContext.Default.Submission);
+            var id = Guid.NewGuid().ToString("N");
+            LogAccepted(logger, id, submission?.Name ?? string.Empty);
+            return Results.Accepted($"/api/echo/{id}");
+        });
         await app.RunAsync();
         return 0;
     }
 
-    private static void AddFeatures(WebApplicationBuilder builder, string[] features)
-    {
-        if (features.Contains("all"))
-        {
-            builder.AddServiceDefaults();
-            return;
-        }
-
-        foreach (var feature in features)
-        {
-            _ = feature switch
-            {
-                "masking" => builder.AddSensitiveDataMasking(),
-                "logging" => builder.AddStructuredLogging(),
-                "telemetry" => builder.AddOpenTelemetryDefaults(),
-                "correlation" => builder.AddCorrelationIds(),
-                "prometheus" => builder.AddPrometheusMetrics(),
-                "health" => builder.AddDefaultHealthChecks(),
-                _ => throw new ArgumentException($"Unknown feature '{feature}'.", nameof(features)),
-            };
-        }
-    }
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Submission {Id} accepted for {Name}")]
+    private static partial void LogAccepted(ILogger logger, string id, string name);
 }

@@ -1,9 +1,11 @@
 #!/usr/bin/env bash
-# Requests per second of a trivial endpoint with ServiceDefaults on (exporting over OTLP/HTTP to a local sink
-# every second) versus off, over loopback with wrk. The server has CPU 0 to itself; wrk and the OTLP sink (which
-# stands for a collector on another machine) share CPU 1. Rounds alternate off/on so drift of the machine's speed
-# hits both alike. Besides requests per second it reports the server's CPU time per request (user + system, from
-# /proc), which other load on the machine disturbs less. Usage: load.sh [rounds=3] [seconds=10] [connections=32]
+# Telemetry overhead, side by side: requests per second and server CPU per request of a trivial GET and of a small
+# JSON POST (TrivialServer) with (a) telemetry off, (b) Aspire's stock ServiceDefaults template and (c) ours, every
+# feature on (100% sampling, OTLP/HTTP export every second to a local sink). Over loopback with wrk; the server has
+# CPU 0 to itself, wrk and the sink (which stands for a collector on another machine) share CPU 1. Rounds alternate
+# off/stock/on so drift of the machine's speed hits all alike. CPU per request is user + system time from /proc,
+# which other load on the machine disturbs less than requests per second.
+# Usage: load.sh [rounds=3] [seconds=10] [connections=32]   (WARMUP=seconds per endpoint, default 8)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds=${1:-3}; seconds=${2:-10}; connections=${3:-32}
@@ -11,41 +13,59 @@ dotnet build Benchmarks/ServiceDefaults.Benchmarks -c Release -v quiet -nologo >
 dll=artifacts/bin/ServiceDefaults.Benchmarks/release/Observability.ServiceDefaults.Benchmarks.dll
 free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'; }
 wait_port() { for _ in $(seq 1 200); do (exec 3<>"/dev/tcp/127.0.0.1/$1") 2>/dev/null && return; sleep 0.05; done; echo "port $1 never opened" >&2; exit 1; }
-pids=(); trap 'kill "${pids[@]}" 2>/dev/null || true' EXIT
+pids=(); post=$(mktemp --suffix=.lua); trap 'kill "${pids[@]}" 2>/dev/null || true; rm -f "$post"' EXIT
+printf '%s\n' 'wrk.method = "POST"' 'wrk.body = "{\"name\":\"bench\"}"' 'wrk.headers["Content-Type"] = "application/json"' >"$post"
 
 sink=$(free_port)
 ASPNETCORE_URLS=http://127.0.0.1:$sink taskset -c 1 dotnet "$dll" sink & pids+=($!); wait_port "$sink"
 ticks=$(getconf CLK_TCK)
 cpu_ticks() { awk '{print $14 + $15}' "/proc/$1/stat"; }
 
-run_round() { # mode
-  local port; port=$(free_port)
-  if [[ $1 == on ]]; then
-    env ASPNETCORE_URLS=http://127.0.0.1:$port ASPNETCORE_ENVIRONMENT=Production OTEL_SERVICE_NAME=bench \
-      OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$sink OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf \
-      OTEL_BSP_SCHEDULE_DELAY=1000 OTEL_BLRP_SCHEDULE_DELAY=1000 OTEL_METRIC_EXPORT_INTERVAL=1000 \
-      taskset -c 0 dotnet "$dll" serve on >/dev/null &
-  else
-    env ASPNETCORE_URLS=http://127.0.0.1:$port ASPNETCORE_ENVIRONMENT=Production taskset -c 0 dotnet "$dll" serve off >/dev/null &
-  fi
-  local pid=$!; wait_port "$port"
-  taskset -c 1 wrk -t1 -c"$connections" -d"${WARMUP:-10}s" "http://127.0.0.1:$port/api/hello/world" >/dev/null   # warm-up: tiered JIT must finish (the server has one core)
+measure() { # pid url [wrk args...] -> "req/s us-CPU/req"
+  local pid=$1 url=$2; shift 2
+  taskset -c 1 wrk -t1 -c"$connections" -d"${WARMUP:-8}s" "$@" "$url" >/dev/null   # tiered JIT must finish first
   local before after out
   before=$(cpu_ticks "$pid")
-  out=$(taskset -c 1 wrk -t1 -c"$connections" -d"${seconds}s" -H "X-Correlation-ID: bench-1" "http://127.0.0.1:$port/api/hello/world")
+  out=$(taskset -c 1 wrk -t1 -c"$connections" -d"${seconds}s" -H "X-Correlation-ID: bench-1" "$@" "$url")
   after=$(cpu_ticks "$pid")
-  kill "$pid"; wait "$pid" 2>/dev/null || true
-  awk -v a="$before" -v b="$after" -v t="$ticks" '/requests in/ {n=$1} /Requests\/sec/ {rps=$2} END {printf "%s %.1f\n", rps, (b-a)/t*1e6/n}' <<<"$out"
+  awk -v a="$before" -v b="$after" -v t="$ticks" '/requests in/ {n=$1} /Requests\/sec/ {rps=$2} END {printf "%s %.1f", rps, (b-a)/t*1e6/n}' <<<"$out"
 }
 
-declare -a off on offcpu oncpu
+run_round() { # mode -> "get-req/s get-cpu post-req/s post-cpu"
+  local port; port=$(free_port)
+  local -a otel=()
+  [[ $1 == off ]] || otel=(OTEL_SERVICE_NAME=bench OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$sink
+    OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OTEL_TRACES_SAMPLER=always_on
+    OTEL_BSP_SCHEDULE_DELAY=1000 OTEL_BLRP_SCHEDULE_DELAY=1000 OTEL_METRIC_EXPORT_INTERVAL=1000)
+  env ASPNETCORE_URLS=http://127.0.0.1:$port ASPNETCORE_ENVIRONMENT=Production "${otel[@]}" \
+    taskset -c 0 dotnet "$dll" serve "$1" >/dev/null &
+  local pid=$!; wait_port "$port"
+  local get post_result
+  get=$(measure "$pid" "http://127.0.0.1:$port/api/hello/world")
+  post_result=$(measure "$pid" "http://127.0.0.1:$port/api/echo" -s "$post")
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+  echo "$get $post_result"
+}
+
+modes=(off stock on)
+declare -A results
 for ((r=1; r<=rounds; r++)); do
-  read -r rps cpu < <(run_round off); off+=("$rps"); offcpu+=("$cpu")
-  read -r rps cpu < <(run_round on); on+=("$rps"); oncpu+=("$cpu")
-  echo "round $r: off ${off[-1]} req/s (${offcpu[-1]} us CPU/req), on ${on[-1]} req/s (${oncpu[-1]} us CPU/req)"
+  for mode in "${modes[@]}"; do
+    read -r grps gcpu prps pcpu < <(run_round "$mode")
+    results[$mode.grps]+="$grps "; results[$mode.gcpu]+="$gcpu "; results[$mode.prps]+="$prps "; results[$mode.pcpu]+="$pcpu "
+    echo "round $r $mode: GET $grps req/s ($gcpu us CPU/req), POST $prps req/s ($pcpu us CPU/req)"
+  done
 done
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
-moff=$(median "${off[@]}"); mon=$(median "${on[@]}"); coff=$(median "${offcpu[@]}"); con=$(median "${oncpu[@]}")
-echo "median: off $moff req/s, on $mon req/s, on/off = $(awk -v a="$mon" -v b="$moff" 'BEGIN {printf "%.3f", a/b}')"
-echo "median server CPU per request: off $coff us, on $con us, added $(awk -v a="$con" -v b="$coff" 'BEGIN {printf "%.1f", a-b}') us"
+for endpoint in g p; do
+  name=$([[ $endpoint == g ]] && echo "GET /api/hello/{name}" || echo "POST /api/echo")
+  # shellcheck disable=SC2086
+  for mode in "${modes[@]}"; do
+    declare "${mode}_rps=$(median ${results[$mode.${endpoint}rps]})" "${mode}_cpu=$(median ${results[$mode.${endpoint}cpu]})"
+  done
+  echo "median $name: off $off_rps req/s $off_cpu us, stock $stock_rps req/s $stock_cpu us, on $on_rps req/s $on_cpu us;" \
+    "on/off $(awk -v a="$on_rps" -v b="$off_rps" 'BEGIN {printf "%.3f", a/b}')," \
+    "on-stock $(awk -v a="$on_cpu" -v b="$stock_cpu" 'BEGIN {printf "%+.1f", a-b}') us CPU/req," \
+    "stock-off $(awk -v a="$stock_cpu" -v b="$off_cpu" 'BEGIN {printf "%+.1f", a-b}') us CPU/req"
+done
 echo "sink received: $(curl -s "http://127.0.0.1:$sink/stats")"

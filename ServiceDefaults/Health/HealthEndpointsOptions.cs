@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Observability.ServiceDefaults.Health;
 
 /// <summary>Settings of <c>/health</c>, <c>/alive</c>, <c>/ready</c> and <c>/status</c>, bound from <c>HealthChecks</c>.</summary>
@@ -11,6 +13,7 @@ public sealed class HealthEndpointsOptions
     /// cannot overload a dependency. Default 1 second; <see cref="TimeSpan.Zero"/> evaluates on every probe.
     /// Concurrent probes always share one evaluation in flight whatever this value. Between 0 and 1 minute.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00", "00:01:00")]
     public TimeSpan CacheDuration { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>
@@ -18,8 +21,10 @@ public sealed class HealthEndpointsOptions
     /// check that takes longer is reported Unhealthy instead of holding the probe. Default 5 seconds.
     /// Between 1 millisecond and 5 minutes.
     /// </summary>
+    [Range(typeof(TimeSpan), "00:00:00.001", "00:05:00")]
     public TimeSpan CheckTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Settings of the <c>/status</c> document (<c>HealthChecks:Status</c>).</summary>
+    [Required(ErrorMessage = "HealthChecks:Status must not be null.")]
     public StatusEndpointOptions Status { get; set; } = new();
 }

@@ -21,11 +21,13 @@ public static class HealthExtensions
     public const string SelfCheckName = "self";
 
     /// <summary>
-    /// Registers health checks with a <c>self</c> check tagged <c>live</c>, the caching that protects dependencies
-    /// from frequent probes, and <see cref="HealthEndpointsOptions"/> (<c>HealthChecks</c>, validated at start).
-    /// Register dependency checks with the <c>ready</c> tag: <c>builder.Services.AddHealthChecks().AddCheck(..., tags: ["ready"])</c>.
+    /// Registers what the probe endpoints need: the caching that protects dependencies from frequent probes, the
+    /// timeout of checks registered without one, and <see cref="HealthEndpointsOptions"/> (<c>HealthChecks</c>,
+    /// validated at start). The checks themselves come from <c>AddDefaultHealthChecks</c> (<c>self</c>, tagged
+    /// <c>live</c>) and from the services: register dependency checks with the <c>ready</c> tag,
+    /// <c>builder.Services.AddHealthChecks().AddCheck(..., tags: ["ready"])</c>.
     /// </summary>
-    public static TBuilder AddDefaultHealthChecks<TBuilder>(this TBuilder builder)
+    public static TBuilder AddHealthEndpoints<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
@@ -40,12 +42,12 @@ public static class HealthExtensions
             .Configure<IHostEnvironment>((options, environment) => options.Status.ExposeDetails = environment.IsDevelopment())
             .BindConfiguration(HealthEndpointsOptions.SectionName)
             .ValidateOnStart();
-        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HealthEndpointsOptions>, HealthEndpointsOptionsValidator>());
+        services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<HealthEndpointsOptions>, ValidateHealthEndpointsOptions>());
         services.TryAddEnumerable(ServiceDescriptor.Singleton<IPostConfigureOptions<HealthCheckServiceOptions>, CheckTimeoutSetup>());
         services.TryAddSingleton(TimeProvider.System);
         services.AddSingleton<HealthReportCache>();
         services.AddSingleton<ServiceIdentity>();
-        services.AddHealthChecks().AddCheck(SelfCheckName, () => HealthCheckResult.Healthy(), [HealthTags.Live]);
+        services.AddHealthChecks();
 
         return builder;
     }
@@ -57,7 +59,7 @@ public static class HealthExtensions
 
         if (app.Services.GetService<HealthReportCache>() is null)
         {
-            throw new InvalidOperationException("Call AddDefaultHealthChecks (or AddServiceDefaults) on the builder before MapHealthEndpoints.");
+            throw new InvalidOperationException("Call AddHealthEndpoints (or AddServiceDefaults) on the builder before MapHealthEndpoints.");
         }
 
         // Uptime counts from here: the application is built and about to start.

@@ -5,13 +5,17 @@ namespace Observability.ServiceDefaults.Masking;
 
 /// <summary>
 /// Masks the values of sensitive keys written inside text: <c>key=value</c> pairs (connection strings, query
-/// strings, command lines) and quoted JSON properties (<c>"key": "value"</c>). A hand-written scan rather than a
-/// regular expression, so that every <c>=</c> is judged on its own key and nothing is allocated until a
-/// sensitive key is found.
+/// strings, command lines) and quoted JSON properties (<c>"key": "value"</c>, also escaped inside a JSON string:
+/// <c>\"key\": \"value\"</c>). Only the value is replaced, never the text after it, so a JSON document that holds
+/// a secret in one of its strings (LLM messages, tool arguments) stays valid JSON. A hand-written scan rather than
+/// a regular expression, so that every <c>=</c> is judged on its own key and nothing is allocated until a sensitive
+/// key is found.
 /// </summary>
 internal static class KeyValueMasker
 {
-    private static readonly SearchValues<char> ValueTerminators = SearchValues.Create(";&\r\n");
+    // An unquoted value ends at a pair separator, white space, or a quote or backslash (the end of the JSON string
+    // the text may sit in), so masking never swallows what follows the secret.
+    private static readonly SearchValues<char> ValueTerminators = SearchValues.Create(";&\"'\\ \t\r\n");
 
     public static string Mask(string text, SensitiveKeySet keys)
     {
@@ -52,8 +56,8 @@ internal static class KeyValueMasker
         return builder.ToString();
     }
 
-    // key = value: the key is the run of [A-Za-z0-9_.-] before the '=' (spaces allowed before the '=');
-    // the value runs to the next ';', '&' or line break, or is a quoted string.
+    // key = value: the key is the run of [A-Za-z0-9_.-] before the '=' (spaces allowed before the '='); the value is
+    // a quoted string (also with escaped quotes, \"...\"), or runs to the next ValueTerminators character.
     private static (int Start, int End) FindAssignedValue(string text, int equals, SensitiveKeySet keys)
     {
         var keyEnd = equals;
@@ -85,6 +89,11 @@ internal static class KeyValueMasker
             return close < 0 ? (start + 1, text.Length) : (start + 1, close);
         }
 
+        if (IsEscapedQuote(text, start))
+        {
+            return EscapedStringValue(text, start);
+        }
+
         var end = text.AsSpan(start).IndexOfAny(ValueTerminators);
         return (start, end < 0 ? text.Length : start + end);
     }
@@ -103,8 +112,12 @@ internal static class KeyValueMasker
             return (-1, -1);
         }
 
-        var keyOpen = text.LastIndexOf('"', keyClose - 1);
-        if (keyOpen < 0 || !keys.IsSensitive(text.AsSpan(keyOpen + 1, keyClose - keyOpen - 1)))
+        // Inside a JSON string, a nested document's quotes are escaped: \"key\": \"value\".
+        var escaped = text[keyClose - 1] == '\\';
+        var keyOpen = escaped ? text.LastIndexOf("\\\"", keyClose - 2, StringComparison.Ordinal) + 1 : text.LastIndexOf('"', keyClose - 1);
+        var keyEnd = escaped ? keyClose - 1 : keyClose;
+        if ((escaped && keyOpen <= 0) || keyOpen < 0 || keyOpen >= keyEnd
+            || !keys.IsSensitive(text.AsSpan(keyOpen + 1, keyEnd - keyOpen - 1)))
         {
             return (-1, -1);
         }
@@ -113,6 +126,11 @@ internal static class KeyValueMasker
         while (start < text.Length && text[start] is ' ' or '\t')
         {
             start++;
+        }
+
+        if (escaped)
+        {
+            return IsEscapedQuote(text, start) ? EscapedStringValue(text, start) : (-1, -1);
         }
 
         if (start >= text.Length || text[start] != '"')
@@ -127,6 +145,17 @@ internal static class KeyValueMasker
         }
 
         return (start + 1, Math.Min(end, text.Length));
+    }
+
+    private static bool IsEscapedQuote(string text, int index) =>
+        index + 1 < text.Length && text[index] == '\\' && text[index + 1] == '"';
+
+    // The value of \"...\" starting at index: up to the next backslash-quote (or the end of the text).
+    private static (int Start, int End) EscapedStringValue(string text, int index)
+    {
+        var start = index + 2;
+        var close = text.IndexOf("\\\"", start, StringComparison.Ordinal);
+        return (start, close < 0 ? text.Length : close);
     }
 
     private static bool IsKeyChar(char c) => char.IsAsciiLetterOrDigit(c) || c is '_' or '.' or '-';

@@ -58,7 +58,7 @@ public static class MaskingExtensions
             .BindConfiguration(SensitiveDataMaskingOptions.SectionName)
             .ValidateOnStart();
         services.TryAddEnumerable(
-            ServiceDescriptor.Singleton<IValidateOptions<SensitiveDataMaskingOptions>, SensitiveDataMaskingOptionsValidator>());
+            ServiceDescriptor.Singleton<IValidateOptions<SensitiveDataMaskingOptions>, ValidateSensitiveDataMaskingOptions>());
         services.AddSingleton(sp => new SensitiveDataMasker(sp.GetRequiredService<IOptions<SensitiveDataMaskingOptions>>().Value));
         return services;
     }

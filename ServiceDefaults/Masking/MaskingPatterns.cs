@@ -29,7 +29,10 @@ internal static partial class MaskingPatterns
     [GeneratedRegex(@"(?<=[A-Za-z][A-Za-z0-9+.\-]{0,31}://[^/\s:@]{0,256}:)[^/\s@]{1,256}(?=@)", RegexOptions.CultureInvariant)]
     public static partial Regex UrlCredentials();
 
-    /// <summary>13 to 19 digits, optionally grouped by single spaces or dashes (the Luhn check comes after).</summary>
-    [GeneratedRegex(@"(?<![0-9])[0-9](?:[ \-]?[0-9]){12,18}(?![0-9])", RegexOptions.CultureInvariant)]
+    /// <summary>
+    /// 13 to 19 digits, optionally grouped by single spaces or dashes (the Luhn check comes after), standing alone:
+    /// digits that continue a longer letter-and-digit token (the tail of a hex correlation ID) are no card number.
+    /// </summary>
+    [GeneratedRegex(@"(?<![0-9A-Za-z_])[0-9](?:[ \-]?[0-9]){12,18}(?![0-9A-Za-z_])", RegexOptions.CultureInvariant)]
     public static partial Regex CardNumber();
 }

@@ -19,7 +19,8 @@ internal sealed class SensitiveDataMasker
 
     /// <summary>
     /// The placeholder the OpenTelemetry semantic conventions use for redacted values (such as query-string values
-    /// in <c>url.query</c>): already masked, so kept as it is.
+    /// in <c>url.query</c>; the ASP.NET Core and HttpClient instrumentation write it <c>Redacted</c>): already masked,
+    /// so kept as it is, in any case.
     /// </summary>
     public const string Redacted = "REDACTED";
 
@@ -65,7 +66,7 @@ internal sealed class SensitiveDataMasker
 
         if (_keys.IsSensitive(key))
         {
-            return value is Mask or Redacted ? value : Mask;
+            return value is string text && IsMasked(text) ? value : Mask;
         }
 
         return MaskValue(value);
@@ -167,7 +168,8 @@ internal sealed class SensitiveDataMasker
     }
 
     /// <summary>True when <paramref name="value"/> is a mask already (<see cref="Mask"/> or <see cref="Redacted"/>).</summary>
-    public static bool IsMasked(ReadOnlySpan<char> value) => value.SequenceEqual(Mask) || value.SequenceEqual(Redacted);
+    public static bool IsMasked(ReadOnlySpan<char> value) =>
+        value.SequenceEqual(Mask) || value.Equals(Redacted, StringComparison.OrdinalIgnoreCase);
 
     private bool Enabled(BuiltInValuePatterns pattern) => (_patterns & pattern) != 0;
 

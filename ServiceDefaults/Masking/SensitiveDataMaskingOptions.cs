@@ -1,3 +1,5 @@
+using System.ComponentModel.DataAnnotations;
+
 namespace Observability.ServiceDefaults.Masking;
 
 /// <summary>
@@ -16,7 +18,7 @@ namespace Observability.ServiceDefaults.Masking;
 ///   "UseBuiltInKeys": true } }
 /// </code>
 /// </example>
-public sealed class SensitiveDataMaskingOptions
+public sealed class SensitiveDataMaskingOptions : IValidatableObject
 {
     /// <summary>The configuration section: <c>Telemetry:Masking</c>.</summary>
     public const string SectionName = "Telemetry:Masking";
@@ -49,4 +51,47 @@ public sealed class SensitiveDataMaskingOptions
     /// look-arounds or back-references) on every string, with no prefilter: keep them few.
     /// </summary>
     public IList<string> Patterns { get; } = new List<string>();
+
+    /// <summary>Rejects empty keys, patterns that do not compile and unknown flags, naming the exact configuration key.</summary>
+    public IEnumerable<ValidationResult> Validate(ValidationContext validationContext)
+    {
+        for (var i = 0; i < Keys.Count; i++)
+        {
+            if (SensitiveKeySet.Normalize(Keys[i]).Length == 0)
+            {
+                yield return new ValidationResult($"{SectionName}:Keys:{i} must name a key (letters or digits), but is '{Keys[i]}'.");
+            }
+        }
+
+        for (var i = 0; i < Patterns.Count; i++)
+        {
+            if (PatternError(Patterns[i]) is { } error)
+            {
+                yield return new ValidationResult($"{SectionName}:Patterns:{i} {error}");
+            }
+        }
+
+        if ((BuiltInPatterns & ~BuiltInValuePatterns.All) != 0)
+        {
+            yield return new ValidationResult($"{SectionName}:BuiltInPatterns has unknown flags: {BuiltInPatterns}.");
+        }
+    }
+
+    private static string? PatternError(string pattern)
+    {
+        if (string.IsNullOrEmpty(pattern))
+        {
+            return "must be a regular expression, but is empty.";
+        }
+
+        try
+        {
+            _ = CustomPattern.Create(pattern);
+            return null;
+        }
+        catch (Exception ex) when (ex is ArgumentException or NotSupportedException)
+        {
+            return $"is not a valid regular expression for RegexOptions.NonBacktracking: {ex.Message}";
+        }
+    }
 }

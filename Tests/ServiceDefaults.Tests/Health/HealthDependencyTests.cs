@@ -1,5 +1,7 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Net;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Npgsql;
 using Observability.ServiceDefaults.Health;
 using Observability.TestInfrastructure.Postgres;
@@ -19,7 +21,7 @@ public sealed class HealthDependencyTests : IClassFixture<PostgresServerFixture>
     public async Task Probes_RedisKilledThenRestarted_ReadyFollowsRedisAndAliveStaysUp()
     {
         var ct = TestContext.Current.CancellationToken;
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         await using var redis = await RedisServer.StartAsync();
         await using var dataSource = NpgsqlDataSource.Create(await _postgres.CreateDatabaseAsync(ct));
         var postgresCheck = new PostgresHealthCheck(dataSource);
@@ -47,7 +49,7 @@ public sealed class HealthDependencyTests : IClassFixture<PostgresServerFixture>
     public async Task Ready_ConcurrentProbesWithinCacheWindow_QueryPostgresOnce()
     {
         var ct = TestContext.Current.CancellationToken;
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         await using var redis = await RedisServer.StartAsync();
         await using var dataSource = NpgsqlDataSource.Create(await _postgres.CreateDatabaseAsync(ct));
         var postgresCheck = new PostgresHealthCheck(dataSource);
@@ -66,7 +68,7 @@ public sealed class HealthDependencyTests : IClassFixture<PostgresServerFixture>
         Assert.Equal(2, redisCheck.Runs);
     }
 
-    private static Task<TestWebHost> StartAsync(ManualTimeProvider time, PostgresHealthCheck postgres, RedisPingHealthCheck redis, CancellationToken ct) =>
+    private static Task<TestWebHost> StartAsync(FakeTimeProvider time, PostgresHealthCheck postgres, RedisPingHealthCheck redis, CancellationToken ct) =>
         TestWebHost.StartAsync(
             builder =>
             {

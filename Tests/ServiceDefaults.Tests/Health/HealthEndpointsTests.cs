@@ -1,8 +1,10 @@
+using Microsoft.Extensions.Time.Testing;
 using System.Net;
 using System.Text.Json;
 using Microsoft.AspNetCore.HttpLogging;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Observability.ServiceDefaults.Health;
 
@@ -13,7 +15,7 @@ public sealed class HealthEndpointsTests
 {
     private const string SecretMessage = "connection to db-7.internal:5432 refused for user 'svc_admin'";
 
-    private static Task<TestWebHost> StartAsync(ManualTimeProvider time, string environment, Action<IHealthChecksBuilder> addChecks, CancellationToken ct) =>
+    private static Task<TestWebHost> StartAsync(FakeTimeProvider time, string environment, Action<IHealthChecksBuilder> addChecks, CancellationToken ct) =>
         TestWebHost.StartAsync(
             builder =>
             {
@@ -32,7 +34,7 @@ public sealed class HealthEndpointsTests
     public async Task Probe_ChecksOfEachTag_AnswersItsOwnStatus(string path, HttpStatusCode expectedCode, string expectedBody)
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var host = await StartAsync(new ManualTimeProvider(), "Production", checks => checks
+        await using var host = await StartAsync(new FakeTimeProvider(), "Production", checks => checks
             .AddCheck("cache", () => HealthCheckResult.Degraded("slow"), [HealthTags.Ready])
             .AddCheck("batch-queue", () => HealthCheckResult.Unhealthy("stuck")), ct);
 
@@ -47,7 +49,7 @@ public sealed class HealthEndpointsTests
     public async Task Probe_HeadRequest_AnswersStatusCodeWithoutBody()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var host = await StartAsync(new ManualTimeProvider(), "Production", checks => checks
+        await using var host = await StartAsync(new FakeTimeProvider(), "Production", checks => checks
             .AddCheck("database", () => HealthCheckResult.Unhealthy("down"), [HealthTags.Ready]), ct);
 
         using var readyRequest = new HttpRequestMessage(HttpMethod.Head, "/ready");
@@ -64,7 +66,7 @@ public sealed class HealthEndpointsTests
     public async Task MapHealthEndpoints_EveryEndpoint_IsExcludedFromHttpLogging()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var host = await StartAsync(new ManualTimeProvider(), "Production", _ => { }, ct);
+        await using var host = await StartAsync(new FakeTimeProvider(), "Production", _ => { }, ct);
 
         var endpoints = host.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>().ToList();
 
@@ -79,7 +81,7 @@ public sealed class HealthEndpointsTests
     public async Task Status_Production_ShowsNamesAndStatusesButNoExceptionText()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var host = await StartAsync(new ManualTimeProvider(), "Production", checks => checks
+        await using var host = await StartAsync(new FakeTimeProvider(), "Production", checks => checks
             .AddCheck("database", () => throw new InvalidOperationException(SecretMessage), [HealthTags.Ready]), ct);
 
         using var response = await host.Client.GetAsync("/status", ct);
@@ -99,7 +101,7 @@ public sealed class HealthEndpointsTests
     public async Task Status_Development_ShowsDetailsOfEachCheck()
     {
         var ct = TestContext.Current.CancellationToken;
-        await using var host = await StartAsync(new ManualTimeProvider(), "Development", checks => checks
+        await using var host = await StartAsync(new FakeTimeProvider(), "Development", checks => checks
             .AddCheck("database", () => throw new InvalidOperationException(SecretMessage), [HealthTags.Ready]), ct);
 
         using var response = await host.Client.GetAsync("/status", ct);
@@ -118,7 +120,7 @@ public sealed class HealthEndpointsTests
     public async Task Status_AfterTimePasses_ReportsServiceIdentityAndUptime()
     {
         var ct = TestContext.Current.CancellationToken;
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         await using var host = await StartAsync(time, "Staging", _ => { }, ct);
         time.Advance(TimeSpan.FromSeconds(90));
 

@@ -1,3 +1,4 @@
+using Microsoft.Extensions.Time.Testing;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
@@ -8,7 +9,7 @@ namespace Observability.ServiceDefaults.Tests.Health;
 
 public sealed class HealthReportCacheTests
 {
-    private static (IHost Host, HealthReportCache Cache) Create(ManualTimeProvider time, CountingHealthCheck check, string[] tags, Dictionary<string, string?>? settings = null)
+    private static (IHost Host, HealthReportCache Cache) Create(FakeTimeProvider time, CountingHealthCheck check, string[] tags, Dictionary<string, string?>? settings = null)
     {
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { EnvironmentName = "Production", DisableDefaults = true });
         builder.Configuration.AddInMemoryCollection(settings ?? []);
@@ -24,7 +25,7 @@ public sealed class HealthReportCacheTests
     {
         var ct = TestContext.Current.CancellationToken;
         var check = new CountingHealthCheck { Gate = new(TaskCreationOptions.RunContinuationsAsynchronously) };
-        var (host, cache) = Create(new ManualTimeProvider(), check, [HealthTags.Ready]);
+        var (host, cache) = Create(new FakeTimeProvider(), check, [HealthTags.Ready]);
         using var _ = host;
 
         var first = cache.GetReportAsync(HealthProbe.Ready, ct);
@@ -42,7 +43,7 @@ public sealed class HealthReportCacheTests
     public async Task GetReportAsync_WithinCacheWindow_ReusesReportAndReevaluatesAfterIt()
     {
         var ct = TestContext.Current.CancellationToken;
-        var time = new ManualTimeProvider();
+        var time = new FakeTimeProvider();
         var check = new CountingHealthCheck();
         var (host, cache) = Create(time, check, [HealthTags.Ready]);
         using var _ = host;
@@ -65,7 +66,7 @@ public sealed class HealthReportCacheTests
     {
         var ct = TestContext.Current.CancellationToken;
         var check = new CountingHealthCheck();
-        var (host, cache) = Create(new ManualTimeProvider(), check, [HealthTags.Ready], new() { ["HealthChecks:CacheDuration"] = "00:00:00" });
+        var (host, cache) = Create(new FakeTimeProvider(), check, [HealthTags.Ready], new() { ["HealthChecks:CacheDuration"] = "00:00:00" });
         using var _ = host;
 
         for (var i = 0; i < 3; i++)
@@ -81,7 +82,7 @@ public sealed class HealthReportCacheTests
     {
         var ct = TestContext.Current.CancellationToken;
         var check = new CountingHealthCheck { Gate = new(TaskCreationOptions.RunContinuationsAsynchronously) };
-        var (host, cache) = Create(new ManualTimeProvider(), check, [HealthTags.Ready]);
+        var (host, cache) = Create(new FakeTimeProvider(), check, [HealthTags.Ready]);
         using var _ = host;
         using var impatient = new CancellationTokenSource();
 
@@ -105,7 +106,7 @@ public sealed class HealthReportCacheTests
     {
         var probe = Enum.Parse<HealthProbe>(probeName);
         var ct = TestContext.Current.CancellationToken;
-        var (host, cache) = Create(new ManualTimeProvider(), new CountingHealthCheck(), [HealthTags.Ready]);
+        var (host, cache) = Create(new FakeTimeProvider(), new CountingHealthCheck(), [HealthTags.Ready]);
         using var _ = host;
 
         var report = await cache.GetReportAsync(probe, ct).WaitAsync(TimeSpan.FromSeconds(10), ct);
@@ -118,7 +119,7 @@ public sealed class HealthReportCacheTests
     {
         var ct = TestContext.Current.CancellationToken;
         var hanging = new CountingHealthCheck { Gate = new(TaskCreationOptions.RunContinuationsAsynchronously) };
-        var (host, cache) = Create(new ManualTimeProvider(), hanging, [HealthTags.Ready], new() { ["HealthChecks:CheckTimeout"] = "00:00:00.050" });
+        var (host, cache) = Create(new FakeTimeProvider(), hanging, [HealthTags.Ready], new() { ["HealthChecks:CheckTimeout"] = "00:00:00.050" });
         using var _ = host;
 
         var report = await cache.GetReportAsync(HealthProbe.Ready, ct).WaitAsync(TimeSpan.FromSeconds(10), ct);

@@ -53,6 +53,36 @@ public sealed class SensitiveDataMaskerTests
         Assert.Equal(expected, Masker.MaskText(input));
 
     [Theory]
+    [InlineData("e4d775ee1d0d47369b43996866529082")]
+    [InlineData("correlation e4d775ee1d0d47369b43996866529082 done")]
+    [InlineData("run_43996866529082")]
+    [InlineData("43996866529082abc")]
+    public void MaskText_LuhnDigitsInsideLongerToken_Unchanged(string input) =>
+        // The trailing 14 digits of this correlation ID pass the Luhn check; inside a token they are no card.
+        Assert.Same(input, Masker.MaskText(input));
+
+    [Theory]
+    [InlineData(
+        """[{"role":"user","content":"my password=hunter2 please keep it"},{"role":"assistant","content":"ok"}]""",
+        """[{"role":"user","content":"my password=*** please keep it"},{"role":"assistant","content":"ok"}]""")]
+    [InlineData(
+        """{"content":"set password=\"hunter2\" now","n":1}""",
+        """{"content":"set password=\"***\" now","n":1}""")]
+    [InlineData(
+        """{"arguments":"{\"user\":\"bob\",\"password\":\"hunter2\"}"}""",
+        """{"arguments":"{\"user\":\"bob\",\"password\":\"***\"}"}""")]
+    [InlineData(
+        """{"content":"db: Server=x;Password=hunter2;Pooling=true","role":"tool"}""",
+        """{"content":"db: Server=x;Password=***;Pooling=true","role":"tool"}""")]
+    public void MaskText_SecretInsideJsonValue_MasksOnlyTheSecretAndKeepsJsonValid(string input, string expected)
+    {
+        var masked = Masker.MaskText(input);
+
+        Assert.Equal(expected, masked);
+        using var parsed = System.Text.Json.JsonDocument.Parse(masked);
+    }
+
+    [Theory]
     [InlineData("postgres://app:S3cr3t@db.internal:5432/orders", "postgres://app:***@db.internal:5432/orders")]
     [InlineData("redis://:only-password@cache:6379", "redis://:***@cache:6379")]
     public void MaskText_UrlCredentials_PasswordMasked(string input, string expected) =>

@@ -3,7 +3,6 @@ using System.Net;
 using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
-using Observability.ServiceDefaults.Metrics;
 using Observability.ServiceDefaults.Tests.Health;
 
 namespace Observability.ServiceDefaults.Tests.Metrics;
@@ -39,7 +38,7 @@ public sealed class ServiceDefaultsMetricsTests
         var (exitCode, output) = await Promtool.CheckMetricsAsync(body, ct);
 
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        Assert.Equal(PrometheusContentTypes.Text, response.Content.Headers.ContentType?.ToString());
+        Assert.Equal("text/plain", response.Content.Headers.ContentType?.MediaType);
         Assert.Contains("http_server_request_duration_seconds_count{otel_scope_name=\"Microsoft.AspNetCore.Hosting\",http_request_method=\"GET\",http_response_status_code=\"200\",http_route=\"/orders/{id}\"", body, StringComparison.Ordinal);
         Assert.Contains("service_name=\"orders-api\"", body, StringComparison.Ordinal);
         // promtool exits 1 on a format error and 3 on lint findings. The runtime's semantic-convention gauges
