@@ -10,6 +10,8 @@ declare -A required=(
   [promtool]=prometheus
   [wrk]=wrk
   [setpriv]=util-linux
+  [docker-compose]=docker-compose
+  [kubectl]=kubectl
 )
 
 missing=()
