@@ -15,14 +15,11 @@ internal static class GeneratedArtefacts
     public static IReadOnlyDictionary<string, string> Committed() =>
         new[] { DeploymentGenerator.KubernetesFolder, DeploymentGenerator.ComposeFolder }
             .SelectMany(folder => Directory.EnumerateFiles(Repository.Deploy(folder)))
-            .Where(file => !IsLocalSecretFile(Path.GetFileName(file)))
+            .Where(file => !DeploymentGenerator.IsParameterValues(Path.GetFileName(file)))
             .ToDictionary(
                 file => Path.GetRelativePath(Repository.Deploy(), file).Replace('\\', '/'),
                 Repository.Read,
                 StringComparer.Ordinal);
-
-    /// <summary>The files a user creates with real values (ignored by git).</summary>
-    public static bool IsLocalSecretFile(string name) => name is "parameters.env" or ".env";
 
     /// <summary>A copy of a generated folder with every parameter given <paramref name="value"/>, for the validators.</summary>
     public static DirectoryInfo CopyWithParameters(string folder, Func<string, string> value)

@@ -21,6 +21,35 @@ public sealed class ManifestToolTests
     }
 
     [Fact]
+    [Trait("Category", "Integration")]
+    public async Task Run_IntoAFolder_WritesEveryFileKeepsParameterValuesAndDeletesStaleFiles()
+    {
+        var output = Directory.CreateTempSubdirectory("manifest-tool-");
+        try
+        {
+            Directory.CreateDirectory(Path.Combine(output.FullName, "kubernetes"));
+            await File.WriteAllTextAsync(Path.Combine(output.FullName, "kubernetes", "parameters.env"), "event-ticket-key=kept", TestContext.Current.CancellationToken);
+            await File.WriteAllTextAsync(Path.Combine(output.FullName, "kubernetes", "removed-resource.yaml"), "stale", TestContext.Current.CancellationToken);
+            var tool = Path.Combine(AppContext.BaseDirectory, "Observability.Deploy.ManifestTool.dll");
+
+            (await Tool.RunAsync("dotnet", [tool, Repository.FixtureManifestPath, Repository.Deploy("deploy-settings.json"), output.FullName], output.FullName))
+                .EnsureSuccess("ManifestTool");
+
+            foreach (var (path, content) in GeneratedArtefacts.Generate())
+            {
+                Assert.Equal(content, await File.ReadAllTextAsync(Path.Combine(output.FullName, path), TestContext.Current.CancellationToken));
+            }
+
+            Assert.Equal("event-ticket-key=kept", await File.ReadAllTextAsync(Path.Combine(output.FullName, "kubernetes", "parameters.env"), TestContext.Current.CancellationToken));
+            Assert.False(File.Exists(Path.Combine(output.FullName, "kubernetes", "removed-resource.yaml")));
+        }
+        finally
+        {
+            output.Delete(recursive: true);
+        }
+    }
+
+    [Fact]
     public void Resolve_ConnectionStringWithPassword_KeepsThePasswordAsAParameter()
     {
         var resolver = new ValueResolver(AspireManifest.Parse(GeneratedArtefacts.ManifestJson), projectPort: 8080);

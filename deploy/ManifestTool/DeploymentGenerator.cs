@@ -10,6 +10,9 @@ internal static class DeploymentGenerator
     public const string KubernetesFolder = "kubernetes";
     public const string ComposeFolder = "compose";
 
+    /// <summary>The files beside the generated ones where a user keeps the parameters' values (git ignores them).</summary>
+    public static bool IsParameterValues(string fileName) => fileName is KubernetesWriter.ParametersFile or ComposeWriter.ValuesFile;
+
     /// <summary>Relative path (with '/') → content.</summary>
     public static IReadOnlyDictionary<string, string> Generate(string manifestJson, string settingsJson)
     {

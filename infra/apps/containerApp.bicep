@@ -40,13 +40,13 @@ resource app 'Microsoft.App/containerApps@2024-03-01' = {
     environmentId: environmentId
     configuration: {
       activeRevisionsMode: 'Single'
-      ingress: {
+      // TCP ingress (Redis, PostgreSQL) exposes the same port inside the environment; HTTP apps reach each other by name.
+      ingress: union({
         external: external
         targetPort: targetPort
-        exposedPort: transport == 'tcp' ? targetPort : 0
         transport: transport
         allowInsecure: transport == 'http' && !external
-      }
+      }, transport == 'tcp' ? { exposedPort: targetPort } : {})
       registries: pull
       secrets: secrets.?list ?? []
     }

@@ -11,6 +11,7 @@ namespace Observability.Deploy.ManifestTool.Compose;
 internal static class ComposeWriter
 {
     public const string FileName = "compose.yaml";
+    public const string ValuesFile = ".env";
 
     /// <summary>File name → content.</summary>
     public static IReadOnlyDictionary<string, string> Write(IReadOnlyList<Workload> workloads, IReadOnlyList<string> parameters, DeploySettings settings)
@@ -46,7 +47,7 @@ internal static class ComposeWriter
         return new Dictionary<string, string>(StringComparer.Ordinal)
         {
             [FileName] = header + Serialize(Map(("services", services))),
-            [".env.example"] = Generated.Header
+            [ValuesFile + ".example"] = Generated.Header
                 + "# Copy to .env (never committed) and give every parameter a value, e.g. openssl rand -base64 33\n"
                 + string.Concat(parameters.Select(p => $"{Generated.EnvironmentName(p)}=\n")),
         };
