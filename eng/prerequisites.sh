@@ -18,6 +18,8 @@ declare -A required=(
   [wrk]=wrk
   [setpriv]=util-linux
   [chromium]=chromium
+  [docker-compose]=docker-compose
+  [kubectl]=kubectl
 )
 
 missing=()
