@@ -87,8 +87,9 @@ public sealed class DotnetNewTests
             Assert.Contains("\"Provider\": \"OpenAICompatible\"", worker, StringComparison.Ordinal);
             var appHost = await File.ReadAllTextAsync(Path.Combine(output, "AppHost", "Program.cs"), TestContext.Current.CancellationToken);
             Assert.Contains("GetValue(\"AppHost:SampleTraffic\", defaultValue: true)", appHost, StringComparison.Ordinal);
-            // Only the provider setting changes: the simulated provider's code stays.
-            Assert.True(File.Exists(Path.Combine(output, "Worker", "Llm", "SimulatedLlmProvider.cs")));
+            // Only the provider setting changes: the simulated provider stays available.
+            Assert.Contains("Simulated,", await File.ReadAllTextAsync(Path.Combine(output, "Worker", "Llm", "LlmProviderKind.cs"), TestContext.Current.CancellationToken),
+                StringComparison.Ordinal);
             Assert.False(Directory.Exists(Path.Combine(output, "artifacts")), "--no-restore still restored");
         }
         finally
