@@ -27,7 +27,7 @@ internal static class Extensions
         ArgumentNullException.ThrowIfNull(builder);
 
         builder.AddWorkflowsDatabase(DatabaseConnectionName);
-        builder.AddRedisClient(RedisConnectionName);
+        builder.AddWorkflowsRedis(RedisConnectionName);
         builder.AddEventTickets();
 
         var services = builder.Services;

@@ -1,7 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
 using Observability.Hosting.Orchestration;
-using Observability.Redis;
 using Observability.Workflows.Messaging;
 
 namespace Observability.Hosting.Tests;
@@ -21,7 +20,7 @@ public sealed class WorkerRestartTests(AppHostFixture fixture)
         var app = fixture.App;
         await TestApps.WaitAllHealthyAsync(app, ["gateway", "worker"], cts.Token);
         using var gateway = app.CreateHttpClient("gateway");
-        await using var redis = await RedisClient.ConnectAsync((await app.GetConnectionStringAsync("cache", cts.Token))!, cts.Token);
+        await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync((await app.GetConnectionStringAsync("cache", cts.Token))!);
 
         var submitted = await GatewayWorkflows.SubmitAsync(gateway, "Plan a rollback drill for a payments service", "worker-restart-" + Guid.NewGuid().ToString("N"), cts.Token);
         var runId = submitted.GetProperty("runId").GetGuid();
@@ -56,17 +55,18 @@ public sealed class WorkerRestartTests(AppHostFixture fixture)
         replicas.Single(r => r.InstanceId == victim.InstanceId);
 
     /// <summary>Polls the job stream's pending entries until the run's job is delivered; returns the consumer holding it.</summary>
-    private static async Task<string> WaitForConsumerOfAsync(RedisClient redis, Guid runId, CancellationToken cancellationToken)
+    private static async Task<string> WaitForConsumerOfAsync(StackExchange.Redis.ConnectionMultiplexer redis, Guid runId, CancellationToken cancellationToken)
     {
+        var database = redis.GetDatabase();
         while (true)
         {
-            foreach (var pending in await redis.XPendingRangeAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, 100, cancellationToken: cancellationToken))
+            foreach (var pending in await database.StreamPendingMessagesAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, 100, StackExchange.Redis.RedisValue.Null).WaitAsync(cancellationToken))
             {
-                var entry = (await redis.XRangeAsync(WorkflowStreams.Jobs, pending.Id, pending.Id, cancellationToken: cancellationToken)).SingleOrDefault();
-                if (entry?[WorkflowStreams.MessageField] is { } json
+                var entries = await database.StreamRangeAsync(WorkflowStreams.Jobs, pending.MessageId, pending.MessageId).WaitAsync(cancellationToken);
+                if (entries.Length == 1 && (string?)entries[0][WorkflowStreams.MessageField] is { } json
                     && JsonSerializer.Deserialize(json, WorkflowsJsonContext.Default.WorkflowJobMessage)?.RunId == runId)
                 {
-                    return pending.Consumer;
+                    return pending.ConsumerName!;
                 }
             }
 
