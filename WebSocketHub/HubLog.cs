@@ -35,11 +35,14 @@ internal static partial class HubLog
     [LoggerMessage(EventId = 4010, Level = LogLevel.Debug, Message = "Connection {ConnectionId} failed")]
     public static partial void ConnectionFailed(ILogger logger, Exception exception, string connectionId);
 
-    [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "The subscription to {Channel} was re-established after a drop; re-syncing {Count} subscriptions from their streams")]
+    [LoggerMessage(EventId = 4011, Level = LogLevel.Warning, Message = "The subscription to {Channel} was re-established; re-syncing {Count} subscriptions from their streams")]
     public static partial void ListenerReestablished(ILogger logger, string channel, int count);
 
     [LoggerMessage(EventId = 4013, Level = LogLevel.Warning, Message = "The listener on {Channel} fell behind and {Dropped} messages were dropped; re-syncing {Count} subscriptions from their streams")]
     public static partial void ListenerFellBehind(ILogger logger, string channel, long dropped, int count);
+
+    [LoggerMessage(EventId = 4014, Level = LogLevel.Warning, Message = "The listener on {Channel} received publication {Received} after {Last}: publications were missed; re-syncing {Count} subscriptions from their streams")]
+    public static partial void ListenerMissedPublications(ILogger logger, string channel, long last, long received, int count);
 
     [LoggerMessage(EventId = 4012, Level = LogLevel.Warning, Message = "Re-syncing {Stream} for connection {ConnectionId} failed; retrying in {Backoff}")]
     public static partial void ResyncFailed(ILogger logger, Exception exception, string stream, string connectionId, TimeSpan backoff);

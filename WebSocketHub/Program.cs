@@ -5,7 +5,7 @@ using Observability.Workflows.Tickets;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
-builder.AddRedisClient(HubExtensions.RedisConnectionName);
+builder.AddWorkflowsRedis(HubExtensions.RedisConnectionName);
 builder.AddEventTickets();
 builder.AddWebSocketHub();
 

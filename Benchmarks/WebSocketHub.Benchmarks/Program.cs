@@ -1,7 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Options;
-using Observability.Redis;
 using Observability.TestInfrastructure.Redis;
 using Observability.WebSocketHub.Benchmarks;
 using Observability.Workflows.Messaging;
@@ -39,7 +38,7 @@ Console.WriteLine($"{clients} clients connected and subscribed in {connectWatch.
 
 using var stop = new CancellationTokenSource();
 var receiving = subscribers.Select(subscriber => Task.Run(() => subscriber.RunAsync(stop.Token))).ToArray();
-await using var publisherClient = await RedisClient.ConnectAsync(redis.ConnectionString);
+await using var publisherClient = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
 var log = new WorkflowEventLog(publisherClient);
 var fanOut = clients / sessions;
 long published = 0;

@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Globalization;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
-using Observability.Redis;
 using Observability.TestInfrastructure.Postgres;
 using Observability.TestInfrastructure.Processes;
 using Observability.TestInfrastructure.Redis;
@@ -32,7 +31,7 @@ await using (var db = new WorkflowsDbContext(new DbContextOptionsBuilder<Workflo
     await db.Database.MigrateAsync(ct);
 }
 
-await using var redis = await RedisClient.ConnectAsync(redisServer.ConnectionString, ct);
+await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redisServer.ConnectionString);
 
 var seeding = Stopwatch.StartNew();
 await RunSeeder.SeedAsync(dataSource, redis, runs, ct);
@@ -62,7 +61,8 @@ while (completed < runs)
     await Task.Delay(TimeSpan.FromMilliseconds(first is null ? 20 : 500), ct);
     var sample = ProcessSample.Read(worker.Id);
     peakRss = Math.Max(peakRss, sample.RssBytes);
-    if (first is null && (await redis.XInfoGroupsAsync(WorkflowStreams.Jobs, ct)).Any(g => g.Pending > 0 || g.LastDeliveredId is not (null or "0-0")))
+    if (first is null && await redis.GetDatabase().KeyExistsAsync(WorkflowStreams.Jobs)
+        && (await redis.GetDatabase().StreamGroupInfoAsync(WorkflowStreams.Jobs)).Any(g => g.PendingMessageCount > 0 || g.LastDeliveredId is not (null or "0-0")))
     {
         // The clock starts when the worker picked up its first job (after its own start-up and JIT).
         first = sample;

@@ -2,12 +2,11 @@ using System.Diagnostics;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging.Abstractions;
 using Npgsql;
-using Observability.Redis;
-using Observability.Redis.Streams;
 using Observability.Workflows.Messaging;
 using Observability.Workflows.Outbox;
 using Observability.Workflows.Persistence;
 using Observability.Workflows.Runs;
+using StackExchange.Redis;
 
 namespace Observability.Worker.Benchmarks;
 
@@ -19,7 +18,7 @@ internal static class RunSeeder
 {
     private const string Task = "Research the market for solar panels. Write a summary of the findings; then draft a recommendation";
 
-    public static async Task SeedAsync(NpgsqlDataSource dataSource, RedisClient redis, int runs, CancellationToken cancellationToken)
+    public static async Task SeedAsync(NpgsqlDataSource dataSource, IConnectionMultiplexer redis, int runs, CancellationToken cancellationToken)
     {
         var options = new DbContextOptionsBuilder<WorkflowsDbContext>().UseNpgsql(dataSource).Options;
         var next = -1;
@@ -42,14 +41,14 @@ internal static class RunSeeder
         }
     }
 
-    private static async Task PublishAsync(RedisClient redis, OutboxMessage message, CancellationToken cancellationToken)
+    private static async Task PublishAsync(IConnectionMultiplexer redis, OutboxMessage message, CancellationToken cancellationToken)
     {
-        RedisStreamField[] fields =
+        NameValueEntry[] fields =
         [
             new(WorkflowStreams.MessageField, message.Payload),
             new(WorkflowStreams.TraceParentField, message.TraceParent ?? string.Empty),
             new(WorkflowStreams.BaggageField, message.Baggage ?? string.Empty),
         ];
-        await redis.XAddAsync(message.Stream, fields, cancellationToken: cancellationToken);
+        await redis.GetDatabase().StreamAddAsync(message.Stream, fields).WaitAsync(cancellationToken);
     }
 }

@@ -24,7 +24,7 @@ internal static class Extensions
         ArgumentNullException.ThrowIfNull(builder);
 
         builder.AddWorkflowsDatabase();
-        builder.AddRedisClient(RedisConnectionName);
+        builder.AddWorkflowsRedis(RedisConnectionName);
         builder.AddEventTickets();
 
         var services = builder.Services;

@@ -1,20 +1,21 @@
 using System.Diagnostics;
 using Microsoft.Extensions.Options;
-using Observability.Redis;
-using Observability.Redis.Streams;
 using Observability.Workflows.Messaging;
 using Observability.Workflows.Outbox;
+using StackExchange.Redis;
 
 namespace Observability.Gateway.Outbox;
 
 /// <summary>
 /// Moves committed jobs from the outbox to their Redis stream: immediately after a submit (<see cref="OutboxSignal"/>),
 /// otherwise every <see cref="OutboxRelayOptions.PollInterval"/>, in <see cref="OutboxRelayOptions.ConcurrentBatches"/> loops. When Redis (or the database) fails, it backs off
-/// exponentially and retries; the rows stay unsent meanwhile, so no job is lost.
+/// exponentially and retries; the rows stay unsent meanwhile, so no job is lost. A batch's XADDs are started together,
+/// so the multiplexer pipelines them in one write; after a batch of jobs it publishes one nudge on
+/// <see cref="WorkflowStreams.JobsAdded"/>, which wakes idle workers at once.
 /// </summary>
 internal sealed class OutboxRelayService(
     IServiceScopeFactory scopeFactory,
-    RedisClient redis,
+    IConnectionMultiplexer redis,
     OutboxSignal signal,
     IOptions<OutboxRelayOptions> options,
     TimeProvider timeProvider,
@@ -80,16 +81,30 @@ internal sealed class OutboxRelayService(
             if (count > 0)
             {
                 GatewayLog.Relayed(logger, count);
+                await NudgeWorkersAsync().ConfigureAwait(false);
             }
 
             return count;
         }
     }
 
+    /// <summary>Wakes idle workers; a lost nudge costs only latency (they poll too), so a failure is not the batch's.</summary>
+    private async Task NudgeWorkersAsync()
+    {
+        try
+        {
+            await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(WorkflowStreams.JobsAdded), 1, CommandFlags.FireAndForget).ConfigureAwait(false);
+        }
+        catch (RedisException)
+        {
+            // The jobs are in the stream; the workers' fallback poll finds them.
+        }
+    }
+
     private async Task PublishAsync(OutboxMessage message, CancellationToken cancellationToken)
     {
         // The publish span continues the submit's trace: the stored traceparent is its parent.
-        ActivityContext.TryParse(message.TraceParent, null, out var parent);
+        var parent = MessageTraceContext.Extract(message.TraceParent, message.Baggage).ActivityContext;
         using var activity = GatewayTelemetry.Source.StartActivity($"{message.Stream} publish", ActivityKind.Producer, parent);
         if (activity is { IsAllDataRequested: true })
         {
@@ -101,14 +116,15 @@ internal sealed class OutboxRelayService(
 
         try
         {
-            RedisStreamField[] fields =
+            NameValueEntry[] fields =
             [
                 new(WorkflowStreams.MessageField, message.Payload),
                 new(WorkflowStreams.TraceParentField, message.TraceParent ?? string.Empty),
                 new(WorkflowStreams.BaggageField, message.Baggage ?? string.Empty),
             ];
-            var id = await redis.XAddAsync(message.Stream, fields, _options.StreamMaxLength, cancellationToken).ConfigureAwait(false);
-            activity?.SetTag("messaging.message.id", id);
+            cancellationToken.ThrowIfCancellationRequested();
+            var id = await redis.GetDatabase().StreamAddAsync(message.Stream, fields, maxLength: _options.StreamMaxLength, useApproximateMaxLength: true).ConfigureAwait(false);
+            activity?.SetTag("messaging.message.id", (string?)id);
         }
         catch (Exception exception)
         {

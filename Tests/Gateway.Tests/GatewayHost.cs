@@ -3,10 +3,9 @@ using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Observability.Redis;
-using Observability.Redis.Streams;
 using Observability.TestInfrastructure.Postgres;
 using Observability.Workflows.Messaging;
+using StackExchange.Redis;
 
 namespace Observability.Gateway.Tests;
 
@@ -79,21 +78,21 @@ internal sealed class GatewayHost : IAsyncDisposable
     }
 
     /// <summary>Polls the jobs stream until the job of <paramref name="runId"/> is there; fails at the deadline.</summary>
-    public async Task<RedisStreamEntry> WaitForJobAsync(Guid runId, CancellationToken cancellationToken)
+    public async Task<JobEntry> WaitForJobAsync(Guid runId, CancellationToken cancellationToken)
     {
         while (true)
         {
             cancellationToken.ThrowIfCancellationRequested();
             try
             {
-                await using var redis = await RedisClient.ConnectAsync(RedisConnectionString, cancellationToken);
-                var entries = await redis.XRangeAsync(WorkflowStreams.Jobs, cancellationToken: cancellationToken);
+                await using var redis = await ConnectionMultiplexer.ConnectAsync(RedisConnectionString);
+                var entries = await redis.GetDatabase().StreamRangeAsync(WorkflowStreams.Jobs).WaitAsync(cancellationToken);
                 foreach (var entry in entries)
                 {
-                    var message = JsonSerializer.Deserialize(entry[WorkflowStreams.MessageField] ?? "null", WorkflowsJsonContext.Default.WorkflowJobMessage);
+                    var message = JsonSerializer.Deserialize((string?)entry[WorkflowStreams.MessageField] ?? "null", WorkflowsJsonContext.Default.WorkflowJobMessage);
                     if (message?.RunId == runId)
                     {
-                        return entry;
+                        return new JobEntry(entry.Id.ToString(), entry.Values.ToDictionary(v => v.Name.ToString(), v => (string?)v.Value, StringComparer.Ordinal));
                     }
                 }
             }
@@ -127,4 +126,10 @@ internal sealed class GatewayHost : IAsyncDisposable
             }
         }
     }
+}
+
+/// <summary>A job entry as the relay wrote it: its id and its fields.</summary>
+internal sealed record JobEntry(string Id, IReadOnlyDictionary<string, string?> Fields)
+{
+    public string? this[string name] => Fields.GetValueOrDefault(name);
 }

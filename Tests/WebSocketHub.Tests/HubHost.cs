@@ -2,11 +2,11 @@ using System.Net;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Observability.Redis;
 using Observability.TestInfrastructure.Processes;
 using Observability.WebSocketHub.Connections;
 using Observability.Workflows.Messaging;
 using Observability.Workflows.Tickets;
+using StackExchange.Redis;
 
 namespace Observability.WebSocketHub.Tests;
 
@@ -22,7 +22,7 @@ internal sealed class HubHost : IAsyncDisposable
     {
         _factory = factory;
         BaseAddress = baseAddress;
-        Redis = factory.Services.GetRequiredService<RedisClient>();
+        Redis = factory.Services.GetRequiredService<IConnectionMultiplexer>();
         Events = new WorkflowEventLog(Redis);
         Tickets = factory.Services.GetRequiredService<EventTicketSigner>();
     }
@@ -33,7 +33,7 @@ internal sealed class HubHost : IAsyncDisposable
 
     public IServiceProvider Services => _factory.Services;
 
-    public RedisClient Redis { get; }
+    public IConnectionMultiplexer Redis { get; }
 
     public WorkflowEventLog Events { get; }
 

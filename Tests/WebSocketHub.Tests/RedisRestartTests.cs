@@ -50,7 +50,7 @@ public sealed class RedisRestartTests
                 await hub.AppendAsync(sessionId, runId, sequence, cancellationToken);
                 return;
             }
-            catch (Redis.RedisException)
+            catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
             {
                 // The client's shared connection is still reconnecting: try again.
                 await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);

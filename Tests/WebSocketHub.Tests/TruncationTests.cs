@@ -1,8 +1,7 @@
-using Observability.Redis;
-using Observability.Redis.Scripting;
 using Observability.TestInfrastructure.Redis;
 using Observability.WebSocketHub.Protocol;
 using Observability.WebSocketHub.Subscriptions;
+using StackExchange.Redis;
 
 namespace Observability.WebSocketHub.Tests;
 
@@ -11,7 +10,7 @@ namespace Observability.WebSocketHub.Tests;
 public sealed class TruncationTests(RedisServerFixture redis)
 {
     // The hub reads XINFO STREAM inside a script; this returns it in the same shape.
-    private static readonly RedisScript Info = new("return redis.call('XINFO', 'STREAM', KEYS[1])");
+    private const string Info = "return redis.call('XINFO', 'STREAM', KEYS[1])";
 
     [Theory]
     [InlineData("3-0", "6-0")]
@@ -22,14 +21,15 @@ public sealed class TruncationTests(RedisServerFixture redis)
     public async Task FindTruncation_TrimmedStream_OnlyWhenEntriesAfterItAreGone(string lastSeen, string? expected)
     {
         using var timeout = TestTimeout.Start();
-        await using var client = await RedisClient.ConnectAsync(redis.ConnectionString, timeout.Token);
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        var client = connection.GetDatabase();
         var key = RedisServerFixture.NewKeyPrefix() + "stream";
         for (var ms = 1; ms <= 10; ms++)
         {
-            await client.ExecuteAsync("XADD", [key, "MAXLEN", "5", $"{ms}-0", "f", "v"], timeout.Token);
+            await client.ExecuteAsync("XADD", (RedisKey)key, "MAXLEN", "5", $"{ms}-0", "f", "v");
         }
 
-        var info = await client.EvaluateAsync(Info, [key], cancellationToken: timeout.Token);
+        var info = await client.ScriptEvaluateAsync(Info, [key]);
 
         Assert.Equal(expected, StreamReplayer.FindTruncation(info, StreamId.Parse(lastSeen)));
     }
@@ -41,15 +41,16 @@ public sealed class TruncationTests(RedisServerFixture redis)
     public async Task FindTruncation_EntryDeletedById_OnlyWhenItIsAfterTheLastSeen(string lastSeen, string? expected)
     {
         using var timeout = TestTimeout.Start();
-        await using var client = await RedisClient.ConnectAsync(redis.ConnectionString, timeout.Token);
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        var client = connection.GetDatabase();
         var key = RedisServerFixture.NewKeyPrefix() + "stream";
         for (var ms = 6; ms <= 10; ms++)
         {
-            await client.ExecuteAsync("XADD", [key, $"{ms}-0", "f", "v"], timeout.Token);
+            await client.ExecuteAsync("XADD", (RedisKey)key, $"{ms}-0", "f", "v");
         }
 
-        await client.ExecuteAsync("XDEL", [key, "8-0"], timeout.Token);
-        var info = await client.EvaluateAsync(Info, [key], cancellationToken: timeout.Token);
+        await client.ExecuteAsync("XDEL", (RedisKey)key, "8-0");
+        var info = await client.ScriptEvaluateAsync(Info, [key]);
 
         Assert.Equal(expected, StreamReplayer.FindTruncation(info, StreamId.Parse(lastSeen)));
     }
@@ -58,12 +59,13 @@ public sealed class TruncationTests(RedisServerFixture redis)
     public async Task FindTruncation_EveryEntryDeleted_ReportsTheGapWithNoFirstId()
     {
         using var timeout = TestTimeout.Start();
-        await using var client = await RedisClient.ConnectAsync(redis.ConnectionString, timeout.Token);
+        await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        var client = connection.GetDatabase();
         var key = RedisServerFixture.NewKeyPrefix() + "stream";
-        await client.ExecuteAsync("XADD", [key, "1-0", "f", "v"], timeout.Token);
-        await client.ExecuteAsync("XADD", [key, "2-0", "f", "v"], timeout.Token);
-        await client.ExecuteAsync("XTRIM", [key, "MAXLEN", "0"], timeout.Token);
-        var info = await client.EvaluateAsync(Info, [key], cancellationToken: timeout.Token);
+        await client.ExecuteAsync("XADD", (RedisKey)key, "1-0", "f", "v");
+        await client.ExecuteAsync("XADD", (RedisKey)key, "2-0", "f", "v");
+        await client.ExecuteAsync("XTRIM", (RedisKey)key, "MAXLEN", "0");
+        var info = await client.ScriptEvaluateAsync(Info, [key]);
 
         Assert.Equal(string.Empty, StreamReplayer.FindTruncation(info, StreamId.Parse("1-0")));
         Assert.Null(StreamReplayer.FindTruncation(info, StreamId.Parse("2-0")));

@@ -1,10 +1,9 @@
 using System.Text.Json;
 using Microsoft.Extensions.Options;
-using Observability.Redis;
-using Observability.Redis.Scripting;
 using Observability.WebSocketHub.Configuration;
 using Observability.WebSocketHub.Protocol;
 using Observability.Workflows.Messaging;
+using StackExchange.Redis;
 
 namespace Observability.WebSocketHub.Subscriptions;
 
@@ -13,16 +12,16 @@ namespace Observability.WebSocketHub.Subscriptions;
 /// the last event id were already removed, then every entry after it (XRANGE with an exclusive start, page by page)
 /// as <c>event</c> frames; then lets the subscription's buffered live events through.
 /// </summary>
-internal sealed class StreamReplayer(RedisClient redis, IOptions<WebSocketHubOptions> options)
+internal sealed class StreamReplayer(IConnectionMultiplexer redis, IOptions<WebSocketHubOptions> options)
 {
-    // KEYS[1] stream. ARGV[1] XRANGE start, ARGV[2] page size. Returns {} when the stream does not exist, else
-    // { XINFO STREAM, first page }: read together, so that no trimming between them can hide a gap.
-    private static readonly RedisScript FirstPageScript = new("""
-        local ok, info = pcall(redis.call, 'XINFO', 'STREAM', KEYS[1])
+    // Returns {} when the stream does not exist, else { XINFO STREAM, first page from @start }: read together, so
+    // that no trimming between them can hide a gap.
+    private static readonly LuaScript FirstPageScript = LuaScript.Prepare("""
+        local ok, info = pcall(redis.call, 'XINFO', 'STREAM', @stream)
         if not ok then
           return {}
         end
-        return { info, redis.call('XRANGE', KEYS[1], ARGV[1], '+', 'COUNT', ARGV[2]) }
+        return { info, redis.call('XRANGE', @stream, @start, '+', 'COUNT', @count) }
         """);
 
     private readonly int _pageSize = options.Value.ReplayPageSize;
@@ -69,31 +68,31 @@ internal sealed class StreamReplayer(RedisClient redis, IOptions<WebSocketHubOpt
     /// left the answer is exact. When it is older, Redis keeps no trimmed ids: a client whose last event was itself
     /// the last entry trimmed is told too (a false alarm rather than a silent gap).
     /// </remarks>
-    internal static string? FindTruncation(RedisReply info, StreamId lastSeen)
+    internal static string? FindTruncation(RedisResult info, StreamId lastSeen)
     {
         long length = 0;
         long added = 0;
         var maxDeleted = StreamId.Zero;
         StreamId? lastGenerated = null;
         string? firstEntry = null;
-        foreach (var (name, value) in info.AsPairs())
+        foreach (var (name, value) in Pairs(info))
         {
-            switch (name.AsString())
+            switch (name)
             {
                 case "length":
-                    length = value.AsInt64();
+                    length = (long)value;
                     break;
                 case "entries-added":
-                    added = value.AsInt64();
+                    added = (long)value;
                     break;
-                case "max-deleted-entry-id" when StreamId.TryParse(value.AsString(), out var id):
+                case "max-deleted-entry-id" when StreamId.TryParse((string?)value, out var id):
                     maxDeleted = id;
                     break;
-                case "last-generated-id" when StreamId.TryParse(value.AsString(), out var id):
+                case "last-generated-id" when StreamId.TryParse((string?)value, out var id):
                     lastGenerated = id;
                     break;
-                case "first-entry" when !value.IsNull && value.Elements.Count > 0:
-                    firstEntry = value.Elements[0].AsString();
+                case "first-entry" when !value.IsNull && value.Length > 0:
+                    firstEntry = (string?)value[0];
                     break;
                 default:
                     break;
@@ -116,18 +115,16 @@ internal sealed class StreamReplayer(RedisClient redis, IOptions<WebSocketHubOpt
     {
         var key = subscription.Key;
         var after = subscription.ReplayFrom;
-        var reply = await redis.EvaluateAsync(
-            FirstPageScript,
-            [key.StreamKey],
-            [after is { } from ? "(" + from : "-", _pageSize],
-            cancellationToken).ConfigureAwait(false);
-        if (reply.Elements.Count < 2)
+        var database = redis.GetDatabase();
+        var reply = await FirstPageScript.EvaluateAsync(database, new FirstPageArguments(key.StreamKey, after is { } from ? "(" + from : "-", _pageSize))
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
+        if (reply.Length < 2)
         {
             // No such stream: it expired or never existed; there is nothing to replay and nothing known to be lost.
             return 0;
         }
 
-        if (after is { } lastSeen && FindTruncation(reply.Elements[0], lastSeen) is { } firstAvailable)
+        if (after is { } lastSeen && FindTruncation(reply[0], lastSeen) is { } firstAvailable)
         {
             var truncated = JsonSerializer.SerializeToUtf8Bytes(new TruncatedFrame(key.RunId, key.SessionId, firstAvailable), HubJsonContext.Default.TruncatedFrame);
             if (!await SendAsync(subscription, null, truncated, cancellationToken).ConfigureAwait(false))
@@ -136,14 +133,15 @@ internal sealed class StreamReplayer(RedisClient redis, IOptions<WebSocketHubOpt
             }
         }
 
-        var page = reply.Elements[1];
+        var page = reply[1];
         var replayed = 0;
         while (true)
         {
             string? lastId = null;
-            foreach (var entry in page.Elements)
+            var entries = (RedisResult[]?)page ?? [];
+            foreach (var entry in entries)
             {
-                lastId = entry.Elements.Count > 0 ? entry.Elements[0].AsString() : null;
+                lastId = entry.Length > 0 ? (string?)entry[0] : null;
                 if (lastId is null || !StreamId.TryParse(lastId, out var id) || Frame(entry, key) is not { } frame)
                 {
                     continue;
@@ -157,12 +155,12 @@ internal sealed class StreamReplayer(RedisClient redis, IOptions<WebSocketHubOpt
                 replayed++;
             }
 
-            if (page.Elements.Count < _pageSize || lastId is null)
+            if (entries.Length < _pageSize || lastId is null)
             {
                 return replayed;
             }
 
-            page = await redis.ExecuteAsync("XRANGE", [key.StreamKey, "(" + lastId, "+", "COUNT", _pageSize], cancellationToken).ConfigureAwait(false);
+            page = await database.ExecuteAsync("XRANGE", (RedisKey)key.StreamKey, "(" + lastId, "+", "COUNT", _pageSize).WaitAsync(cancellationToken).ConfigureAwait(false);
         }
     }
 
@@ -170,23 +168,23 @@ internal sealed class StreamReplayer(RedisClient redis, IOptions<WebSocketHubOpt
         await subscription.Connection.WaitForReplayRoomAsync(cancellationToken).ConfigureAwait(false) && subscription.SendReplayed(id, frame);
 
     /// <summary>The <c>event</c> frame of one entry (<c>[id, [field, value, ...]]</c>), naming the session the entry records; null when it holds no readable event.</summary>
-    private static byte[]? Frame(RedisReply entry, SubscriptionKey key)
+    private static byte[]? Frame(RedisResult entry, SubscriptionKey key)
     {
-        if (entry.Elements.Count < 2)
+        if (entry.Length < 2)
         {
             return null;
         }
 
         WorkflowEvent? workflowEvent = null;
         var sessionId = key.SessionId;
-        foreach (var (name, value) in entry.Elements[1].AsPairs())
+        foreach (var (name, value) in Pairs(entry[1]))
         {
-            switch (name.AsString())
+            switch (name)
             {
-                case WorkflowStreams.EventField when value.Bytes is { } json:
+                case WorkflowStreams.EventField when (byte[]?)value is { } json:
                     try
                     {
-                        workflowEvent = JsonSerializer.Deserialize(json.Span, WorkflowsJsonContext.Default.WorkflowEvent);
+                        workflowEvent = JsonSerializer.Deserialize(json, WorkflowsJsonContext.Default.WorkflowEvent);
                     }
                     catch (JsonException)
                     {
@@ -194,7 +192,7 @@ internal sealed class StreamReplayer(RedisClient redis, IOptions<WebSocketHubOpt
                     }
 
                     break;
-                case WorkflowStreams.SessionField when value.AsString() is { Length: > 0 } session:
+                case WorkflowStreams.SessionField when (string?)value is { Length: > 0 } session:
                     sessionId = session;
                     break;
                 default:
@@ -204,6 +202,23 @@ internal sealed class StreamReplayer(RedisClient redis, IOptions<WebSocketHubOpt
 
         return workflowEvent is null
             ? null
-            : JsonSerializer.SerializeToUtf8Bytes(new EventFrame(entry.Elements[0].AsString()!, workflowEvent.RunId, sessionId, workflowEvent), HubJsonContext.Default.EventFrame);
+            : JsonSerializer.SerializeToUtf8Bytes(new EventFrame((string)entry[0]!, workflowEvent.RunId, sessionId, workflowEvent), HubJsonContext.Default.EventFrame);
     }
+
+    /// <summary>The name/value pairs of a flat reply (<c>[name, value, ...]</c>, as XINFO STREAM and a stream entry's fields come).</summary>
+    private static IEnumerable<(string? Name, RedisResult Value)> Pairs(RedisResult reply)
+    {
+        if (reply.IsNull || (RedisResult[]?)reply is not { } elements)
+        {
+            yield break;
+        }
+
+        for (var i = 0; i + 1 < elements.Length; i += 2)
+        {
+            yield return ((string?)elements[i], elements[i + 1]);
+        }
+    }
+
+    /// <summary>The first-page script's parameters (<see cref="LuaScript"/> binds them by name).</summary>
+    private sealed record FirstPageArguments(RedisKey stream, string start, int count);
 }

@@ -1,4 +1,3 @@
-using Observability.Redis;
 
 namespace Observability.WebSocketHub.Subscriptions;
 
@@ -46,7 +45,7 @@ internal sealed class SubscriptionResync(
                 await replayer.CatchUpAsync(subscription, sendSubscribed: false, stoppingToken).ConfigureAwait(false);
                 return;
             }
-            catch (Exception e) when (e is RedisException or TimeoutException)
+            catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
             {
                 HubLog.ResyncFailed(logger, e, subscription.Key.StreamKey, subscription.Connection.Id, delay);
             }

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.Options;
-using Observability.Redis;
 using Observability.WebSocketHub.Configuration;
 using Observability.WebSocketHub.Connections;
 using Observability.WebSocketHub.Protocol;
@@ -54,7 +53,7 @@ internal sealed class SubscriptionService(
             await replayer.CatchUpAsync(subscription, sendSubscribed: true, cancellationToken).ConfigureAwait(false);
             return null;
         }
-        catch (Exception e) when (e is RedisException or TimeoutException)
+        catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
         {
             HubLog.ReplayFailed(logger, e, key.StreamKey, connection.Id);
             Unsubscribe(connection, key);

@@ -29,7 +29,7 @@ internal sealed class RunEventStream(WorkflowEventPublisher publisher, Guid runI
     /// <summary>Numbers the event and queues its append, in the trace of <paramref name="span"/>.</summary>
     public void Publish(WorkflowEventType type, JsonObject? payload, Activity? span)
     {
-        var traceParent = WorkflowEventPublisher.TraceParentOf(span);
+        var traceParent = MessageTraceContext.TraceParentOf(span);
         var element = payload is null ? (System.Text.Json.JsonElement?)null : WorkflowEventPublisher.ToPayload(payload);
         lock (_lock)
         {

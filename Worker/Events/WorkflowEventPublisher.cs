@@ -1,9 +1,8 @@
-using System.Diagnostics;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using Observability.Redis;
 using Observability.Worker.Monitoring;
 using Observability.Workflows.Messaging;
+using StackExchange.Redis;
 
 namespace Observability.Worker.Events;
 
@@ -16,7 +15,7 @@ namespace Observability.Worker.Events;
 /// </summary>
 internal sealed class WorkflowEventPublisher(
     WorkflowEventLog log,
-    RedisClient redis,
+    IConnectionMultiplexer redis,
     WorkerTelemetry telemetry,
     TimeProvider timeProvider,
     ILogger<WorkflowEventPublisher> logger)
@@ -36,12 +35,13 @@ internal sealed class WorkflowEventPublisher(
     {
         try
         {
-            var last = await redis.XRevRangeAsync(WorkflowStreams.Events(runId), count: 1, cancellationToken: cancellationToken).ConfigureAwait(false);
-            return last.Count == 1 && last[0][WorkflowStreams.EventField] is { } json
+            var last = await redis.GetDatabase().StreamRangeAsync(WorkflowStreams.Events(runId), count: 1, messageOrder: Order.Descending)
+                .WaitAsync(cancellationToken).ConfigureAwait(false);
+            return last.Length == 1 && (byte[]?)last[0][WorkflowStreams.EventField] is { } json
                 ? JsonSerializer.Deserialize(json, WorkflowsJsonContext.Default.WorkflowEvent)
                 : null;
         }
-        catch (Exception e) when (e is RedisException or JsonException)
+        catch (Exception e) when (e is RedisException or RedisTimeoutException or JsonException)
         {
             // Numbering restarts at 1; the events still carry their run, type and time.
             WorkerLog.EventStreamUnreadable(logger, runId, e);
@@ -57,7 +57,7 @@ internal sealed class WorkflowEventPublisher(
             // Not cancelled with the job: the client's command timeout bounds it, and a stopping worker still reports.
             await log.AppendAsync(sessionId, workflowEvent, traceParent, CancellationToken.None).ConfigureAwait(false);
         }
-        catch (Exception e) when (e is RedisException or ObjectDisposedException)
+        catch (Exception e) when (e is RedisException or RedisTimeoutException or ObjectDisposedException)
         {
             // Events are a view of the run; PostgreSQL holds its truth. A lost event must not fail the run.
             telemetry.EventPublishFailures.Add(1, new KeyValuePair<string, object?>("workflow.event.type", workflowEvent.Type.ToString()));
@@ -66,21 +66,6 @@ internal sealed class WorkflowEventPublisher(
     }
 
     internal DateTimeOffset Now() => timeProvider.GetUtcNow();
-
-    /// <summary>The W3C <c>traceparent</c> of the current span, or null outside any span.</summary>
-    internal static string? CurrentTraceParent() => TraceParentOf(Activity.Current);
-
-    /// <summary>The W3C <c>traceparent</c> of <paramref name="span"/>, or null without one.</summary>
-    internal static string? TraceParentOf(Activity? span)
-    {
-        if (span is not { IdFormat: ActivityIdFormat.W3C } current)
-        {
-            return null;
-        }
-
-        var flags = current.ActivityTraceFlags.HasFlag(ActivityTraceFlags.Recorded) ? "01" : "00";
-        return $"00-{current.TraceId.ToHexString()}-{current.SpanId.ToHexString()}-{flags}";
-    }
 
     internal static JsonElement ToPayload(JsonObject payload) => JsonDocument.Parse(payload.ToJsonString()).RootElement.Clone();
 }

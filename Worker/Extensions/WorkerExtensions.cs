@@ -23,7 +23,7 @@ internal static class WorkerExtensions
     {
         ArgumentNullException.ThrowIfNull(builder);
         builder.AddWorkflowsDatabase();
-        builder.AddRedisClient("cache");
+        builder.AddWorkflowsRedis("cache");
 
         var services = builder.Services;
         services.AddOptions<JobConsumerOptions>().BindConfiguration(JobConsumerOptions.SectionName).ValidateOnStart();

@@ -1,20 +1,23 @@
 using System.Collections.Concurrent;
+using System.Threading.Channels;
 using Microsoft.Extensions.Options;
-using Observability.Redis;
-using Observability.Redis.Streams;
 using Observability.Worker.Monitoring;
 using Observability.Workflows.Messaging;
+using StackExchange.Redis;
 
 namespace Observability.Worker.Jobs;
 
 /// <summary>
 /// Reads <c>workflows.jobs</c> as consumer <c>Workflows:Worker:ConsumerName</c> of group <c>workers</c>, running at
-/// most <c>Workflows:Worker:Concurrency</c> jobs at once. Every <c>MaintenanceInterval</c> it claims entries idle longer
+/// most <c>Workflows:Worker:Concurrency</c> jobs at once. Reads never block on Redis (StackExchange.Redis shares one
+/// connection between callers, so <c>XREADGROUP</c> is sent without <c>BLOCK</c>): when the stream has nothing new,
+/// the consumer waits for a nudge on <see cref="WorkflowStreams.JobsAdded"/> (the relay publishes one per batch) or
+/// for <c>PollInterval</c>, whichever comes first. Every <c>MaintenanceInterval</c> it claims entries idle longer
 /// than <c>ClaimIdleTime</c> (their consumer died) and samples the queue gauges. On shutdown it stops reading and
 /// gives in-flight jobs <c>ShutdownTimeout</c> to finish; the rest stay unacknowledged, to be claimed.
 /// </summary>
 internal sealed class JobConsumer(
-    RedisClient redis,
+    IConnectionMultiplexer redis,
     JobProcessor processor,
     WorkerTelemetry telemetry,
     IOptions<JobConsumerOptions> options,
@@ -28,12 +31,19 @@ internal sealed class JobConsumer(
     private readonly SemaphoreSlim _slots = new(options.Value.Concurrency, options.Value.Concurrency);
     private readonly CancellationTokenSource _processing = new();
     private readonly ConcurrentDictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
+    private readonly Channel<bool> _nudges = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
+    private readonly RedisChannel _jobsAdded = RedisChannel.Literal(WorkflowStreams.JobsAdded);
+
+    private IDatabase Database => redis.GetDatabase();
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         WorkerLog.ConsumerStarted(logger, _options.ConsumerName, WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, _options.Concurrency);
+        var subscriber = redis.GetSubscriber();
+        Action<RedisChannel, RedisValue> nudge = (_, _) => _nudges.Writer.TryWrite(true);
         try
         {
+            await SubscribeAsync(subscriber, nudge).ConfigureAwait(false);
             await EnsureGroupAsync(stoppingToken).ConfigureAwait(false);
             await Task.WhenAll(ReadLoopAsync(stoppingToken), MaintenanceLoopAsync(stoppingToken)).ConfigureAwait(false);
         }
@@ -41,9 +51,35 @@ internal sealed class JobConsumer(
         {
             // Stopping: fall through to drain.
         }
+        finally
+        {
+            await subscriber.UnsubscribeAsync(_jobsAdded, nudge, CommandFlags.FireAndForget).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+        }
 
         await DrainAsync().ConfigureAwait(false);
     }
+
+    /// <summary>
+    /// Subscribes to the relay's nudges. When Redis is down the handler is still registered and the multiplexer
+    /// subscribes once it connects; meanwhile the fallback poll finds the jobs.
+    /// </summary>
+    private async Task SubscribeAsync(ISubscriber subscriber, Action<RedisChannel, RedisValue> nudge)
+    {
+        try
+        {
+            await subscriber.SubscribeAsync(_jobsAdded, nudge).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsRedisFailure(e))
+        {
+            WorkerLog.ReadFailed(logger, e);
+        }
+    }
+
+    /// <summary>A failure of Redis or of the connection to it (the multiplexer reports time-outs as <see cref="TimeoutException"/>).</summary>
+    internal static bool IsRedisFailure(Exception e) => e is RedisException or RedisTimeoutException;
+
+    /// <summary>Redis lost the stream or the group (restarted without its data).</summary>
+    internal static bool IsNoGroup(Exception e) => e is RedisServerException && e.Message.StartsWith("NOGROUP", StringComparison.Ordinal);
 
     public override void Dispose()
     {
@@ -59,10 +95,14 @@ internal sealed class JobConsumer(
             try
             {
                 // "0": a group created after the Gateway queued jobs still gets them.
-                await redis.XGroupCreateAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, "0", stoppingToken).ConfigureAwait(false);
+                await Database.StreamCreateConsumerGroupAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, "0", createStream: true).WaitAsync(stoppingToken).ConfigureAwait(false);
                 return;
             }
-            catch (RedisException e)
+            catch (RedisServerException e) when (e.Message.StartsWith("BUSYGROUP", StringComparison.Ordinal))
+            {
+                return;
+            }
+            catch (Exception e) when (IsRedisFailure(e))
             {
                 WorkerLog.ReadFailed(logger, e);
                 await Task.Delay(TimeSpan.FromSeconds(1), timeProvider, stoppingToken).ConfigureAwait(false);
@@ -75,12 +115,16 @@ internal sealed class JobConsumer(
         while (!stoppingToken.IsCancellationRequested)
         {
             var free = await AcquireSlotsAsync(stoppingToken).ConfigureAwait(false);
-            IReadOnlyList<RedisStreamEntry> entries;
+
+            // A nudge that came before this read is answered by it.
+            _nudges.Reader.TryRead(out _);
+            StreamEntry[] entries;
             try
             {
-                entries = await redis.XReadGroupAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, _options.ConsumerName, free, _options.BlockTimeout, ">", stoppingToken).ConfigureAwait(false);
+                entries = await Database.StreamReadGroupAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, _options.ConsumerName, StreamPosition.NewMessages, free)
+                    .WaitAsync(stoppingToken).ConfigureAwait(false);
             }
-            catch (RedisServerException e) when (e.ErrorCode == "NOGROUP")
+            catch (Exception e) when (IsNoGroup(e))
             {
                 // Redis lost the stream or the group (restarted without its data): create it again; the Gateway's
                 // outbox relay republishes what was not yet processed.
@@ -89,7 +133,7 @@ internal sealed class JobConsumer(
                 await EnsureGroupAsync(stoppingToken).ConfigureAwait(false);
                 continue;
             }
-            catch (RedisException e)
+            catch (Exception e) when (IsRedisFailure(e))
             {
                 _slots.Release(free);
                 WorkerLog.ReadFailed(logger, e);
@@ -103,6 +147,25 @@ internal sealed class JobConsumer(
             }
 
             Dispatch(entries, free, redelivered: false);
+            if (entries.Length < free)
+            {
+                // The stream has nothing more for now: wait for the relay's nudge, or poll after PollInterval.
+                await WaitForNudgeAsync(stoppingToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    private async Task WaitForNudgeAsync(CancellationToken stoppingToken)
+    {
+        using var poll = new CancellationTokenSource(_options.PollInterval, timeProvider);
+        using var linked = CancellationTokenSource.CreateLinkedTokenSource(poll.Token, stoppingToken);
+        try
+        {
+            await _nudges.Reader.WaitToReadAsync(linked.Token).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
+        {
+            // PollInterval passed without a nudge: read anyway.
         }
     }
 
@@ -117,12 +180,12 @@ internal sealed class JobConsumer(
                 await SampleAsync(stoppingToken).ConfigureAwait(false);
                 await ClaimAsync(stoppingToken).ConfigureAwait(false);
             }
-            catch (RedisServerException e) when (e.ErrorCode == "NOGROUP")
+            catch (Exception e) when (IsNoGroup(e))
             {
                 WorkerLog.MaintenanceFailed(logger, e);
                 await EnsureGroupAsync(stoppingToken).ConfigureAwait(false);
             }
-            catch (RedisException e)
+            catch (Exception e) when (IsRedisFailure(e))
             {
                 WorkerLog.MaintenanceFailed(logger, e);
             }
@@ -132,10 +195,11 @@ internal sealed class JobConsumer(
     private async Task ClaimAsync(CancellationToken stoppingToken)
     {
         var free = await AcquireSlotsAsync(stoppingToken).ConfigureAwait(false);
-        RedisAutoClaimResult claimed;
+        StreamAutoClaimResult claimed;
         try
         {
-            claimed = await redis.XAutoClaimAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, _options.ConsumerName, _options.ClaimIdleTime, "0-0", free, stoppingToken).ConfigureAwait(false);
+            claimed = await Database.StreamAutoClaimAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, _options.ConsumerName, (long)_options.ClaimIdleTime.TotalMilliseconds, "0-0", free)
+                .WaitAsync(stoppingToken).ConfigureAwait(false);
         }
         catch
         {
@@ -143,14 +207,15 @@ internal sealed class JobConsumer(
             throw;
         }
 
-        if (claimed.Entries.Count > 0)
+        if (claimed.ClaimedEntries.Length > 0)
         {
-            WorkerLog.Claimed(logger, claimed.Entries.Count, _options.ClaimIdleTime);
+            WorkerLog.Claimed(logger, claimed.ClaimedEntries.Length, _options.ClaimIdleTime);
         }
 
         // An entry this consumer is still executing (idle past ClaimIdleTime on a starved machine) comes back to us
-        // too: it is already running here, so it is not started a second time.
-        var others = claimed.Entries.Where(entry => !_inFlight.ContainsKey(entry.Id)).ToList();
+        // too: it is already running here, so it is not started a second time. Entries deleted from the stream since
+        // their delivery are not returned (Redis drops them from the pending list).
+        var others = claimed.ClaimedEntries.Where(entry => !_inFlight.ContainsKey(entry.Id.ToString())).ToArray();
         Dispatch(others, free, redelivered: true);
     }
 
@@ -160,33 +225,24 @@ internal sealed class JobConsumer(
     /// </summary>
     private async Task KeepClaimedAsync(CancellationToken stoppingToken)
     {
-        var ids = _inFlight.Keys.ToArray();
+        var ids = _inFlight.Keys.Select(id => (RedisValue)id).ToArray();
         if (ids.Length == 0)
         {
             return;
         }
 
-        var arguments = new RedisValue[ids.Length + 5];
-        arguments[0] = WorkflowStreams.Jobs;
-        arguments[1] = WorkflowStreams.WorkersGroup;
-        arguments[2] = _options.ConsumerName;
-        arguments[3] = "0";
-        for (var i = 0; i < ids.Length; i++)
-        {
-            arguments[i + 4] = ids[i];
-        }
-
-        arguments[^1] = "JUSTID";
-        await redis.ExecuteAsync("XCLAIM", arguments, stoppingToken).ConfigureAwait(false);
+        await Database.StreamClaimIdsOnlyAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, _options.ConsumerName, 0, ids).WaitAsync(stoppingToken).ConfigureAwait(false);
     }
 
     private async Task SampleAsync(CancellationToken stoppingToken)
     {
-        var depth = await redis.XLenAsync(WorkflowStreams.Jobs, stoppingToken).ConfigureAwait(false);
-        var pending = await redis.XPendingAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, stoppingToken).ConfigureAwait(false);
-        var groups = await redis.XInfoGroupsAsync(WorkflowStreams.Jobs, stoppingToken).ConfigureAwait(false);
-        var lag = groups.FirstOrDefault(g => g.Name == WorkflowStreams.WorkersGroup)?.Lag ?? 0;
-        telemetry.RecordQueueSample(depth, pending.Count, lag);
+        var database = Database;
+        var depth = database.StreamLengthAsync(WorkflowStreams.Jobs);
+        var pending = database.StreamPendingAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup);
+        var groups = database.StreamGroupInfoAsync(WorkflowStreams.Jobs);
+        await Task.WhenAll(depth, pending, groups).WaitAsync(stoppingToken).ConfigureAwait(false);
+        var lag = (await groups.ConfigureAwait(false)).FirstOrDefault(g => g.Name == WorkflowStreams.WorkersGroup).Lag ?? 0;
+        telemetry.RecordQueueSample(await depth.ConfigureAwait(false), (await pending.ConfigureAwait(false)).PendingMessageCount, lag);
     }
 
     /// <summary>Waits for one free slot, then takes every other free one without waiting.</summary>
@@ -203,24 +259,23 @@ internal sealed class JobConsumer(
     }
 
     /// <summary>Starts one task per entry (each holding one of the <paramref name="slots"/>) and returns the unused slots.</summary>
-    private void Dispatch(IReadOnlyList<RedisStreamEntry> entries, int slots, bool redelivered)
+    private void Dispatch(StreamEntry[] entries, int slots, bool redelivered)
     {
-        // Entries deleted from the stream since delivery come back without fields; the processor dead-letters them.
         foreach (var entry in entries)
         {
             var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _inFlight[entry.Id] = started.Task;
+            _inFlight[entry.Id.ToString()] = started.Task;
             _ = RunAsync(entry, redelivered, started);
         }
 
-        var unused = slots - entries.Count;
+        var unused = slots - entries.Length;
         if (unused > 0)
         {
             _slots.Release(unused);
         }
     }
 
-    private async Task RunAsync(RedisStreamEntry entry, bool redelivered, TaskCompletionSource done)
+    private async Task RunAsync(StreamEntry entry, bool redelivered, TaskCompletionSource done)
     {
         try
         {
@@ -229,11 +284,11 @@ internal sealed class JobConsumer(
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             // Left pending: another delivery (after ClaimIdleTime) retries it.
-            WorkerLog.JobFailed(logger, entry.Id, 0, e);
+            WorkerLog.JobFailed(logger, entry.Id.ToString(), 0, e);
         }
         finally
         {
-            _inFlight.TryRemove(entry.Id, out _);
+            _inFlight.TryRemove(entry.Id.ToString(), out _);
             _slots.Release();
             done.TrySetResult();
         }

@@ -11,8 +11,12 @@ internal sealed class JobConsumerOptions
     /// <summary><c>Workflows:Worker:ConsumerName</c>: this consumer's name in the group. Default: machine name and process id.</summary>
     public string ConsumerName { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
 
-    /// <summary><c>Workflows:Worker:BlockTimeout</c>: how long one XREADGROUP waits for entries (10 ms–1 min). Default 5 s.</summary>
-    public TimeSpan BlockTimeout { get; set; } = TimeSpan.FromSeconds(5);
+    /// <summary>
+    /// <c>Workflows:Worker:PollInterval</c>: how long an idle worker waits for a nudge (<c>workflows.jobs.added</c>,
+    /// published by the relay after each batch) before it reads the stream anyway (10 ms–1 min). Default 2 s: the
+    /// bound on a job's wait when its nudge was lost, at one non-blocking XREADGROUP per interval while idle.
+    /// </summary>
+    public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 
     /// <summary><c>Workflows:Worker:ClaimIdleTime</c>: a pending job idle this long belongs to a dead consumer and is claimed (≥ 10 ms). Default 1 min.</summary>
     public TimeSpan ClaimIdleTime { get; set; } = TimeSpan.FromMinutes(1);

@@ -21,9 +21,9 @@ internal sealed class JobConsumerOptionsValidator : IValidateOptions<JobConsumer
             errors.Add($"{Prefix}ConsumerName must not be empty.");
         }
 
-        if (options.BlockTimeout < TimeSpan.FromMilliseconds(10) || options.BlockTimeout > TimeSpan.FromMinutes(1))
+        if (options.PollInterval < TimeSpan.FromMilliseconds(10) || options.PollInterval > TimeSpan.FromMinutes(1))
         {
-            errors.Add($"{Prefix}BlockTimeout must be between 00:00:00.010 and 00:01:00 (was {options.BlockTimeout}).");
+            errors.Add($"{Prefix}PollInterval must be between 00:00:00.010 and 00:01:00 (was {options.PollInterval}).");
         }
 
         if (options.ClaimIdleTime < TimeSpan.FromMilliseconds(10))

@@ -4,14 +4,13 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
-using Observability.Redis;
-using Observability.Redis.Streams;
 using Observability.Worker.Engine;
 using Observability.Worker.Events;
 using Observability.Worker.Monitoring;
 using Observability.Workflows.Messaging;
 using Observability.Workflows.Persistence;
 using Observability.Workflows.Runs;
+using StackExchange.Redis;
 
 namespace Observability.Worker.Jobs;
 
@@ -23,7 +22,7 @@ namespace Observability.Worker.Jobs;
 /// (Running → Queued) and leaves the entry pending: it is claimed again after <c>ClaimIdleTime</c> and the run resumes.
 /// </summary>
 internal sealed class JobProcessor(
-    RedisClient redis,
+    IConnectionMultiplexer redis,
     WorkflowEngine engine,
     RunExecutionStore runs,
     WorkflowEventPublisher publisher,
@@ -38,9 +37,8 @@ internal sealed class JobProcessor(
     /// Processes the entry; true when it was acknowledged (done, skipped or dead-lettered). <paramref name="redelivered"/>:
     /// the entry was claimed from another consumer (XAUTOCLAIM), so its delivery count is read and a Running run is taken over.
     /// </summary>
-    public async Task<bool> ProcessAsync(RedisStreamEntry entry, bool redelivered, CancellationToken cancellationToken)
+    public async Task<bool> ProcessAsync(StreamEntry entry, bool redelivered, CancellationToken cancellationToken)
     {
-        ArgumentNullException.ThrowIfNull(entry);
         using var activity = JobTrace.StartProcess(entry, _options.ConsumerName);
         var deliveries = redelivered ? await DeliveryCountAsync(entry.Id, cancellationToken).ConfigureAwait(false) : 1;
         activity?.SetTag("messaging.redis.delivery_count", deliveries);
@@ -100,7 +98,7 @@ internal sealed class JobProcessor(
     }
 
     /// <summary>The run cannot be started: unknown (dead-letter), or finished, cancelled or running elsewhere (ack).</summary>
-    private async Task<bool> SkipAsync(RedisStreamEntry entry, Guid runId, Task<WorkflowEvent?> lastEvent, CancellationToken cancellationToken)
+    private async Task<bool> SkipAsync(StreamEntry entry, Guid runId, Task<WorkflowEvent?> lastEvent, CancellationToken cancellationToken)
     {
         var status = await runs.GetStatusAsync(runId, cancellationToken).ConfigureAwait(false);
         if (status is null)
@@ -119,7 +117,7 @@ internal sealed class JobProcessor(
             await events.FlushAsync().ConfigureAwait(false);
         }
 
-        WorkerLog.AlreadyStarted(logger, entry.Id, runId);
+        WorkerLog.AlreadyStarted(logger, entry.Id.ToString(), runId);
         await AckAsync(entry.Id, cancellationToken).ConfigureAwait(false);
         return true;
     }
@@ -136,16 +134,16 @@ internal sealed class JobProcessor(
         }
     }
 
-    private void Fail(Activity? activity, RedisStreamEntry entry, long deliveries, Exception e)
+    private void Fail(Activity? activity, StreamEntry entry, long deliveries, Exception e)
     {
         activity?.SetStatus(ActivityStatusCode.Error, e.Message);
         activity?.SetTag("error.type", e.GetType().FullName);
-        WorkerLog.JobFailed(logger, entry.Id, deliveries, e);
+        WorkerLog.JobFailed(logger, entry.Id.ToString(), deliveries, e);
     }
 
-    private static WorkflowJobMessage? Parse(RedisStreamEntry entry)
+    private static WorkflowJobMessage? Parse(StreamEntry entry)
     {
-        if (entry[WorkflowStreams.MessageField] is not { } json)
+        if ((string?)entry[WorkflowStreams.MessageField] is not { } json)
         {
             return null;
         }
@@ -161,22 +159,18 @@ internal sealed class JobProcessor(
         }
     }
 
-    private async Task<long> DeliveryCountAsync(string id, CancellationToken cancellationToken)
+    private async Task<long> DeliveryCountAsync(RedisValue id, CancellationToken cancellationToken)
     {
-        var pending = await redis.XPendingRangeAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, 1, id, id, cancellationToken: cancellationToken).ConfigureAwait(false);
-        return pending.Count == 1 ? pending[0].DeliveryCount : 1;
+        var pending = await redis.GetDatabase().StreamPendingMessagesAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, 1, RedisValue.Null, id, id)
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
+        return pending.Length == 1 ? pending[0].DeliveryCount : 1;
     }
 
-    private async Task DeadLetterAsync(RedisStreamEntry entry, Guid? runId, string reason, CancellationToken cancellationToken)
+    private async Task DeadLetterAsync(StreamEntry entry, Guid? runId, string reason, CancellationToken cancellationToken)
     {
-        WorkerLog.DeadLettered(logger, entry.Id, reason);
-        var fields = new List<RedisStreamField>(entry.Fields.Count + 2)
-        {
-            new("reason", reason),
-            new("original_id", entry.Id),
-        };
-        fields.AddRange(entry.Fields.Select(f => new RedisStreamField(f.Key, f.Value)));
-        await redis.XAddAsync(WorkflowStreams.DeadLetters, fields.ToArray(), cancellationToken: cancellationToken).ConfigureAwait(false);
+        WorkerLog.DeadLettered(logger, entry.Id.ToString(), reason);
+        NameValueEntry[] fields = [new("reason", reason), new("original_id", entry.Id), .. entry.Values];
+        await redis.GetDatabase().StreamAddAsync(WorkflowStreams.DeadLetters, fields).WaitAsync(cancellationToken).ConfigureAwait(false);
         if (runId is { } id)
         {
             var scope = scopes.CreateAsyncScope();
@@ -190,8 +184,8 @@ internal sealed class JobProcessor(
         await AckAsync(entry.Id, cancellationToken).ConfigureAwait(false);
     }
 
-    private async Task AckAsync(string id, CancellationToken cancellationToken)
-        => await redis.XAckAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, [id], cancellationToken).ConfigureAwait(false);
+    private async Task AckAsync(RedisValue id, CancellationToken cancellationToken)
+        => await redis.GetDatabase().StreamAcknowledgeAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, id).WaitAsync(cancellationToken).ConfigureAwait(false);
 
     private async Task<string?> SessionOfAsync(Guid runId, CancellationToken cancellationToken)
     {

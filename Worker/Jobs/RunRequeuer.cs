@@ -1,13 +1,11 @@
 using System.Diagnostics;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
-using Observability.Redis;
-using Observability.Redis.Streams;
-using Observability.Worker.Events;
 using Observability.Worker.Monitoring;
 using Observability.Workflows.Messaging;
 using Observability.Workflows.Persistence;
 using Observability.Workflows.Runs;
+using StackExchange.Redis;
 
 namespace Observability.Worker.Jobs;
 
@@ -16,7 +14,7 @@ namespace Observability.Worker.Jobs;
 /// resumes after its plan when started again), and a new job entry that continues the run's original trace.
 /// PostgreSQL stays the truth: a duplicate entry is skipped by the start compare-and-set.
 /// </summary>
-internal sealed class RunRequeuer(IServiceScopeFactory scopes, RedisClient redis)
+internal sealed class RunRequeuer(IServiceScopeFactory scopes, IConnectionMultiplexer redis)
 {
     /// <summary>The span of a re-enqueue, a producer on the job stream.</summary>
     public const string PublishSpanName = WorkflowStreams.Jobs + " publish";
@@ -52,7 +50,7 @@ internal sealed class RunRequeuer(IServiceScopeFactory scopes, RedisClient redis
     {
         var original = await OriginalTraceAsync(runId, cancellationToken).ConfigureAwait(false);
         var links = Activity.Current is { } caller ? new[] { new ActivityLink(caller.Context) } : null;
-        ActivityContext.TryParse(original.TraceParent, null, out var parent);
+        var parent = MessageTraceContext.Extract(original.TraceParent, null).ActivityContext;
         using var activity = WorkerTelemetry.Source.StartActivity(PublishSpanName, ActivityKind.Producer, parent, links: links);
         if (activity is { IsAllDataRequested: true })
         {
@@ -63,9 +61,9 @@ internal sealed class RunRequeuer(IServiceScopeFactory scopes, RedisClient redis
             activity.SetTag("workflow.run.id", runId.ToString());
         }
 
-        var traceParent = WorkflowEventPublisher.CurrentTraceParent() ?? original.TraceParent;
+        var traceParent = MessageTraceContext.TraceParentOf(Activity.Current) ?? original.TraceParent;
         var json = JsonSerializer.Serialize(new WorkflowJobMessage(runId, attempt, traceParent, original.Baggage), WorkflowsJsonContext.Default.WorkflowJobMessage);
-        var fields = new List<RedisStreamField> { new(WorkflowStreams.MessageField, json) };
+        var fields = new List<NameValueEntry> { new(WorkflowStreams.MessageField, json) };
         if (traceParent is not null)
         {
             fields.Add(new(WorkflowStreams.TraceParentField, traceParent));
@@ -76,8 +74,11 @@ internal sealed class RunRequeuer(IServiceScopeFactory scopes, RedisClient redis
             fields.Add(new(WorkflowStreams.BaggageField, original.Baggage));
         }
 
-        var id = await redis.XAddAsync(WorkflowStreams.Jobs, fields.ToArray(), cancellationToken: cancellationToken).ConfigureAwait(false);
-        activity?.SetTag("messaging.message.id", id);
+        var id = await redis.GetDatabase().StreamAddAsync(WorkflowStreams.Jobs, fields.ToArray()).WaitAsync(cancellationToken).ConfigureAwait(false);
+        activity?.SetTag("messaging.message.id", id.ToString());
+
+        // Wake an idle worker at once (a lost nudge only delays the job to the workers' next poll).
+        await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(WorkflowStreams.JobsAdded), 1, CommandFlags.FireAndForget).ConfigureAwait(false);
     }
 
     /// <summary>The W3C context the run was submitted with, as its outbox job kept it (nulls when there is none).</summary>

@@ -1,10 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using System.Diagnostics;
-using Observability.Redis;
 using Observability.Worker.Monitoring;
 using Observability.Workflows.Persistence;
 using Observability.Workflows.Runs;
+using StackExchange.Redis;
 
 namespace Observability.Worker.Jobs;
 
@@ -35,7 +35,7 @@ internal sealed class StuckRunSweeper(
                 {
                     await SweepAsync(stoppingToken).ConfigureAwait(false);
                 }
-                catch (Exception e) when (e is RedisException or DbUpdateException or Npgsql.NpgsqlException or TimeoutException)
+                catch (Exception e) when (e is RedisException or RedisTimeoutException or DbUpdateException or Npgsql.NpgsqlException or TimeoutException)
                 {
                     WorkerLog.SweepFailed(logger, e);
                 }

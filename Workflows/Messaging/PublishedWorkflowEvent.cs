@@ -11,4 +11,11 @@ public sealed record PublishedWorkflowEvent(
     string SessionStreamId,
     string SessionId,
     string? TraceParent,
-    WorkflowEvent Event);
+    WorkflowEvent Event)
+{
+    /// <summary>
+    /// The publication's number on the channel (<see cref="WorkflowStreams.EventsPublished"/>, one more for each
+    /// publication): a subscriber that sees it jump missed publications (0 when the message carries none).
+    /// </summary>
+    public long ChannelSequence { get; init; }
+}

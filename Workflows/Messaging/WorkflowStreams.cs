@@ -33,6 +33,16 @@ public static class WorkflowStreams
     /// <summary>The pub/sub channel on which every event is also published, for live delivery.</summary>
     public const string EventsChannel = "workflows.events";
 
+    /// <summary>
+    /// The counter the event log raises with every publication on <see cref="EventsChannel"/> (in the same script), so
+    /// that a subscriber sees from the numbers alone when it missed publications (a dropped or re-established
+    /// subscription, a restarted server).
+    /// </summary>
+    public const string EventsPublished = "workflows.events.published";
+
+    /// <summary>The pub/sub channel a relay publishes on after it added jobs to <see cref="Jobs"/>: idle workers read at once instead of at their next poll.</summary>
+    public const string JobsAdded = "workflows.jobs.added";
+
     /// <summary>The bounded stream of one run's events, kept for replay after a reconnect.</summary>
     public static string Events(Guid runId) => $"workflows.events.{runId:N}";
 

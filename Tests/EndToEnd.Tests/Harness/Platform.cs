@@ -28,7 +28,7 @@ internal sealed class Platform : IAsyncDisposable
         ["Workflows__Worker__ClaimIdleTime"] = "00:00:05",
         ["Workflows__Worker__MaintenanceInterval"] = "00:00:00.200",
         ["Workflows__Worker__MaxDeliveries"] = "2",
-        ["Workflows__Worker__BlockTimeout"] = "00:00:01",
+        ["Workflows__Worker__PollInterval"] = "00:00:01",
     };
 
     private readonly List<ServiceProcess> _workers = [];

@@ -1,12 +1,12 @@
 using System.Diagnostics;
 using System.Text.Json;
-using Observability.Redis;
 using Observability.TestInfrastructure.Postgres;
 using Observability.Worker.Monitoring;
 using Observability.Worker.Tests.Jobs;
 using Observability.Worker.Tests.Llm;
 using Observability.Workflows.Messaging;
 using Observability.Workflows.Runs;
+using StackExchange.Redis;
 
 namespace Observability.Worker.Tests.Events;
 
@@ -32,15 +32,15 @@ public sealed class WorkflowEventPublishingTests(PostgresServerFixture postgres)
 
         await using var host = await WorkerTestHost.CreateAsync(postgres, ct);
         var runId = await host.CreateRunAsync(Task, ct);
-        await using var subscription = await host.Redis.SubscribeAsync(WorkflowStreams.EventsChannel, ct);
+        var subscription = await host.Connection.GetSubscriber().SubscribeAsync(RedisChannel.Literal(WorkflowStreams.EventsChannel));
         await host.EnqueueAsync(runId, ct, traceParent);
         await host.StartAsync(ct);
 
         var published = new List<PublishedWorkflowEvent>();
         while (published.Count == 0 || published[^1].Event.Type != WorkflowEventType.Completed)
         {
-            var message = await subscription.Messages.ReadAsync(ct);
-            published.Add(WorkflowEventLog.ParsePublished(message.Payload.Span) ?? throw new InvalidOperationException($"Not an event: {message.PayloadText}"));
+            var message = (await subscription.ReadAsync(ct)).Message;
+            published.Add(WorkflowEventLog.ParsePublished(((ReadOnlyMemory<byte>)message).Span) ?? throw new InvalidOperationException($"Not an event: {message}"));
         }
 
         Assert.All(published, p => Assert.Equal(runId, p.Event.RunId));
@@ -52,12 +52,12 @@ public sealed class WorkflowEventPublishingTests(PostgresServerFixture postgres)
             new HashSet<WorkflowEventType> { WorkflowEventType.Queued, WorkflowEventType.Planned, WorkflowEventType.StepStarted, WorkflowEventType.LlmCall, WorkflowEventType.StepCompleted, WorkflowEventType.Completed },
             types);
 
-        var runStream = await host.Redis.XRangeAsync(WorkflowStreams.Events(runId), cancellationToken: ct);
-        var sessionStream = await host.Redis.XRangeAsync(WorkflowStreams.SessionEvents("session-1"), cancellationToken: ct);
-        Assert.Equal(published.Select(p => p.RunStreamId), runStream.Select(e => e.Id));
-        Assert.Equal(published.Select(p => p.SessionStreamId), sessionStream.Select(e => e.Id));
-        Assert.Equal(published.Select(p => p.Event.EventId), sessionStream.Select(e => JsonSerializer.Deserialize(e[WorkflowStreams.EventField]!, WorkflowsJsonContext.Default.WorkflowEvent)!.EventId));
-        Assert.All(runStream, e => Assert.StartsWith($"00-{traceId.ToHexString()}-", e[WorkflowStreams.TraceParentField], StringComparison.Ordinal));
+        var runStream = await host.Redis.StreamRangeAsync(WorkflowStreams.Events(runId));
+        var sessionStream = await host.Redis.StreamRangeAsync(WorkflowStreams.SessionEvents("session-1"));
+        Assert.Equal(published.Select(p => p.RunStreamId), runStream.Select(e => (string?)e.Id));
+        Assert.Equal(published.Select(p => p.SessionStreamId), sessionStream.Select(e => (string?)e.Id));
+        Assert.Equal(published.Select(p => p.Event.EventId), sessionStream.Select(e => JsonSerializer.Deserialize((string)e[WorkflowStreams.EventField]!, WorkflowsJsonContext.Default.WorkflowEvent)!.EventId));
+        Assert.All(runStream, e => Assert.StartsWith($"00-{traceId.ToHexString()}-", (string?)e[WorkflowStreams.TraceParentField], StringComparison.Ordinal));
     }
 
     [Fact]
@@ -69,14 +69,14 @@ public sealed class WorkflowEventPublishingTests(PostgresServerFixture postgres)
         var runId = await host.CreateRunAsync(Task, ct);
 
         // The session stream's key holds a string: every append script fails with WRONGTYPE.
-        await host.Redis.SetAsync(WorkflowStreams.SessionEvents("session-1"), "not a stream", cancellationToken: ct);
+        await host.Redis.StringSetAsync(WorkflowStreams.SessionEvents("session-1"), "not a stream");
         await host.EnqueueAsync(runId, ct);
         await host.StartAsync(ct);
 
         var run = await host.WaitForStatusAsync(runId, WorkflowRunStatus.Completed, ct);
         await host.WaitForNoPendingAsync(ct);
         Assert.Equal(1, run.AttemptCount);
-        Assert.Empty(await host.Redis.XRangeAsync(WorkflowStreams.DeadLetters, cancellationToken: ct));
+        Assert.Empty(await host.Redis.StreamRangeAsync(WorkflowStreams.DeadLetters));
     }
 
     [Fact]
@@ -88,7 +88,7 @@ public sealed class WorkflowEventPublishingTests(PostgresServerFixture postgres)
         var runId = await host.CreateRunAsync(Task, ct);
 
         // An event already in the run's stream (say the Gateway's Queued event): the worker continues after it.
-        var log = new WorkflowEventLog(host.Redis);
+        var log = new WorkflowEventLog(host.Connection);
         await log.AppendAsync("session-1", new WorkflowEvent(Guid.CreateVersion7(), runId, 1, WorkflowEventType.Queued, DateTimeOffset.UtcNow, null), null, ct);
         await host.EnqueueAsync(runId, ct);
         await host.StartAsync(ct);

@@ -1,4 +1,3 @@
-using Observability.Redis;
 using Observability.TestInfrastructure.Postgres;
 using Observability.Workflows.Messaging;
 using Observability.Workflows.Runs;
@@ -27,7 +26,7 @@ public sealed class GracefulShutdownTests(PostgresServerFixture postgres)
 
         var run = await host.GetRunAsync(runId, ct);
         Assert.Equal(WorkflowRunStatus.Completed, run!.Status);
-        Assert.Equal(0, (await host.Redis.XPendingAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, ct)).Count);
+        Assert.Equal(0, (await host.Redis.StreamPendingAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup)).PendingMessageCount);
     }
 
     [Fact]
@@ -48,8 +47,8 @@ public sealed class GracefulShutdownTests(PostgresServerFixture postgres)
 
         await host.StopAsync(ct);
 
-        var pending = await host.Redis.XPendingAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, ct);
-        Assert.Equal(1, pending.Count);
+        var pending = await host.Redis.StreamPendingAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup);
+        Assert.Equal(1, pending.PendingMessageCount);
         var run = await host.GetRunAsync(runId, ct);
         Assert.Equal(WorkflowRunStatus.Queued, run!.Status);
     }

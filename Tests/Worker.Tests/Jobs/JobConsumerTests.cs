@@ -1,8 +1,8 @@
-using Observability.Redis;
 using Observability.TestInfrastructure.Postgres;
 using Observability.Workflows.Messaging;
 using Observability.Workflows.Runs;
 using Observability.Workflows.Steps;
+using StackExchange.Redis;
 
 namespace Observability.Worker.Tests.Jobs;
 
@@ -71,7 +71,7 @@ public sealed class JobConsumerTests(PostgresServerFixture postgres)
         Assert.Single(events, e => e.Type == WorkflowEventType.Planned);
         Assert.Single(events, e => e.Type == WorkflowEventType.Completed);
         Assert.Equal(run.Plan!.Steps.Count, events.Count(e => e.Type == WorkflowEventType.StepStarted));
-        Assert.Empty(await host.Redis.XRangeAsync(WorkflowStreams.DeadLetters, cancellationToken: ct));
+        Assert.Empty(await host.Redis.StreamRangeAsync(WorkflowStreams.DeadLetters));
     }
 
     [Fact]
@@ -84,9 +84,9 @@ public sealed class JobConsumerTests(PostgresServerFixture postgres)
             ["Workflows:Worker:ClaimIdleTime"] = "00:00:00.200",
         });
         var runId = await host.CreateRunAsync(Task, ct);
-        await host.Redis.XGroupCreateAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, "0", ct);
+        await host.Redis.StreamCreateConsumerGroupAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, "0");
         var entryId = await host.EnqueueAsync(runId, ct);
-        var stolen = await host.Redis.XReadGroupAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, "dead-worker", 1, cancellationToken: ct);
+        var stolen = await host.Redis.StreamReadGroupAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, "dead-worker", ">", 1);
         Assert.Equal(entryId, Assert.Single(stolen).Id);
 
         await host.StartAsync(ct);
@@ -107,7 +107,7 @@ public sealed class JobConsumerTests(PostgresServerFixture postgres)
         await host.WaitForStatusAsync(first, WorkflowRunStatus.Completed, ct);
 
         // As after a Redis restart without persistence: the stream, and with it the consumer group, are gone.
-        await host.Redis.ExecuteAsync("DEL", [WorkflowStreams.Jobs], ct);
+        await host.Redis.KeyDeleteAsync(WorkflowStreams.Jobs);
         var second = await host.CreateRunAsync(Task, ct);
         await host.EnqueueAsync(second, ct);
 
@@ -159,19 +159,19 @@ public sealed class JobConsumerTests(PostgresServerFixture postgres)
             ["Workflows:Worker:MaxDeliveries"] = "2",
         });
         var runId = await host.CreateRunAsync(Task, ct);
-        await host.Redis.XGroupCreateAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, "0", ct);
+        await host.Redis.StreamCreateConsumerGroupAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, "0");
         await host.EnqueueAsync(runId, ct);
 
         // Two deliveries to a consumer that crashes each time (reads, never acknowledges).
-        await host.Redis.XReadGroupAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, "crashing-worker", 1, cancellationToken: ct);
-        await host.Redis.XReadGroupAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, "crashing-worker", 1, id: "0", cancellationToken: ct);
+        await host.Redis.StreamReadGroupAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, "crashing-worker", ">", 1);
+        await host.Redis.StreamReadGroupAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, "crashing-worker", "0", 1);
         await host.StartAsync(ct);
 
         var run = await host.WaitForStatusAsync(runId, WorkflowRunStatus.DeadLettered, ct);
         var dead = Assert.Single(await host.WaitForDeadLettersAsync(1, ct));
         await host.WaitForNoPendingAsync(ct);
         Assert.Contains("Delivered 3 times", run.DeadLetterReason, StringComparison.Ordinal);
-        Assert.Equal(run.DeadLetterReason, dead["reason"]);
+        Assert.Equal(run.DeadLetterReason, (string?)dead["reason"]);
         Assert.Equal(0, run.AttemptCount);
     }
 
@@ -205,7 +205,7 @@ public sealed class JobConsumerTests(PostgresServerFixture postgres)
         var events = await host.GetEventsAsync(runId, ct);
         Assert.Equal(WorkflowEventType.Failed, events[^1].Type);
         Assert.Contains("Step 'analyze' failed: LLM call failed: 503 after 3 attempt(s).", events[^1].Payload!.Value.GetProperty("reason").GetString(), StringComparison.Ordinal);
-        Assert.Empty(await host.Redis.XRangeAsync(WorkflowStreams.DeadLetters, cancellationToken: ct));
+        Assert.Empty(await host.Redis.StreamRangeAsync(WorkflowStreams.DeadLetters));
     }
 
     [Fact]
@@ -243,11 +243,11 @@ public sealed class JobConsumerTests(PostgresServerFixture postgres)
             ["Workflows:Worker:ClaimIdleTime"] = "00:00:00.200",
         });
         var runId = await host.CreateRunAsync(Task, ct);
-        await host.Redis.XGroupCreateAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, "0", ct);
+        await host.Redis.StreamCreateConsumerGroupAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, "0");
         var entryId = await host.EnqueueAsync(runId, ct);
 
         // Another consumer read the job, planned the run, completed one step, was inside the next, and died unacknowledged.
-        Assert.Single(await host.Redis.XReadGroupAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, "dead-worker", 1, cancellationToken: ct));
+        Assert.Single(await host.Redis.StreamReadGroupAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, "dead-worker", ">", 1));
         var plan = await host.CrashMidRunAsync(runId, Task, ct);
         await host.StartAsync(ct);
 
@@ -264,7 +264,7 @@ public sealed class JobConsumerTests(PostgresServerFixture postgres)
         var events = await host.GetEventsAsync(runId, ct);
         Assert.Single(events, e => e.Type == WorkflowEventType.Completed);
         Assert.Equal(plan.Steps.Count - 1, events.Count(e => e.Type == WorkflowEventType.StepCompleted));
-        Assert.Empty(await host.Redis.XRangeAsync(WorkflowStreams.DeadLetters, cancellationToken: ct));
-        Assert.Equal(entryId, (await host.Redis.XRangeAsync(WorkflowStreams.Jobs, cancellationToken: ct)).Single().Id);
+        Assert.Empty(await host.Redis.StreamRangeAsync(WorkflowStreams.DeadLetters));
+        Assert.Equal(entryId, (await host.Redis.StreamRangeAsync(WorkflowStreams.Jobs)).Single().Id);
     }
 }

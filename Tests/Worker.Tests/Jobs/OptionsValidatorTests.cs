@@ -18,7 +18,7 @@ public sealed class OptionsValidatorTests
         {
             Concurrency = 0,
             ConsumerName = " ",
-            BlockTimeout = TimeSpan.FromMinutes(5),
+            PollInterval = TimeSpan.FromMinutes(5),
             ClaimIdleTime = TimeSpan.Zero,
             MaintenanceInterval = TimeSpan.Zero,
             MaxDeliveries = 0,
@@ -31,7 +31,7 @@ public sealed class OptionsValidatorTests
         var result = new JobConsumerOptionsValidator().Validate(null, options);
 
         Assert.True(result.Failed);
-        foreach (var key in new[] { "Concurrency", "ConsumerName", "BlockTimeout", "ClaimIdleTime", "MaintenanceInterval", "MaxDeliveries", "MaxParallelSteps", "ShutdownTimeout", "StuckRunTimeout", "SweepInterval" })
+        foreach (var key in new[] { "Concurrency", "ConsumerName", "PollInterval", "ClaimIdleTime", "MaintenanceInterval", "MaxDeliveries", "MaxParallelSteps", "ShutdownTimeout", "StuckRunTimeout", "SweepInterval" })
         {
             Assert.Contains(result.Failures!, f => f.StartsWith($"Workflows:Worker:{key} ", StringComparison.Ordinal));
         }

@@ -3,8 +3,6 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
-using Observability.Redis;
-using Observability.Redis.Streams;
 using Observability.TestInfrastructure.Postgres;
 using Observability.TestInfrastructure.Redis;
 using Observability.Worker.Engine;
@@ -15,6 +13,7 @@ using Observability.Workflows.Messaging;
 using Observability.Workflows.Persistence;
 using Observability.Workflows.Runs;
 using Observability.Workflows.Steps;
+using StackExchange.Redis;
 
 namespace Observability.Worker.Tests.Jobs;
 
@@ -28,15 +27,18 @@ internal sealed class WorkerTestHost : IAsyncDisposable
     private readonly IHost _host;
     private bool _started;
 
-    private WorkerTestHost(RedisServer redis, IHost host, RedisClient client)
+    private WorkerTestHost(RedisServer redis, IHost host, ConnectionMultiplexer connection)
     {
         _redis = redis;
         _host = host;
-        Redis = client;
+        Connection = connection;
     }
 
-    /// <summary>A client of the test's own, for producing entries and inspecting streams.</summary>
-    public RedisClient Redis { get; }
+    /// <summary>A connection of the test's own, for producing entries and inspecting streams.</summary>
+    public ConnectionMultiplexer Connection { get; }
+
+    /// <summary>The test's own database handle on <see cref="Connection"/>.</summary>
+    public IDatabase Redis => Connection.GetDatabase();
 
     public IServiceProvider Services => _host.Services;
 
@@ -55,7 +57,7 @@ internal sealed class WorkerTestHost : IAsyncDisposable
             ["Llm:Prices:gpt-4o-mini:InputPerMillion"] = "0.15",
             ["Llm:Prices:gpt-4o-mini:OutputPerMillion"] = "0.60",
             ["Workflows:Worker:ConsumerName"] = "test-worker",
-            ["Workflows:Worker:BlockTimeout"] = "00:00:00.100",
+            ["Workflows:Worker:PollInterval"] = "00:00:00.100",
             ["Workflows:Worker:MaintenanceInterval"] = "00:00:00.100",
             ["Workflows:Worker:ShutdownTimeout"] = "00:00:05",
         };
@@ -68,8 +70,8 @@ internal sealed class WorkerTestHost : IAsyncDisposable
         builder.AddLlmProviders();
         builder.AddWorkflowEngine();
         var host = builder.Build();
-        var client = await RedisClient.ConnectAsync(redis.ConnectionString, cancellationToken);
-        return new WorkerTestHost(redis, host, client);
+        var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
+        return new WorkerTestHost(redis, host, connection);
     }
 
     public async Task StartAsync(CancellationToken cancellationToken)
@@ -118,15 +120,15 @@ internal sealed class WorkerTestHost : IAsyncDisposable
         => InScopeAsync<WorkflowsDbContext, int>(db => db.Database.ExecuteSqlRawAsync(sql, cancellationToken));
 
     /// <summary>XADDs a job entry for the run, with the given W3C fields.</summary>
-    public async Task<string> EnqueueAsync(Guid runId, CancellationToken cancellationToken, string? traceParent = null, string? baggage = null)
+    public async Task<RedisValue> EnqueueAsync(Guid runId, CancellationToken cancellationToken, string? traceParent = null, string? baggage = null)
     {
         var json = JsonSerializer.Serialize(new WorkflowJobMessage(runId, 1, traceParent, baggage), WorkflowsJsonContext.Default.WorkflowJobMessage);
         return await EnqueueRawAsync(json, cancellationToken, traceParent, baggage);
     }
 
-    public async Task<string> EnqueueRawAsync(string message, CancellationToken cancellationToken, string? traceParent = null, string? baggage = null)
+    public async Task<RedisValue> EnqueueRawAsync(string message, CancellationToken cancellationToken, string? traceParent = null, string? baggage = null)
     {
-        var fields = new List<RedisStreamField> { new(WorkflowStreams.MessageField, message) };
+        var fields = new List<NameValueEntry> { new(WorkflowStreams.MessageField, message) };
         if (traceParent is not null)
         {
             fields.Add(new(WorkflowStreams.TraceParentField, traceParent));
@@ -137,7 +139,7 @@ internal sealed class WorkerTestHost : IAsyncDisposable
             fields.Add(new(WorkflowStreams.BaggageField, baggage));
         }
 
-        return await Redis.XAddAsync(WorkflowStreams.Jobs, fields.ToArray(), cancellationToken: cancellationToken) ?? throw new InvalidOperationException("XADD returned no id.");
+        return await Redis.StreamAddAsync(WorkflowStreams.Jobs, fields.ToArray()).WaitAsync(cancellationToken);
     }
 
     public Task<WorkflowRun?> GetRunAsync(Guid runId, CancellationToken cancellationToken)
@@ -172,19 +174,19 @@ internal sealed class WorkerTestHost : IAsyncDisposable
     /// <summary>Polls until nothing is pending in the group (every delivered entry acknowledged).</summary>
     public async Task WaitForNoPendingAsync(CancellationToken cancellationToken)
     {
-        while ((await Redis.XPendingAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, cancellationToken)).Count > 0)
+        while ((await Redis.StreamPendingAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup).WaitAsync(cancellationToken)).PendingMessageCount > 0)
         {
             await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
         }
     }
 
     /// <summary>Polls until the dead-letter stream holds <paramref name="count"/> entries.</summary>
-    public async Task<IReadOnlyList<RedisStreamEntry>> WaitForDeadLettersAsync(int count, CancellationToken cancellationToken)
+    public async Task<StreamEntry[]> WaitForDeadLettersAsync(int count, CancellationToken cancellationToken)
     {
         while (true)
         {
-            var entries = await Redis.XRangeAsync(WorkflowStreams.DeadLetters, cancellationToken: cancellationToken);
-            if (entries.Count >= count)
+            var entries = await Redis.StreamRangeAsync(WorkflowStreams.DeadLetters).WaitAsync(cancellationToken);
+            if (entries.Length >= count)
             {
                 return entries;
             }
@@ -196,8 +198,8 @@ internal sealed class WorkerTestHost : IAsyncDisposable
     /// <summary>The run's events in stream order.</summary>
     public async Task<IReadOnlyList<WorkflowEvent>> GetEventsAsync(Guid runId, CancellationToken cancellationToken)
     {
-        var entries = await Redis.XRangeAsync(WorkflowStreams.Events(runId), cancellationToken: cancellationToken);
-        return entries.Select(e => JsonSerializer.Deserialize(e[WorkflowStreams.EventField]!, WorkflowsJsonContext.Default.WorkflowEvent)!).ToList();
+        var entries = await Redis.StreamRangeAsync(WorkflowStreams.Events(runId)).WaitAsync(cancellationToken);
+        return entries.Select(e => JsonSerializer.Deserialize((string)e[WorkflowStreams.EventField]!, WorkflowsJsonContext.Default.WorkflowEvent)!).ToList();
     }
 
     public async ValueTask DisposeAsync()
@@ -209,7 +211,7 @@ internal sealed class WorkerTestHost : IAsyncDisposable
         }
 
         _host.Dispose();
-        await Redis.DisposeAsync();
+        await Connection.DisposeAsync();
         await _redis.DisposeAsync();
     }
 

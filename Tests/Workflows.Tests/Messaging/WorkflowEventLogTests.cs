@@ -1,8 +1,7 @@
 using System.Text.Json;
-using Observability.Redis;
-using Observability.Redis.Configuration;
 using Observability.TestInfrastructure.Redis;
 using Observability.Workflows.Messaging;
+using StackExchange.Redis;
 
 namespace Observability.Workflows.Tests.Messaging;
 
@@ -10,26 +9,21 @@ namespace Observability.Workflows.Tests.Messaging;
 public sealed class WorkflowEventLogTests : IClassFixture<RedisServerFixture>, IAsyncLifetime
 {
     private readonly RedisServerFixture _redis;
-    private RedisClient? _client;
+    private ConnectionMultiplexer? _connection;
 
     public WorkflowEventLogTests(RedisServerFixture redis) => _redis = redis;
 
-    private RedisClient Client => _client ?? throw new InvalidOperationException("Not connected.");
+    private ConnectionMultiplexer Connection => _connection ?? throw new InvalidOperationException("Not connected.");
 
-    public async ValueTask InitializeAsync()
-    {
-        var options = RedisClientOptions.Parse(_redis.ConnectionString);
-        options.ServerStatsInterval = TimeSpan.Zero;
-        _client = new RedisClient(options);
-        using var timeout = TestTimeout.Start(10);
-        await _client.ConnectAsync(timeout.Token);
-    }
+    private IDatabase Client => Connection.GetDatabase();
+
+    public async ValueTask InitializeAsync() => _connection = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString + ",allowAdmin=true");
 
     public async ValueTask DisposeAsync()
     {
-        if (_client is not null)
+        if (_connection is not null)
         {
-            await _client.DisposeAsync();
+            await _connection.DisposeAsync();
         }
     }
 
@@ -37,30 +31,30 @@ public sealed class WorkflowEventLogTests : IClassFixture<RedisServerFixture>, I
     public async Task AppendAsync_Event_LandsInRunAndSessionStreamsWithTraceParentAndExpiry()
     {
         using var timeout = TestTimeout.Start();
-        var log = new WorkflowEventLog(Client);
+        var log = new WorkflowEventLog(Connection);
         var sessionId = $"session-{Guid.NewGuid():N}";
         var workflowEvent = NewEvent(Guid.NewGuid(), 1, WorkflowEventType.Planned);
         const string traceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
 
         var published = await log.AppendAsync(sessionId, workflowEvent, traceParent, timeout.Token);
 
-        var runEntries = await Client.XRangeAsync(WorkflowStreams.Events(workflowEvent.RunId), cancellationToken: timeout.Token);
-        var sessionEntries = await Client.XRangeAsync(WorkflowStreams.SessionEvents(sessionId), cancellationToken: timeout.Token);
+        var runEntries = await Client.StreamRangeAsync(WorkflowStreams.Events(workflowEvent.RunId));
+        var sessionEntries = await Client.StreamRangeAsync(WorkflowStreams.SessionEvents(sessionId));
         var runEntry = Assert.Single(runEntries);
         var sessionEntry = Assert.Single(sessionEntries);
-        Assert.Equal(published.RunStreamId, runEntry.Id);
-        Assert.Equal(published.SessionStreamId, sessionEntry.Id);
-        Assert.Equal(traceParent, runEntry[WorkflowStreams.TraceParentField]);
-        Assert.Equal(sessionId, runEntry[WorkflowStreams.SessionField]);
-        Assert.Equal(sessionId, sessionEntry[WorkflowStreams.SessionField]);
-        var stored = JsonSerializer.Deserialize(runEntry[WorkflowStreams.EventField]!, WorkflowsJsonContext.Default.WorkflowEvent);
+        Assert.Equal(published.RunStreamId, runEntry.Id.ToString());
+        Assert.Equal(published.SessionStreamId, sessionEntry.Id.ToString());
+        Assert.Equal(traceParent, (string?)runEntry[WorkflowStreams.TraceParentField]);
+        Assert.Equal(sessionId, (string?)runEntry[WorkflowStreams.SessionField]);
+        Assert.Equal(sessionId, (string?)sessionEntry[WorkflowStreams.SessionField]);
+        var stored = JsonSerializer.Deserialize((string)runEntry[WorkflowStreams.EventField]!, WorkflowsJsonContext.Default.WorkflowEvent);
         Assert.Equal(workflowEvent.EventId, stored!.EventId);
         Assert.Equal(workflowEvent.Payload!.Value.GetRawText(), stored.Payload!.Value.GetRawText());
 
-        var ttl = await Client.ExecuteAsync("PTTL", [WorkflowStreams.Events(workflowEvent.RunId)], timeout.Token);
-        Assert.InRange(ttl.AsInt64(), 1, (long)WorkflowStreams.EventsRetention.TotalMilliseconds);
-        var sessionTtl = await Client.ExecuteAsync("PTTL", [WorkflowStreams.SessionEvents(sessionId)], timeout.Token);
-        Assert.InRange(sessionTtl.AsInt64(), 1, (long)WorkflowStreams.EventsRetention.TotalMilliseconds);
+        var ttl = await Client.KeyTimeToLiveAsync(WorkflowStreams.Events(workflowEvent.RunId));
+        Assert.InRange(ttl!.Value, TimeSpan.FromMilliseconds(1), WorkflowStreams.EventsRetention);
+        var sessionTtl = await Client.KeyTimeToLiveAsync(WorkflowStreams.SessionEvents(sessionId));
+        Assert.InRange(sessionTtl!.Value, TimeSpan.FromMilliseconds(1), WorkflowStreams.EventsRetention);
     }
 
     [Fact]
@@ -69,10 +63,10 @@ public sealed class WorkflowEventLogTests : IClassFixture<RedisServerFixture>, I
         using var timeout = TestTimeout.Start();
         var workflowEvent = NewEvent(Guid.NewGuid(), 1, WorkflowEventType.Queued);
 
-        var published = await new WorkflowEventLog(Client).AppendAsync("s", workflowEvent, traceParent: null, timeout.Token);
+        var published = await new WorkflowEventLog(Connection).AppendAsync("s", workflowEvent, traceParent: null, timeout.Token);
 
-        var entry = Assert.Single(await Client.XRangeAsync(WorkflowStreams.Events(workflowEvent.RunId), cancellationToken: timeout.Token));
-        Assert.Null(entry[WorkflowStreams.TraceParentField]);
+        var entry = Assert.Single(await Client.StreamRangeAsync(WorkflowStreams.Events(workflowEvent.RunId)));
+        Assert.True(entry[WorkflowStreams.TraceParentField].IsNull);
         Assert.Null(published.TraceParent);
     }
 
@@ -80,10 +74,10 @@ public sealed class WorkflowEventLogTests : IClassFixture<RedisServerFixture>, I
     public async Task AppendAsync_Subscriber_ReceivesPublishedEventWithBothStreamIdsInOrder()
     {
         using var timeout = TestTimeout.Start();
-        var log = new WorkflowEventLog(Client);
+        var log = new WorkflowEventLog(Connection);
         var runId = Guid.NewGuid();
         var sessionId = $"session-{Guid.NewGuid():N}";
-        await using var subscription = await Client.SubscribeAsync(WorkflowStreams.EventsChannel, timeout.Token);
+        var subscription = await Connection.GetSubscriber().SubscribeAsync(RedisChannel.Literal(WorkflowStreams.EventsChannel));
 
         var appended = new List<PublishedWorkflowEvent>();
         for (var sequence = 1; sequence <= 20; sequence++)
@@ -94,8 +88,8 @@ public sealed class WorkflowEventLogTests : IClassFixture<RedisServerFixture>, I
         var received = new List<PublishedWorkflowEvent>();
         while (received.Count < appended.Count)
         {
-            var message = await subscription.Messages.ReadAsync(timeout.Token);
-            if (WorkflowEventLog.ParsePublished(message.Payload.Span) is { } parsed && parsed.Event.RunId == runId)
+            var message = await subscription.ReadAsync(timeout.Token);
+            if (WorkflowEventLog.ParsePublished(((ReadOnlyMemory<byte>)message.Message).Span) is { } parsed && parsed.Event.RunId == runId)
             {
                 received.Add(parsed);
             }
@@ -104,13 +98,74 @@ public sealed class WorkflowEventLogTests : IClassFixture<RedisServerFixture>, I
         Assert.Equal(appended.Select(e => (e.RunStreamId, e.SessionStreamId, e.Event.Sequence)), received.Select(e => (e.RunStreamId, e.SessionStreamId, e.Event.Sequence)));
         Assert.All(received, e => Assert.Equal(sessionId, e.SessionId));
         Assert.All(received, e => Assert.Equal("00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", e.TraceParent));
+        Assert.Equal(appended.Select(e => e.ChannelSequence), received.Select(e => e.ChannelSequence));
+        await subscription.UnsubscribeAsync();
+    }
+
+    [Fact]
+    public async Task AppendAsync_ConsecutivePublications_NumberedOneApart()
+    {
+        using var timeout = TestTimeout.Start();
+        var log = new WorkflowEventLog(Connection);
+        var runId = Guid.NewGuid();
+
+        var first = await log.AppendAsync("numbered", NewEvent(runId, 1, WorkflowEventType.Queued), null, timeout.Token);
+        var second = await log.AppendAsync("numbered", NewEvent(runId, 2, WorkflowEventType.Planned), null, timeout.Token);
+
+        // Other tests publish on the shared server too: the numbers only grow, by one per publication.
+        Assert.True(first.ChannelSequence > 0);
+        Assert.True(second.ChannelSequence > first.ChannelSequence);
+        Assert.True((long)await Client.StringGetAsync(WorkflowStreams.EventsPublished) >= second.ChannelSequence);
+    }
+
+    [Fact]
+    public async Task AppendAsync_ServerForgotTheScript_LoadsItAgain()
+    {
+        using var timeout = TestTimeout.Start();
+        var log = new WorkflowEventLog(Connection);
+        var runId = Guid.NewGuid();
+        await log.AppendAsync("flushed", NewEvent(runId, 1, WorkflowEventType.Queued), null, timeout.Token);
+
+        // As after a restart: the server's script cache is empty, the client still knows the script's SHA.
+        await Connection.GetServer(Connection.GetEndPoints()[0]).ScriptFlushAsync();
+        var published = await log.AppendAsync("flushed", NewEvent(runId, 2, WorkflowEventType.Planned), null, timeout.Token);
+
+        Assert.Equal(2, (await Client.StreamRangeAsync(WorkflowStreams.Events(runId))).Length);
+        Assert.Equal(2, published.Event.Sequence);
+    }
+
+    [Fact]
+    public async Task AppendAsync_TenMegabyteEvent_StoredAndPublishedWhole()
+    {
+        using var timeout = TestTimeout.Start(60);
+        var log = new WorkflowEventLog(Connection);
+        var runId = Guid.NewGuid();
+        var text = new string('x', 10 * 1024 * 1024);
+        var big = new WorkflowEvent(Guid.CreateVersion7(), runId, 1, WorkflowEventType.LlmCall, DateTimeOffset.UtcNow, JsonSerializer.SerializeToElement(new { text }));
+        var subscription = await Connection.GetSubscriber().SubscribeAsync(RedisChannel.Literal(WorkflowStreams.EventsChannel));
+
+        await log.AppendAsync("big", big, null, timeout.Token);
+
+        var stored = JsonSerializer.Deserialize((string)Assert.Single(await Client.StreamRangeAsync(WorkflowStreams.Events(runId)))[WorkflowStreams.EventField]!, WorkflowsJsonContext.Default.WorkflowEvent);
+        Assert.Equal(text, stored!.Payload!.Value.GetProperty("text").GetString());
+        while (true)
+        {
+            var message = await subscription.ReadAsync(timeout.Token);
+            if (WorkflowEventLog.ParsePublished(((ReadOnlyMemory<byte>)message.Message).Span) is { } parsed && parsed.Event.RunId == runId)
+            {
+                Assert.Equal(text, parsed.Event.Payload!.Value.GetProperty("text").GetString());
+                break;
+            }
+        }
+
+        await subscription.UnsubscribeAsync();
     }
 
     [Fact]
     public async Task AppendAsync_ManyEvents_RunStreamStaysBounded()
     {
         using var timeout = TestTimeout.Start();
-        var log = new WorkflowEventLog(Client);
+        var log = new WorkflowEventLog(Connection);
         var runId = Guid.NewGuid();
 
         for (var sequence = 1; sequence <= WorkflowStreams.MaxEventsPerRun + 500; sequence++)
@@ -118,7 +173,7 @@ public sealed class WorkflowEventLogTests : IClassFixture<RedisServerFixture>, I
             await log.AppendAsync("bounded", NewEvent(runId, sequence, WorkflowEventType.LlmCall), null, timeout.Token);
         }
 
-        var length = await Client.XLenAsync(WorkflowStreams.Events(runId), timeout.Token);
+        var length = await Client.StreamLengthAsync(WorkflowStreams.Events(runId));
         Assert.InRange(length, WorkflowStreams.MaxEventsPerRun, WorkflowStreams.MaxEventsPerRun + 200);
     }
 

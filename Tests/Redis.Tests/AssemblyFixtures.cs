@@ -1,3 +1,0 @@
-using Observability.TestInfrastructure.Redis;
-
-[assembly: AssemblyFixture(typeof(RedisServerFixture))]
