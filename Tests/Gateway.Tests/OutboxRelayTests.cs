@@ -3,6 +3,7 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
+using Observability.TestInfrastructure.Polling;
 using Observability.TestInfrastructure.Postgres;
 using Observability.TestInfrastructure.Redis;
 using Observability.Workflows.Messaging;
@@ -69,12 +70,11 @@ public sealed class OutboxRelayTests(PostgresServerFixture postgres, RedisServer
 
         var submit = Assert.Single(stopped, a => a.OperationName == "workflow submit" && a.TraceId.ToHexString() == traceId);
         Assert.Equal(runId.ToString(), submit.GetTagItem("workflow.run_id"));
-        Activity? publish;
-        while (!TryFindPublish(stopped, traceId!, out publish))
-        {
-            // The span stops just after XADD returns: poll briefly for it.
-            await Task.Delay(TimeSpan.FromMilliseconds(20), timeout.Token);
-        }
+        // The span stops just after XADD returns: poll for it.
+        var publish = await Poll.UntilAsync<Activity?>(
+            _ => Task.FromResult(stopped.FirstOrDefault(a => a.Kind == ActivityKind.Producer && a.TraceId.ToHexString() == traceId)),
+            found => found is not null,
+            timeout.Token);
 
         Assert.Equal($"{WorkflowStreams.Jobs} publish", publish!.DisplayName);
         Assert.Equal(ActivityKind.Producer, publish.Kind);
@@ -83,11 +83,5 @@ public sealed class OutboxRelayTests(PostgresServerFixture postgres, RedisServer
         Assert.Equal(WorkflowStreams.Jobs, publish.GetTagItem("messaging.destination.name"));
         Assert.Equal("send", publish.GetTagItem("messaging.operation.type"));
         Assert.Equal(entry.Id, publish.GetTagItem("messaging.message.id"));
-    }
-
-    private static bool TryFindPublish(ConcurrentQueue<Activity> stopped, string traceId, out Activity? publish)
-    {
-        publish = stopped.FirstOrDefault(a => a.Kind == ActivityKind.Producer && a.TraceId.ToHexString() == traceId);
-        return publish is not null;
     }
 }
