@@ -82,7 +82,9 @@ public sealed partial class DashboardBrowserTests
         var hubPid = processes.Single(p => p.CommandLine.EndsWith("Observability.WebSocketHub", StringComparison.Ordinal)).Pid;
         await page.GotoAsync(host.Dashboard.ToString());
         var row = page.Locator("fluent-data-grid-row, tr").Filter(new() { HasText = "websockethub" }).First;
-        await row.GetByRole(AriaRole.Button, new() { Name = "Restart" }).ClickAsync();
+        // Start and Stop are the row's highlighted commands; Restart is in its "..." menu (the row's last button).
+        await row.Locator("fluent-button, button").Last.ClickAsync();
+        await page.GetByRole(AriaRole.Menuitem, new() { Name = "Restart" }).ClickAsync();
         while (ProcessInfo.Exists(hubPid) || !host.Descendants().Any(p => p.CommandLine.EndsWith("Observability.WebSocketHub", StringComparison.Ordinal)))
         {
             await Task.Delay(200, cts.Token);
