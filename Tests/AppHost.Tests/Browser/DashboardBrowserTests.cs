@@ -9,7 +9,8 @@ namespace Observability.AppHost.Tests.Browser;
 /// <summary>
 /// The user's journey on the real Aspire dashboard, in Debian's Chromium: the AppHost started as a user starts it
 /// (the testing builder runs without a dashboard), log in with the printed link, follow a run's trace link to its
-/// trace with spans of gateway, worker and websockethub, open the worker's structured logs of that trace, restart a
+/// trace with spans of gateway, worker and websockethub, open an LLM call in the GenAI view (model, tokens, masked
+/// prompt), open the worker's structured logs of that trace, restart a
 /// resource from the resources page. Screenshots are kept under the test output's <c>screenshots/</c> folder.
 /// </summary>
 [Trait("Category", "Integration")]
@@ -34,7 +35,7 @@ public sealed partial class DashboardBrowserTests
         using var gateway = new HttpClient { BaseAddress = new Uri(environment["ASPNETCORE_URLS"].Split(';')[0]) };
         await WaitHealthyAsync(gateway, cts.Token);
 
-        var submitted = await GatewayWorkflows.SubmitAsync(gateway, "Explain how a trace crosses a queue", "browser-" + Guid.NewGuid().ToString("N"), cts.Token);
+        var submitted = await GatewayWorkflows.SubmitAsync(gateway, "Explain how a trace crosses a queue; send questions to alice@example.com", "browser-" + Guid.NewGuid().ToString("N"), cts.Token);
         var runId = submitted.GetProperty("runId").GetGuid();
         // The events reach the hub's WebSocket too, so the hub's delivery span joins the run's trace.
         await using (var socket = await HubSocket.ConnectAsync(new Uri(submitted.GetProperty("eventsUrl").GetString()!.Replace("ws://", "http://", StringComparison.Ordinal)), cts.Token))
@@ -69,6 +70,18 @@ public sealed partial class DashboardBrowserTests
             return text.Contains("gateway", StringComparison.Ordinal) && text.Contains("worker", StringComparison.Ordinal) && text.Contains("websockethub", StringComparison.Ordinal);
         }, cts.Token);
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "2-trace.png"), FullPage = true });
+
+        // The plan's LLM call in the dashboard's GenAI view: the model, its token count and the prompt, with the e-mail
+        // address in the task masked before it left the worker.
+        var chat = page.Locator("tr").Filter(new() { HasText = "chat gpt-4o-mini" }).First;
+        await chat.GetByRole(AriaRole.Button, new() { Name = "GenAI details" }).ClickAsync();
+        await Microsoft.Playwright.Assertions.Expect(page.GetByText("Input & output").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+        var genAi = await page.InnerTextAsync("body");
+        Assert.Matches(TokensShown(), genAi);
+        Assert.Contains("Explain how a trace crosses a queue", genAi, StringComparison.Ordinal);
+        Assert.DoesNotContain("alice@example.com", genAi, StringComparison.Ordinal);
+        Assert.Contains("send questions to ***", genAi, StringComparison.Ordinal);
+        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "2b-genai.png"), FullPage = true });
 
         // The structured logs of the worker replica that ran it (the trace names the replica), filtered by that trace.
         var replica = WorkerReplica().Match(await page.InnerTextAsync("body")).Value;
@@ -144,6 +157,9 @@ public sealed partial class DashboardBrowserTests
     private static partial Regex WorkerReplica();
 
     /// <summary>A structured log row shows its level.</summary>
+    [GeneratedRegex(@"Tokens\s+\d+")]
+    private static partial Regex TokensShown();
+
     [GeneratedRegex(@"\b(Information|Warning)\b")]
     private static partial Regex LogRow();
 }
