@@ -72,7 +72,13 @@ public sealed class ManifestToolTests
     [Fact]
     public void Resolve_HttpsEndpoint_IsUnsupported()
     {
-        var resolver = new ValueResolver(AspireManifest.Parse(GeneratedArtefacts.ManifestJson), projectPort: 8080);
+        // The AppHost's services have http endpoints only; a project with an https one, as Aspire writes it.
+        const string manifest = """
+            {"resources":{"worker":{"type":"project.v0","path":"../Worker/Worker.csproj","bindings":{
+              "http":{"scheme":"http","protocol":"tcp","transport":"http"},
+              "https":{"scheme":"https","protocol":"tcp","transport":"http"}}}}}
+            """;
+        var resolver = new ValueResolver(AspireManifest.Parse(manifest), projectPort: 8080);
 
         var error = Assert.Throws<UnsupportedValueException>(() => resolver.Resolve("{worker.bindings.https.url}"));
         Assert.Contains("https", error.Message, StringComparison.Ordinal);
