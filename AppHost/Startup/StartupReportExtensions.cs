@@ -9,13 +9,17 @@ internal static partial class StartupReportExtensions
 {
     /// <summary>
     /// Watches <see cref="ResourceReadyEvent"/> (raised once a resource is running and its health checks pass) for every
-    /// resource except parameters, and logs "All N resources healthy after X s" when the last one is.
+    /// resource that starts with the application (not parameters, not the dashboard, not those started on demand such as
+    /// Aspire's hidden per-project rebuilders), and logs "All N resources healthy after X s" when the last one is.
     /// </summary>
     public static IDistributedApplicationBuilder WithStartupReport(this IDistributedApplicationBuilder builder)
     {
         builder.Eventing.Subscribe<BeforeStartEvent>((@event, _) =>
         {
-            var resources = @event.Model.Resources.Where(r => r is not ParameterResource && r.Name != "aspire-dashboard").ToList();
+            var resources = @event.Model.Resources
+                .Where(r => r is not ParameterResource
+                    && r.Name != "aspire-dashboard"
+                    && !r.Annotations.OfType<ExplicitStartupAnnotation>().Any()).ToList();
             var remaining = resources.Count;
             foreach (var resource in resources)
             {
