@@ -6,7 +6,8 @@ namespace Observability.Gateway.Benchmarks;
 
 /// <summary>
 /// The Gateway started from its Release build output as its own process, as in production: Production environment,
-/// OpenTelemetry export off, the per-client rate limit raised so one load generator is not throttled.
+/// OpenTelemetry as the benchmark's <see cref="TelemetryMode"/> says, the per-client rate limit raised so one load
+/// generator is not throttled.
 /// </summary>
 internal sealed class GatewayProcess : IAsyncDisposable
 {
@@ -25,11 +26,18 @@ internal sealed class GatewayProcess : IAsyncDisposable
     /// <summary>The last lines the Gateway wrote (for failure messages).</summary>
     public string Output => _process.Output;
 
-    public static async Task<GatewayProcess> StartAsync(string dll, string databaseConnectionString, string redisConnectionString)
+    /// <summary>Starts the Gateway and waits until it answers <c>/ready</c>.</summary>
+    /// <param name="dll">The Gateway's Release build output.</param>
+    /// <param name="databaseConnectionString">Its PostgreSQL database.</param>
+    /// <param name="redisConnectionString">Its Redis.</param>
+    /// <param name="telemetry">What its OpenTelemetry does.</param>
+    /// <param name="otlpEndpoint">Where to export over OTLP/HTTP (<see cref="TelemetryMode.Export"/>), otherwise null.</param>
+    public static async Task<GatewayProcess> StartAsync(
+        string dll, string databaseConnectionString, string redisConnectionString, TelemetryMode telemetry, Uri? otlpEndpoint)
     {
         if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")))
         {
-            throw new InvalidOperationException("Unset OTEL_EXPORTER_OTLP_ENDPOINT: the benchmark measures the Gateway with export off.");
+            throw new InvalidOperationException("Unset OTEL_EXPORTER_OTLP_ENDPOINT: the benchmark sets the Gateway's export itself (--telemetry).");
         }
 
         var port = LoopbackPort.GetFree();
@@ -47,6 +55,19 @@ internal sealed class GatewayProcess : IAsyncDisposable
             ["Gateway__RateLimit__TokensPerPeriod"] = "1000000",
             ["Gateway__Outbox__StreamMaxLength"] = "100000000",
         };
+        switch (telemetry)
+        {
+            case TelemetryMode.Off:
+                environment["OTEL_SDK_DISABLED"] = "true";
+                break;
+            case TelemetryMode.Export:
+                environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlpEndpoint?.AbsoluteUri
+                    ?? throw new ArgumentNullException(nameof(otlpEndpoint), "Export needs an OTLP endpoint.");
+                environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
+                environment["OTEL_TRACES_SAMPLER"] = "always_on";
+                break;
+        }
+
         var process = ServerProcess.Start("dotnet", [dll], Path.GetDirectoryName(dll)!, environment: environment);
         var gateway = new GatewayProcess(process, address);
         try

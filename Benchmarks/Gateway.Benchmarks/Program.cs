@@ -2,6 +2,7 @@ using System.Diagnostics;
 using System.Globalization;
 using Npgsql;
 using Observability.Gateway.Benchmarks;
+using Observability.TestInfrastructure.Otlp;
 using Observability.TestInfrastructure.Postgres;
 using Observability.TestInfrastructure.Redis;
 
@@ -27,10 +28,12 @@ Console.WriteLine($"load before: {Uptime()}");
 await using var postgres = await PostgresServer.StartAsync();
 await using var redis = await RedisServer.StartAsync();
 var databaseConnectionString = await postgres.CreateDatabaseAsync(cancellationToken);
-await using var gateway = await GatewayProcess.StartAsync(gatewayDll, databaseConnectionString, redis.ConnectionString);
+await using var otlp = options.Telemetry == TelemetryMode.Export ? await OtlpCaptureReceiver.StartAsync(cancellationToken) : null;
+await using var gateway = await GatewayProcess.StartAsync(
+    gatewayDll, databaseConnectionString, redis.ConnectionString, options.Telemetry, otlp?.HttpEndpoint);
 await using var database = NpgsqlDataSource.Create(databaseConnectionString);
 var probe = new SubmitProbe(database, redis);
-Console.WriteLine($"Gateway pid {gateway.ProcessId} at {gateway.Address} (attach perf here)");
+Console.WriteLine($"Gateway pid {gateway.ProcessId} at {gateway.Address} (attach perf here), telemetry: {options.Telemetry}");
 var postgresPid = ProcessStats.FindProcess(postgres.DirectoryPath, "-p")
     ?? throw new InvalidOperationException("The postmaster process was not found.");
 
@@ -44,6 +47,7 @@ if (await probe.WaitForDrainAsync(TimeSpan.FromSeconds(60), cancellationToken) i
 }
 
 var runsBefore = await probe.RunsAsync(cancellationToken);
+var spansBefore = otlp?.Spans.Count ?? 0;
 var streamBefore = await probe.StreamLengthAsync();
 var gatewayCpuBefore = ProcessStats.CpuSeconds(gateway.ProcessId);
 var postgresCpuBefore = ProcessStats.TreeCpuSeconds(postgresPid);
@@ -84,6 +88,7 @@ var drained = await probe.WaitForDrainAsync(TimeSpan.FromSeconds(60), cancellati
 var created = await probe.RunsAsync(cancellationToken) - runsBefore;
 var streamAdded = await probe.StreamLengthAsync() - streamBefore;
 var loadAfter = Uptime();
+var spansExported = (otlp?.Spans.Count ?? 0) - spansBefore;
 
 var machineBusy = (machineAfter.Busy - machineBefore.Busy) / (machineAfter.Total - machineBefore.Total);
 Console.WriteLine();
@@ -102,6 +107,12 @@ Row("machine CPU busy (all processes)", $"{machineBusy * 100:N0} %");
 Row("outbox unsent: largest sample during load / at the end", $"{maxBacklog:N0} / {unsentAtEnd:N0}");
 Row("outbox drained after the load", drained is { } d ? $"{d.TotalMilliseconds:N0} ms" : "NOT within 60 s");
 Row("jobs added to the stream / runs committed", $"{streamAdded:N0} / {created:N0}");
+Row("telemetry", options.Telemetry switch
+{
+    TelemetryMode.Off => "OTEL_SDK_DISABLED=true",
+    TelemetryMode.Export => $"exported over OTLP/HTTP, 100% sampled: {spansExported:N0} spans received during the measurement",
+    _ => "spans created, nothing exported",
+});
 Row("load average (1/5/15 min) after", loadAfter);
 Console.WriteLine();
 
