@@ -20,10 +20,7 @@ public sealed class DotnetNewTests
     private static readonly string RepositoryRoot = typeof(DotnetNewTests).Assembly
         .GetCustomAttributes<AssemblyMetadataAttribute>().Single(a => a.Key == "RepositoryRoot").Value!;
 
-    // Known defect, open: started from this test the instance's whole build fails in the Worker with CS0757 (the runtime's
-    // and Telemetry's [LoggerMessage] generators both run), while the same instance builds when built by hand and main
-    // builds everywhere; Directory.Build.targets' removal does not take effect in this test's environment. Not found yet.
-    [Fact(Skip = "CS0757 in the instance's Worker when built from this test's environment (see the comment above); under investigation")]
+    [Fact]
     public async Task DotnetNew_WithName_RenamesBuildsPassesItsUnitTestsAndUninstalls()
     {
         var work = Directory.CreateTempSubdirectory("template-test-");
@@ -52,6 +49,11 @@ public sealed class DotnetNewTests
             Assert.Contains($"<RootNamespace>{ProjectName}.ServiceDefaults</RootNamespace>",
                 await File.ReadAllTextAsync(Path.Combine(output, "ServiceDefaults", "ServiceDefaults.csproj"), TestContext.Current.CancellationToken),
                 StringComparison.Ordinal);
+            // The template engine evaluates MSBuild Condition attributes it can read; the build's own targets must
+            // come out byte for byte (copyOnly), or the [LoggerMessage] generator fix in them is lost (CS0757).
+            Assert.Equal(
+                await File.ReadAllTextAsync(Path.Combine(RepositoryRoot, "Directory.Build.targets"), TestContext.Current.CancellationToken),
+                await File.ReadAllTextAsync(Path.Combine(output, "Directory.Build.targets"), TestContext.Current.CancellationToken));
             Assert.Contains("image: contoso.shop-gateway",
                 await File.ReadAllTextAsync(Path.Combine(output, "deploy", "kubernetes", "gateway.yaml"), TestContext.Current.CancellationToken),
                 StringComparison.Ordinal);
