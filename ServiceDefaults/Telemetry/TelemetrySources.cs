@@ -9,12 +9,10 @@ internal static class TelemetrySources
     /// <summary>Our own sources and meters: the root namespace (renamed by the template) plus a wildcard.</summary>
     public static readonly string Own = typeof(TelemetrySources).Namespace!.Split('.')[0] + ".*";
 
-    /// <summary>Npgsql's own source and meter, for the services' hot-path SQL.</summary>
-    public const string Npgsql = "Npgsql";
-
-    /// <summary>ActivitySource names (wildcards allowed).</summary>
-    public static readonly string[] ActivitySources = [Own, Npgsql];
+    /// <summary>ActivitySource names (wildcards allowed). Npgsql's source and meter are added by Aspire.Npgsql's
+    /// <c>AddNpgsqlDataSource</c>/<c>AddNpgsqlDbContext</c>, the only way the services reach PostgreSQL.</summary>
+    public static readonly string[] ActivitySources = [Own];
 
     /// <summary>Meter names (wildcards allowed).</summary>
-    public static readonly string[] Meters = [Own, Npgsql];
+    public static readonly string[] Meters = [Own];
 }
