@@ -30,21 +30,17 @@ internal static class ObservabilityApi
 
     public static async Task<Results<Ok<SessionPerformance>, ValidationProblem>> GetPerformanceAsync(
         string sessionId,
-        [FromQuery] int? hours,
+        [FromQuery] QueryInteger? hours,
         WorkflowRunQueries queries,
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (sessionId.Length > SubmitWorkflowValidator.MaxNameLength)
+        if (SubmitWorkflowValidator.CheckName(nameof(sessionId), sessionId, allowSlash: false) is { } sessionError)
         {
-            errors["sessionId"] = [$"The sessionId must be at most {SubmitWorkflowValidator.MaxNameLength} characters."];
+            errors["sessionId"] = [sessionError];
         }
 
-        var window = hours ?? DefaultHours;
-        if (window is < 1 or > MaxHours)
-        {
-            errors["hours"] = [$"The hours must be between 1 and {MaxHours}."];
-        }
+        var window = QueryInteger.Validate(hours, nameof(hours), DefaultHours, 1, MaxHours, errors);
 
         if (errors.Count > 0)
         {

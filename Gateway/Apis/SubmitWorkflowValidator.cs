@@ -25,6 +25,10 @@ internal static class SubmitWorkflowValidator
         {
             errors["task"] = ["The task is required."];
         }
+        else if (StorableText.FindProblem(request.Task) is { } problem)
+        {
+            errors["task"] = [$"The task must be text without control characters other than tab and line breaks; it has {problem}."];
+        }
         else if (Encoding.UTF8.GetByteCount(request.Task) > WorkflowRun.MaxTaskBytes)
         {
             errors["task"] = [$"The task must be at most {WorkflowRun.MaxTaskBytes} UTF-8 bytes."];

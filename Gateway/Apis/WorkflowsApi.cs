@@ -75,16 +75,16 @@ internal static class WorkflowsApi
         SubmitWorkflowRequest? submit;
         try
         {
-            submit = JsonSerializer.Deserialize<SubmitWorkflowRequest>(body.Value.Span, JsonSerializerOptions.Web);
+            submit = JsonSerializer.Deserialize(body.Value.Span, SubmitWorkflowRequest.JsonTypeInfo);
         }
         catch (JsonException exception)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = [$"The body is not a valid request: {exception.Message}"] });
+            return TypedResults.ValidationProblem(JsonBodyErrors.From(exception, SubmitWorkflowRequest.JsonTypeInfo));
         }
 
         if (submit is null)
         {
-            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { ["body"] = ["The body must be a JSON object."] });
+            return TypedResults.ValidationProblem(new Dictionary<string, string[]> { [JsonBodyErrors.BodyKey] = ["The body must be a JSON object."] });
         }
 
         var errors = SubmitWorkflowValidator.Validate(submit, idempotencyKey);
@@ -157,22 +157,27 @@ internal static class WorkflowsApi
         [FromQuery] string? sessionId,
         [FromQuery] string? status,
         [FromQuery] string? cursor,
-        [FromQuery] int? limit,
+        [FromQuery] QueryInteger? limit,
         WorkflowRunQueries queries,
         CancellationToken cancellationToken)
     {
         var errors = new Dictionary<string, string[]>(StringComparer.Ordinal);
-        if (string.IsNullOrWhiteSpace(sessionId) || sessionId.Length > SubmitWorkflowValidator.MaxNameLength)
+        if (string.IsNullOrEmpty(sessionId))
         {
             errors["sessionId"] = [$"The sessionId is required (1 to {SubmitWorkflowValidator.MaxNameLength} characters)."];
+        }
+        else if (SubmitWorkflowValidator.CheckName(nameof(sessionId), sessionId, allowSlash: false) is { } sessionError)
+        {
+            errors["sessionId"] = [sessionError];
         }
 
         WorkflowRunStatus? wanted = null;
         if (status is not null)
         {
-            if (Enum.TryParse<WorkflowRunStatus>(status, ignoreCase: true, out var parsed) && Enum.IsDefined(parsed) && !char.IsAsciiDigit(status[0]))
+            // One status by name only: Enum.TryParse would also take numbers and comma-joined names ("Queued,Running").
+            if (Enum.GetNames<WorkflowRunStatus>().FirstOrDefault(candidate => string.Equals(candidate, status, StringComparison.OrdinalIgnoreCase)) is { } name)
             {
-                wanted = parsed;
+                wanted = Enum.Parse<WorkflowRunStatus>(name);
             }
             else
             {
@@ -186,11 +191,7 @@ internal static class WorkflowsApi
             errors["cursor"] = ["The cursor is not one this API returned."];
         }
 
-        var pageSize = limit ?? DefaultPageSize;
-        if (pageSize is < 1 or > WorkflowRunQueries.MaxPageSize)
-        {
-            errors["limit"] = [$"The limit must be between 1 and {WorkflowRunQueries.MaxPageSize}."];
-        }
+        var pageSize = QueryInteger.Validate(limit, nameof(limit), DefaultPageSize, 1, WorkflowRunQueries.MaxPageSize, errors);
 
         if (errors.Count > 0)
         {

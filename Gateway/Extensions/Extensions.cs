@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Microsoft.OpenApi;
 using Observability.Gateway.Apis;
 using Observability.Gateway.Configuration;
 using Observability.Gateway.Outbox;
@@ -16,7 +17,8 @@ internal static class Extensions
     public const string RedisConnectionName = "cache";
 
     /// <summary>
-    /// Registers the workflow database, the Redis client, the event ticket signer (<c>EventTickets:SigningKey</c>), problem details, the OpenAPI document, the per-client rate limiter, the links
+    /// Registers the workflow database, the Redis client, the event ticket signer (<c>EventTickets:SigningKey</c>), problem details
+    /// (also for requests the framework refuses: their own 4xx status), the OpenAPI document, the per-client rate limiter, the links
     /// clients follow, and the outbox relay. Every options class is validated when the host starts.
     /// </summary>
     public static IHostApplicationBuilder AddGatewayServices(this IHostApplicationBuilder builder)
@@ -40,7 +42,27 @@ internal static class Extensions
         services.AddGatewayRateLimiting();
         services.AddSingleton<WorkflowLinks>();
         services.AddSingleton<EventTicketIssuer>();
-        services.AddOpenApi();
+        services.AddOpenApi(options => options.AddSchemaTransformer(static (schema, context, _) =>
+        {
+            // A QueryInteger has a TryParse (so the generator sees a string) but is a whole number on the wire.
+            if ((Nullable.GetUnderlyingType(context.JsonTypeInfo.Type) ?? context.JsonTypeInfo.Type) == typeof(QueryInteger))
+            {
+                schema.Type = JsonSchemaType.Integer;
+                schema.Format = "int32";
+            }
+
+            return Task.CompletedTask;
+        }));
+
+        // A request the framework itself refuses (a parameter it cannot bind, a body Kestrel stops reading) is the
+        // client's fault: answer its own 4xx status as problem details, never the exception handler's default 500.
+        // (The framework logs those at Debug already: they are not the server's errors.)
+        services.Configure<ExceptionHandlerOptions>(options =>
+        {
+            options.StatusCodeSelector = static exception =>
+                exception is BadHttpRequestException badRequest ? badRequest.StatusCode : StatusCodes.Status500InternalServerError;
+            options.SuppressDiagnosticsCallback = static context => context.Exception is BadHttpRequestException;
+        });
 
         services.AddOptions<OutboxRelayOptions>().BindConfiguration(OutboxRelayOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<OutboxRelayOptions>, ValidateOutboxRelayOptions>();

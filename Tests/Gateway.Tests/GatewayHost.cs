@@ -1,15 +1,20 @@
+using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Observability.TestInfrastructure.Postgres;
+using Observability.TestInfrastructure.Processes;
 using Observability.Workflows.Messaging;
 using StackExchange.Redis;
 
 namespace Observability.Gateway.Tests;
 
-/// <summary>The real Gateway (its Program) in memory, on a fresh database of its own and a real Redis.</summary>
+/// <summary>
+/// The real Gateway (its Program) in memory (or on Kestrel on a loopback port), on a fresh database of its own and a
+/// real Redis.
+/// </summary>
 internal sealed class GatewayHost : IAsyncDisposable
 {
     public const string EventsBase = "http://hub.test:5100";
@@ -20,12 +25,12 @@ internal sealed class GatewayHost : IAsyncDisposable
 
     private readonly Factory _factory;
 
-    private GatewayHost(Factory factory, string databaseConnectionString, string redisConnectionString)
+    private GatewayHost(Factory factory, string databaseConnectionString, string redisConnectionString, Uri? kestrelAddress)
     {
         _factory = factory;
         DatabaseConnectionString = databaseConnectionString;
         RedisConnectionString = redisConnectionString;
-        Client = factory.CreateClient();
+        Client = kestrelAddress is null ? factory.CreateClient() : new HttpClient { BaseAddress = kestrelAddress };
         Client.Timeout = TimeSpan.FromSeconds(30);
     }
 
@@ -42,7 +47,8 @@ internal sealed class GatewayHost : IAsyncDisposable
         string redisConnectionString,
         CancellationToken cancellationToken,
         IReadOnlyDictionary<string, string?>? settings = null,
-        Action<IServiceCollection>? configureServices = null)
+        Action<IServiceCollection>? configureServices = null,
+        bool onKestrel = false)
     {
         var all = new Dictionary<string, string?>
         {
@@ -63,7 +69,18 @@ internal sealed class GatewayHost : IAsyncDisposable
             all[key] = value;
         }
 
-        return new GatewayHost(new Factory(all, configureServices), all["ConnectionStrings:workflows"]!, redisConnectionString);
+        var factory = new Factory(all, configureServices);
+        Uri? kestrelAddress = null;
+        if (onKestrel)
+        {
+            // The real server with its own limits (header sizes, request line), which the in-memory server does not have.
+            var port = LoopbackPort.GetFree();
+            factory.UseKestrel(options => options.Listen(IPAddress.Loopback, port));
+            factory.StartServer();
+            kestrelAddress = new Uri($"http://127.0.0.1:{port}");
+        }
+
+        return new GatewayHost(factory, all["ConnectionStrings:workflows"]!, redisConnectionString, kestrelAddress);
     }
 
     public Task<HttpResponseMessage> SubmitAsync(object body, CancellationToken cancellationToken, string? idempotencyKey = null)

@@ -31,6 +31,14 @@ public sealed class GatewayPipelineTests(PostgresServerFixture postgres, RedisSe
         var schema = ResolveSchema(document, accepted);
         Assert.True(schema.GetProperty("properties").TryGetProperty("eventsTicket", out _), schema.ToString());
         Assert.True(schema.GetProperty("properties").TryGetProperty("expiresAt", out _), schema.ToString());
+        foreach (var (path, name) in new[] { ("/api/workflows", "limit"), ("/api/observability/performance/{sessionId}", "hours") })
+        {
+            var parameter = paths.GetProperty(path).GetProperty("get").GetProperty("parameters").EnumerateArray()
+                .Single(p => p.GetProperty("name").GetString() == name);
+            var type = ResolveSchema(document, parameter.GetProperty("schema")).GetProperty("type");
+            Assert.True(type.ToString().Contains("integer", StringComparison.Ordinal), $"{name}: {parameter}");
+        }
+
         var ticket = paths.GetProperty("/api/sessions/{sessionId}/events-ticket").GetProperty("post").GetProperty("responses");
         Assert.True(ticket.TryGetProperty("200", out _));
         Assert.True(ticket.TryGetProperty("400", out _));

@@ -100,6 +100,9 @@ public sealed class WorkflowsApiReadTests(PostgresServerFixture postgres, RedisS
     [InlineData("/api/workflows?sessionId=s&cursor=not-a-cursor", "cursor")]
     [InlineData("/api/workflows?sessionId=s&limit=0", "limit")]
     [InlineData("/api/workflows?sessionId=s&limit=201", "limit")]
+    [InlineData("/api/workflows?sessionId=s&limit=99999999999", "limit")]
+    [InlineData("/api/workflows?sessionId=s&status=Queued,Running", "status")]
+    [InlineData("/api/workflows?sessionId=%00", "sessionId")]
     public async Task List_InvalidQuery_Returns400NamingTheParameter(string url, string field)
     {
         using var timeout = TestTimeout.Start();

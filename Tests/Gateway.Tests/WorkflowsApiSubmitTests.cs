@@ -129,7 +129,9 @@ public sealed class WorkflowsApiSubmitTests(PostgresServerFixture postgres, Redi
     [InlineData("""{"task":"t","sessionId":"has space"}""", "sessionId")]
     [InlineData("""{"task":"t","agent":""}""", "agent")]
     [InlineData("""{"task":"t","model":"m<script>"}""", "model")]
-    [InlineData("""{"task":"t","sessionId":"s","extra":1,"mode":3}""", "body")]
+    [InlineData("""{"task":"t","sessionId":"s","extra":1,"mode":3}""", "mode")]
+    [InlineData("""{"task":"a\u0000b"}""", "task")]
+    [InlineData("""[]""", "body")]
     public async Task Submit_InvalidField_Returns400NamingTheField(string json, string field)
     {
         using var timeout = TestTimeout.Start();

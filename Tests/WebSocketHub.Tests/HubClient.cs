@@ -35,6 +35,10 @@ internal sealed class HubClient : IAsyncDisposable
     public Task SendTextAsync(string text, CancellationToken cancellationToken) =>
         _socket.SendAsync(Encoding.UTF8.GetBytes(text), WebSocketMessageType.Text, endOfMessage: true, cancellationToken);
 
+    /// <summary>Sends <paramref name="bytes"/> as one message of <paramref name="type"/>, as they are (even when not UTF-8).</summary>
+    public Task SendRawAsync(byte[] bytes, WebSocketMessageType type, CancellationToken cancellationToken) =>
+        _socket.SendAsync(bytes, type, endOfMessage: true, cancellationToken);
+
     public Task SubscribeRunAsync(Guid runId, string ticket, CancellationToken cancellationToken, string? lastEventId = null) =>
         SendTextAsync(JsonSerializer.Serialize(new Dictionary<string, string?>
         {

@@ -63,6 +63,13 @@ internal static class ClientFrameReader
             return new ErrorFrame(ErrorCodes.BadRequest, $"The field 'sessionId' must have 1 to {MaxSessionIdLength} characters.", "sessionId");
         }
 
+        // No session id the Gateway accepts (and so no ticket) holds a control character or a surrogate (its ids are
+        // ASCII); refuse them here rather than as a ticket mismatch.
+        if (frame.SessionId is { } session && HasControlOrSurrogate(session))
+        {
+            return new ErrorFrame(ErrorCodes.BadRequest, "The field 'sessionId' must not contain control characters or surrogates.", "sessionId");
+        }
+
         if (frame.Type == Subscribe)
         {
             if (frame.LastEventId is { } lastEventId && !StreamId.TryParse(lastEventId, out _))
@@ -78,6 +85,10 @@ internal static class ClientFrameReader
 
         return null;
     }
+
+    /// <summary>Whether <paramref name="text"/> holds a control character (C0, DEL, C1) or a UTF-16 surrogate.</summary>
+    private static bool HasControlOrSurrogate(ReadOnlySpan<char> text) =>
+        text.ContainsAnyInRange('\u0000', '\u001f') || text.ContainsAnyInRange('\u007f', '\u009f') || text.ContainsAnyInRange('\ud800', '\udfff');
 
     /// <summary>The top-level property of a JSON path such as <c>$.runId</c>, or null for the document itself.</summary>
     private static string? FieldOf(string? path)

@@ -17,7 +17,11 @@ internal readonly record struct StreamId(ulong Milliseconds, ulong Sequence) : I
         var dash = text.IndexOf('-');
         var milliseconds = dash < 0 ? text : text[..dash];
         ulong sequence = 0;
-        if (!ulong.TryParse(milliseconds, NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
+
+        // Digits only: the number parser would also take trailing NULs ("1\0-0").
+        if (milliseconds.ContainsAnyExceptInRange('0', '9')
+            || (dash >= 0 && text[(dash + 1)..].ContainsAnyExceptInRange('0', '9'))
+            || !ulong.TryParse(milliseconds, NumberStyles.None, CultureInfo.InvariantCulture, out var ms)
             || (dash >= 0 && !ulong.TryParse(text[(dash + 1)..], NumberStyles.None, CultureInfo.InvariantCulture, out sequence)))
         {
             return false;
