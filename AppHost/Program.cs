@@ -2,6 +2,7 @@ using Microsoft.Extensions.Configuration;
 using Observability.AppHost.Commands;
 using Observability.AppHost.Links;
 using Observability.AppHost.LocalServers;
+using Observability.AppHost.Monitoring;
 using Observability.AppHost.Startup;
 
 var builder = DistributedApplication.CreateBuilder(args);
@@ -62,6 +63,14 @@ if (builder.Configuration.GetValue<bool>("AppHost:SampleTraffic"))
         .WithHttpEndpoint()
         .WithHttpHealthCheck("/health")
         .WithReference(gateway).WaitFor(gateway);
+}
+
+// Off by default: with AppHost:Monitoring=true, Prometheus scrapes every replica (and the servers' exporters) with the
+// rules of monitoring/ and alerts through Alertmanager; local binaries or containers as for Redis and PostgreSQL; never
+// in the published manifest.
+if (builder.Configuration.GetValue<bool>(MonitoringBuilderExtensions.ConfigurationKey) && builder.ExecutionContext.IsRunMode)
+{
+    builder.AddMonitoring(local, cache, workflows, gateway, worker, websockethub);
 }
 
 // One console line when everything is healthy (AppHost/measure-startup.sh waits for it).

@@ -2,12 +2,13 @@ namespace Observability.AppHost.Tests;
 
 /// <summary>
 /// The app host's own model (AppHost/Program.cs) through Aspire's testing builder, with the local Redis and PostgreSQL
-/// binaries and a temporary data directory, started once for every test of the <see cref="WholeApplication"/>
-/// collection (the testing builder runs without the dashboard).
+/// binaries, monitoring on (Prometheus, Alertmanager, the servers' exporters) and a temporary data directory, started
+/// once for every test of the <see cref="WholeApplication"/> collection (the testing builder runs without the dashboard).
 /// </summary>
 public sealed class AppHostFixture : IAsyncLifetime
 {
-    public static readonly string[] Resources = ["cache", "postgres", "workflows", "gateway", "worker", "websockethub"];
+    public static readonly string[] Resources =
+        ["cache", "postgres", "workflows", "gateway", "worker", "websockethub", "prometheus", "alertmanager", "redis-exporter", "postgres-exporter"];
     private readonly TemporaryDirectory _data = new("apphost-tests");
     private DistributedApplication? _app;
 
@@ -17,7 +18,7 @@ public sealed class AppHostFixture : IAsyncLifetime
     {
         using var cts = new CancellationTokenSource(TimeSpan.FromMinutes(3));
         var builder = await DistributedApplicationTestingBuilder.CreateAsync<Projects.AppHost>(
-            ["--AppHost:Servers=local", $"--AppHost:DataDirectory={_data.Path}"], cts.Token);
+            ["--AppHost:Servers=local", "--AppHost:Monitoring=true", $"--AppHost:DataDirectory={_data.Path}"], cts.Token);
         // A job whose worker died is taken over after ClaimIdleTime (default 1 min); shortened so the test of a killed
         // replica waits seconds. Live workers re-claim their own jobs every MaintenanceInterval, well inside it.
         var worker = builder.Resources.OfType<ProjectResource>().Single(r => r.Name == "worker");
