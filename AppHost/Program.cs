@@ -29,8 +29,7 @@ var gateway = builder.AddProject<Projects.Gateway>("gateway")
     .WithReference(workflows).WaitFor(workflows)
     .WithEnvironment("EventTickets__SigningKey", eventTicketKey)
     .WithDashboardTraceLinks()
-    .WithUrl("/openapi/v1.json", "API reference (OpenAPI)")
-    .WithUrl("/api/workflows", "Runs")
+    .WithGatewayLinks()
     .WithSubmitSampleWorkflowCommand();
 
 var worker = builder.AddProject<Projects.Worker>("worker")

@@ -8,7 +8,10 @@ internal static class ResourceCommandExtensions
     public const string SubmitSampleWorkflowCommandName = "submit-sample-workflow";
     public const string RedriveDeadLettersCommandName = "redrive-dead-letters";
 
-    /// <summary>"Submit sample workflow" on the gateway: POSTs a sample task to <c>/api/workflows</c>, session <c>dashboard</c>.</summary>
+    /// <summary>The session the sample workflow command submits to (the gateway's links show its runs).</summary>
+    public const string SampleSessionId = "dashboard";
+
+    /// <summary>"Submit sample workflow" on the gateway: POSTs a sample task to <c>/api/workflows</c>, session <see cref="SampleSessionId"/>.</summary>
     public static IResourceBuilder<ProjectResource> WithSubmitSampleWorkflowCommand(this IResourceBuilder<ProjectResource> builder) =>
         builder.WithHttpCommand(
             "/api/workflows",
@@ -21,7 +24,7 @@ internal static class ResourceCommandExtensions
                 IsHighlighted = true,
                 PrepareRequest = context =>
                 {
-                    context.Request.Content = JsonContent.Create(new SampleWorkflow("Summarise the three most useful signals of an observable service", "dashboard"));
+                    context.Request.Content = JsonContent.Create(new SampleWorkflow("Summarise the three most useful signals of an observable service", SampleSessionId));
                     return Task.CompletedTask;
                 },
             });

@@ -18,6 +18,26 @@ public sealed class ResourceHealthTests(AppHostFixture fixture)
 
         Assert.StartsWith("localhost:", await app.GetConnectionStringAsync("cache", cts.Token), StringComparison.Ordinal);
         Assert.Contains("Database=workflows", await app.GetConnectionStringAsync("workflows", cts.Token), StringComparison.Ordinal);
+        // The gateway's resource links: its endpoint, the API reference, and the sample session's runs and performance,
+        // each a page that answers.
+        var gatewayUrls = (await app.ResourceNotifications.WaitForResourceHealthyAsync("gateway", cts.Token)).Snapshot.Urls
+            .Where(url => url.Url.StartsWith("http://", StringComparison.Ordinal)).ToList();
+        var links = new Dictionary<string, string>
+        {
+            ["API reference (OpenAPI)"] = "/openapi/v1.json",
+            ["Runs of session 'dashboard'"] = "/api/workflows?sessionId=dashboard",
+            ["Performance of session 'dashboard'"] = "/api/observability/performance/dashboard",
+        };
+        using var linkClient = new HttpClient();
+        foreach (var (text, path) in links)
+        {
+            var link = Assert.Single(gatewayUrls, url => url.DisplayProperties.DisplayName == text);
+            Assert.EndsWith(path, link.Url, StringComparison.Ordinal);
+            using var page = await linkClient.GetAsync(new Uri(link.Url), cts.Token);
+            Assert.True(page.IsSuccessStatusCode, $"{text} ({link.Url}) answered {(int)page.StatusCode}");
+        }
+
+        Assert.Contains(gatewayUrls, url => !links.ContainsKey(url.DisplayProperties.DisplayName));
         using var gateway = app.CreateHttpClient("gateway");
         using var response = await gateway.GetAsync("/health", cts.Token);
         Assert.True(response.IsSuccessStatusCode, $"gateway /health answered {(int)response.StatusCode}");
