@@ -62,4 +62,13 @@ internal static partial class WorkerLog
 
     [LoggerMessage(119, LogLevel.Warning, "Giving run {RunId} back to the queue failed; the sweeper will find it.")]
     public static partial void ReleaseFailed(ILogger logger, Guid runId, Exception exception);
+
+    [LoggerMessage(120, LogLevel.Warning, "Redis lost workflow data ({Reason}): re-enqueuing from PostgreSQL.")]
+    public static partial void RedisDataLost(ILogger logger, string reason);
+
+    [LoggerMessage(121, LogLevel.Information, "Reconciled Redis (server {RedisRunId}) from PostgreSQL: {Queued} queued and {Orphaned} ownerless running runs re-enqueued.")]
+    public static partial void Reconciled(ILogger logger, string redisRunId, int queued, int orphaned);
+
+    [LoggerMessage(122, LogLevel.Warning, "Reconciling Redis from PostgreSQL failed; retrying.")]
+    public static partial void ReconcileFailed(ILogger logger, Exception exception);
 }

@@ -36,6 +36,10 @@ internal static class LocalRedisBuilderExtensions
                 context.Args.Add(redis.WorkingDirectory);
                 context.Args.Add("--save");
                 context.Args.Add("60 1");
+                context.Args.Add("--appendonly"); // see docs/reliability.md: a crash loses at most ~1 s of writes
+                context.Args.Add("yes");
+                context.Args.Add("--appendfsync");
+                context.Args.Add("everysec");
                 context.Args.Add("--daemonize");
                 context.Args.Add("no");
             })

@@ -100,6 +100,21 @@ internal sealed class HubClient : IAsyncDisposable
         return frame;
     }
 
+    /// <summary>Reads frames of the <paramref name="allowed"/> types until one of type <paramref name="type"/>, and returns it.</summary>
+    public async Task<JsonElement> ExpectAsync(string[] allowed, string type, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var frame = await ReceiveAsync(cancellationToken);
+            var actual = frame.GetProperty("type").GetString();
+            Assert.True(allowed.Contains(actual), $"Expected a '{type}' frame, got {frame}");
+            if (actual == type)
+            {
+                return frame;
+            }
+        }
+    }
+
     /// <summary>Reads the <c>event</c> frames of a replay up to the <c>subscribed</c> frame.</summary>
     public async Task<(List<JsonElement> Events, JsonElement Subscribed)> ReceiveReplayAsync(CancellationToken cancellationToken)
     {

@@ -59,8 +59,8 @@ internal sealed class StreamReplayer(IConnectionMultiplexer redis, IOptions<WebS
     /// <summary>
     /// Whether entries after <paramref name="lastSeen"/> were removed, from the stream's <c>XINFO STREAM</c> (Redis
     /// 7.0+): an entry after it was deleted by id (<c>max-deleted-entry-id</c>, which XDEL raises and trimming does
-    /// not), or entries were removed (<c>entries-added</c> &gt; <c>length</c>) and it is older than the first entry
-    /// left (or none is left). Nothing is missing when it is at or after <c>last-generated-id</c>. Returns the first
+    /// not), or it is older than the first entry left (trimmed, or the stream was lost with Redis's data and created
+    /// again by later events), or entries were removed (<c>entries-added</c> &gt; <c>length</c>) and none is left. Nothing is missing when it is at or after <c>last-generated-id</c>. Returns the first
     /// entry id left (empty when none), or null when nothing after it is missing.
     /// </summary>
     /// <remarks>
@@ -106,7 +106,9 @@ internal sealed class StreamReplayer(IConnectionMultiplexer redis, IOptions<WebS
         }
 
         var deletedAfter = lastSeen < maxDeleted;
-        var trimmedPast = added > length && (firstEntry is null || (StreamId.TryParse(firstEntry, out var first) && lastSeen < first));
+        // With entries left, an id older than the first one is itself gone, and so is whatever followed it: trimmed, or
+        // the stream was lost with Redis's data and created again by later events (then nothing was ever trimmed).
+        var trimmedPast = firstEntry is null ? added > length : StreamId.TryParse(firstEntry, out var first) && lastSeen < first;
         return deletedAfter || trimmedPast ? firstEntry ?? string.Empty : null;
     }
 
@@ -120,7 +122,14 @@ internal sealed class StreamReplayer(IConnectionMultiplexer redis, IOptions<WebS
             .WaitAsync(cancellationToken).ConfigureAwait(false);
         if (reply.Length < 2)
         {
-            // No such stream: it expired or never existed; there is nothing to replay and nothing known to be lost.
+            // No such stream. Without a last id it expired or never existed: nothing to replay, nothing known lost.
+            // With one, the events the client saw are gone (Redis lost its data, or the stream expired): say so.
+            if (after is not null)
+            {
+                var gone = JsonSerializer.SerializeToUtf8Bytes(new TruncatedFrame(key.RunId, key.SessionId, string.Empty), HubJsonContext.Default.TruncatedFrame);
+                return await SendAsync(subscription, null, gone, cancellationToken).ConfigureAwait(false) ? 0 : null;
+            }
+
             return 0;
         }
 

@@ -15,8 +15,8 @@ internal static class WorkerExtensions
 {
     /// <summary>
     /// Registers the workflow database (<c>ConnectionStrings:workflows</c>), the Redis client (<c>ConnectionStrings:cache</c>),
-    /// the engine, the event publisher, the performance monitor (<c>Workflows:Thresholds</c>), the job consumer and the
-    /// stuck-run sweeper (<c>Workflows:Worker</c>). Call after <c>AddLlmProviders</c>. Options are validated at start.
+    /// the engine, the event publisher, the performance monitor (<c>Workflows:Thresholds</c>), the job consumer, the
+    /// stuck-run sweeper and the Redis reconciler (<c>Workflows:Worker</c>). Call after <c>AddLlmProviders</c>. Options are validated at start.
     /// </summary>
     public static TBuilder AddWorkflowEngine<TBuilder>(this TBuilder builder)
         where TBuilder : IHostApplicationBuilder
@@ -43,8 +43,10 @@ internal static class WorkerExtensions
         services.TryAddSingleton<WorkflowEngine>();
         services.TryAddSingleton<RunRequeuer>();
         services.TryAddSingleton<JobProcessor>();
+        services.TryAddSingleton<RedisLossSignal>();
         services.AddHostedService<JobConsumer>();
         services.AddHostedService<StuckRunSweeper>();
+        services.AddHostedService<RedisReconciler>();
         return builder;
     }
 }

@@ -12,13 +12,23 @@ namespace Observability.Worker.Jobs;
 /// most <c>Workflows:Worker:Concurrency</c> jobs at once. Reads never block on Redis (StackExchange.Redis shares one
 /// connection between callers, so <c>XREADGROUP</c> is sent without <c>BLOCK</c>): when the stream has nothing new,
 /// the consumer waits for a nudge on <see cref="WorkflowStreams.JobsAdded"/> (the relay publishes one per batch) or
-/// for <c>PollInterval</c>, whichever comes first. Every <c>MaintenanceInterval</c> it claims entries idle longer
-/// than <c>ClaimIdleTime</c> (their consumer died) and samples the queue gauges. On shutdown it stops reading and
-/// gives in-flight jobs <c>ShutdownTimeout</c> to finish; the rest stay unacknowledged, to be claimed.
+/// for <c>PollInterval</c>, whichever comes first.
 /// </summary>
+/// <remarks>
+/// <para>Orphans (entries idle longer than <c>ClaimIdleTime</c>: their consumer died) are claimed by the same loop that
+/// reads, ahead of new entries, each time slots are free: every <c>MaintenanceInterval</c> opens a claim round, which
+/// follows XAUTOCLAIM's cursor through the whole pending list, as many entries per call as slots are free, until the
+/// cursor comes back to <c>0-0</c>. So a worker that dies holding 100 jobs has them all resumed by the survivors as
+/// fast as their slots allow, not one per interval.</para>
+/// <para>Every <c>MaintenanceInterval</c> the consumer also keeps its in-flight entries claimed (their idle time
+/// restarts), marks their runs as owned (<see cref="WorkflowStreams.RunOwner"/>, read by
+/// <see cref="RedisReconciler"/> after Redis lost its data) and samples the queue gauges. On shutdown it stops
+/// reading and gives in-flight jobs <c>ShutdownTimeout</c> to finish; the rest stay unacknowledged, to be claimed.</para>
+/// </remarks>
 internal sealed class JobConsumer(
     IConnectionMultiplexer redis,
     JobProcessor processor,
+    RedisLossSignal lossSignal,
     WorkerTelemetry telemetry,
     IOptions<JobConsumerOptions> options,
     TimeProvider timeProvider,
@@ -27,12 +37,22 @@ internal sealed class JobConsumer(
     /// <summary>How long cancelled jobs get to release their runs after the shutdown timeout.</summary>
     private static readonly TimeSpan AbandonTimeout = TimeSpan.FromSeconds(5);
 
+    private static readonly RedisValue CursorStart = "0-0";
+
     private readonly JobConsumerOptions _options = options.Value;
-    private readonly SemaphoreSlim _slots = new(options.Value.Concurrency, options.Value.Concurrency);
+
+    // One token per free execution slot (a channel, not a SemaphoreSlim: nothing to dispose, so a loop still running
+    // while the host is disposed after a failed start never meets a disposed object).
+    private readonly Channel<bool> _slots = CreateSlots(options.Value.Concurrency);
     private readonly CancellationTokenSource _processing = new();
-    private readonly ConcurrentDictionary<string, Task> _inFlight = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, InFlightJob> _inFlight = new(StringComparer.Ordinal);
     private readonly Channel<bool> _nudges = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
     private readonly RedisChannel _jobsAdded = RedisChannel.Literal(WorkflowStreams.JobsAdded);
+
+    // The claim round: opened by the maintenance loop, walked by the read loop (only it touches the cursor).
+    private volatile bool _claimDue;
+    private RedisValue _claimCursor = CursorStart;
+    private int _claimedThisRound;
 
     private IDatabase Database => redis.GetDatabase();
 
@@ -51,9 +71,13 @@ internal sealed class JobConsumer(
         {
             // Stopping: fall through to drain.
         }
+        catch (ObjectDisposedException) when (stoppingToken.IsCancellationRequested)
+        {
+            // The host is being disposed (e.g. its start failed): the Redis client went first.
+        }
         finally
         {
-            await subscriber.UnsubscribeAsync(_jobsAdded, nudge, CommandFlags.FireAndForget).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
+            await UnsubscribeAsync(subscriber, nudge).ConfigureAwait(false);
         }
 
         await DrainAsync().ConfigureAwait(false);
@@ -75,6 +99,18 @@ internal sealed class JobConsumer(
         }
     }
 
+    private async Task UnsubscribeAsync(ISubscriber subscriber, Action<RedisChannel, RedisValue> nudge)
+    {
+        try
+        {
+            await subscriber.UnsubscribeAsync(_jobsAdded, nudge, CommandFlags.FireAndForget).ConfigureAwait(false);
+        }
+        catch (Exception e) when (IsRedisFailure(e) || e is ObjectDisposedException)
+        {
+            // Gone with the connection.
+        }
+    }
+
     /// <summary>A failure of Redis or of the connection to it (the multiplexer reports time-outs as <see cref="TimeoutException"/>).</summary>
     internal static bool IsRedisFailure(Exception e) => e is RedisException or RedisTimeoutException;
 
@@ -83,9 +119,21 @@ internal sealed class JobConsumer(
 
     public override void Dispose()
     {
-        _processing.Dispose();
-        _slots.Dispose();
+        // Stops the loops (cancels their token) and in-flight jobs. The source is not disposed (it has no timer to free):
+        // a loop or job still finishing after a failed start may read its token.
         base.Dispose();
+        _processing.Cancel();
+    }
+
+    private static Channel<bool> CreateSlots(int concurrency)
+    {
+        var slots = Channel.CreateBounded<bool>(concurrency);
+        for (var i = 0; i < concurrency; i++)
+        {
+            slots.Writer.TryWrite(true);
+        }
+
+        return slots;
     }
 
     private async Task EnsureGroupAsync(CancellationToken stoppingToken)
@@ -110,6 +158,18 @@ internal sealed class JobConsumer(
         }
     }
 
+    /// <summary>
+    /// Redis lost the stream or the group (restarted without its data, or deleted): create it again, and have the
+    /// reconciler re-enqueue from PostgreSQL what the lost stream held.
+    /// </summary>
+    private async Task RecoverGroupAsync(Exception e, CancellationToken stoppingToken)
+    {
+        WorkerLog.ReadFailed(logger, e);
+        lossSignal.Raise();
+        _claimCursor = CursorStart;
+        await EnsureGroupAsync(stoppingToken).ConfigureAwait(false);
+    }
+
     private async Task ReadLoopAsync(CancellationToken stoppingToken)
     {
         while (!stoppingToken.IsCancellationRequested)
@@ -118,38 +178,38 @@ internal sealed class JobConsumer(
 
             // A nudge that came before this read is answered by it.
             _nudges.Reader.TryRead(out _);
+            var claiming = _claimDue;
             StreamEntry[] entries;
             try
             {
-                entries = await Database.StreamReadGroupAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, _options.ConsumerName, StreamPosition.NewMessages, free)
-                    .WaitAsync(stoppingToken).ConfigureAwait(false);
+                entries = claiming
+                    ? await ClaimAsync(free, stoppingToken).ConfigureAwait(false)
+                    : await Database.StreamReadGroupAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, _options.ConsumerName, StreamPosition.NewMessages, free)
+                        .WaitAsync(stoppingToken).ConfigureAwait(false);
             }
             catch (Exception e) when (IsNoGroup(e))
             {
-                // Redis lost the stream or the group (restarted without its data): create it again; the Gateway's
-                // outbox relay republishes what was not yet processed.
-                _slots.Release(free);
-                WorkerLog.ReadFailed(logger, e);
-                await EnsureGroupAsync(stoppingToken).ConfigureAwait(false);
+                ReleaseSlots(free);
+                await RecoverGroupAsync(e, stoppingToken).ConfigureAwait(false);
                 continue;
             }
             catch (Exception e) when (IsRedisFailure(e))
             {
-                _slots.Release(free);
+                ReleaseSlots(free);
                 WorkerLog.ReadFailed(logger, e);
                 await Task.Delay(TimeSpan.FromSeconds(1), timeProvider, stoppingToken).ConfigureAwait(false);
                 continue;
             }
             catch
             {
-                _slots.Release(free);
+                ReleaseSlots(free);
                 throw;
             }
 
-            Dispatch(entries, free, redelivered: false);
-            if (entries.Length < free)
+            Dispatch(entries, free, redelivered: claiming);
+            if (!claiming && entries.Length < free)
             {
-                // The stream has nothing more for now: wait for the relay's nudge, or poll after PollInterval.
+                // The stream has nothing more for now: wait for the relay's nudge, a claim round, or PollInterval.
                 await WaitForNudgeAsync(stoppingToken).ConfigureAwait(false);
             }
         }
@@ -174,15 +234,18 @@ internal sealed class JobConsumer(
         using var timer = new PeriodicTimer(_options.MaintenanceInterval, timeProvider);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
+            // Open a claim round (the read loop walks it with the slots it frees) and wake the read loop if idle.
+            _claimDue = true;
+            _nudges.Writer.TryWrite(true);
             try
             {
                 await KeepClaimedAsync(stoppingToken).ConfigureAwait(false);
                 await SampleAsync(stoppingToken).ConfigureAwait(false);
-                await ClaimAsync(stoppingToken).ConfigureAwait(false);
             }
             catch (Exception e) when (IsNoGroup(e))
             {
                 WorkerLog.MaintenanceFailed(logger, e);
+                lossSignal.Raise();
                 await EnsureGroupAsync(stoppingToken).ConfigureAwait(false);
             }
             catch (Exception e) when (IsRedisFailure(e))
@@ -192,46 +255,63 @@ internal sealed class JobConsumer(
         }
     }
 
-    private async Task ClaimAsync(CancellationToken stoppingToken)
+    /// <summary>
+    /// One step of the claim round: XAUTOCLAIM from the round's cursor, at most <paramref name="free"/> entries; the
+    /// round ends when the cursor comes back to <c>0-0</c> (the whole pending list was scanned).
+    /// </summary>
+    private async Task<StreamEntry[]> ClaimAsync(int free, CancellationToken stoppingToken)
     {
-        var free = await AcquireSlotsAsync(stoppingToken).ConfigureAwait(false);
-        StreamAutoClaimResult claimed;
-        try
+        var claimed = await Database.StreamAutoClaimAsync(
+                WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, _options.ConsumerName, (long)_options.ClaimIdleTime.TotalMilliseconds, _claimCursor, free)
+            .WaitAsync(stoppingToken).ConfigureAwait(false);
+        _claimedThisRound += claimed.ClaimedEntries.Length;
+        _claimCursor = claimed.NextStartId;
+        if (claimed.NextStartId.IsNullOrEmpty || claimed.NextStartId == CursorStart)
         {
-            claimed = await Database.StreamAutoClaimAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, _options.ConsumerName, (long)_options.ClaimIdleTime.TotalMilliseconds, "0-0", free)
-                .WaitAsync(stoppingToken).ConfigureAwait(false);
-        }
-        catch
-        {
-            _slots.Release(free);
-            throw;
-        }
+            _claimCursor = CursorStart;
+            _claimDue = false;
+            if (_claimedThisRound > 0)
+            {
+                WorkerLog.Claimed(logger, _claimedThisRound, _options.ClaimIdleTime);
+            }
 
-        if (claimed.ClaimedEntries.Length > 0)
-        {
-            WorkerLog.Claimed(logger, claimed.ClaimedEntries.Length, _options.ClaimIdleTime);
+            _claimedThisRound = 0;
         }
 
         // An entry this consumer is still executing (idle past ClaimIdleTime on a starved machine) comes back to us
         // too: it is already running here, so it is not started a second time. Entries deleted from the stream since
         // their delivery are not returned (Redis drops them from the pending list).
-        var others = claimed.ClaimedEntries.Where(entry => !_inFlight.ContainsKey(entry.Id.ToString())).ToArray();
-        Dispatch(others, free, redelivered: true);
+        return claimed.ClaimedEntries.Where(entry => !_inFlight.ContainsKey(entry.Id.ToString())).ToArray();
     }
 
     /// <summary>
     /// Resets the idle time of the jobs this consumer is executing (XCLAIM to itself, JUSTID: the delivery count is
-    /// not raised), so that a long run is not claimed by another consumer while this one is alive.
+    /// not raised), so that a long run is not claimed by another consumer while this one is alive; and marks each of
+    /// their runs as owned for <c>ClaimIdleTime</c> (what the reconciler asks after Redis lost its pending lists).
     /// </summary>
     private async Task KeepClaimedAsync(CancellationToken stoppingToken)
     {
-        var ids = _inFlight.Keys.Select(id => (RedisValue)id).ToArray();
-        if (ids.Length == 0)
+        var jobs = _inFlight.ToArray();
+        if (jobs.Length == 0)
         {
             return;
         }
 
-        await Database.StreamClaimIdsOnlyAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, _options.ConsumerName, 0, ids).WaitAsync(stoppingToken).ConfigureAwait(false);
+        var database = Database;
+        var ids = jobs.Select(job => (RedisValue)job.Key).ToArray();
+        var tasks = new List<Task>(jobs.Length + 1)
+        {
+            database.StreamClaimIdsOnlyAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, _options.ConsumerName, 0, ids),
+        };
+        foreach (var (_, job) in jobs)
+        {
+            if (job.RunId is { } runId)
+            {
+                tasks.Add(database.StringSetAsync(WorkflowStreams.RunOwner(runId), _options.ConsumerName, new Expiration(_options.ClaimIdleTime)));
+            }
+        }
+
+        await Task.WhenAll(tasks).WaitAsync(stoppingToken).ConfigureAwait(false);
     }
 
     private async Task SampleAsync(CancellationToken stoppingToken)
@@ -248,14 +328,22 @@ internal sealed class JobConsumer(
     /// <summary>Waits for one free slot, then takes every other free one without waiting.</summary>
     private async Task<int> AcquireSlotsAsync(CancellationToken stoppingToken)
     {
-        await _slots.WaitAsync(stoppingToken).ConfigureAwait(false);
+        await _slots.Reader.ReadAsync(stoppingToken).ConfigureAwait(false);
         var free = 1;
-        while (_slots.Wait(0, CancellationToken.None))
+        while (_slots.Reader.TryRead(out _))
         {
             free++;
         }
 
         return free;
+    }
+
+    private void ReleaseSlots(int count)
+    {
+        for (var i = 0; i < count; i++)
+        {
+            _slots.Writer.TryWrite(true);
+        }
     }
 
     /// <summary>Starts one task per entry (each holding one of the <paramref name="slots"/>) and returns the unused slots.</summary>
@@ -264,15 +352,11 @@ internal sealed class JobConsumer(
         foreach (var entry in entries)
         {
             var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _inFlight[entry.Id.ToString()] = started.Task;
+            _inFlight[entry.Id.ToString()] = new InFlightJob(started.Task, JobProcessor.Parse(entry)?.RunId);
             _ = RunAsync(entry, redelivered, started);
         }
 
-        var unused = slots - entries.Length;
-        if (unused > 0)
-        {
-            _slots.Release(unused);
-        }
+        ReleaseSlots(slots - entries.Length);
     }
 
     private async Task RunAsync(StreamEntry entry, bool redelivered, TaskCompletionSource done)
@@ -289,14 +373,14 @@ internal sealed class JobConsumer(
         finally
         {
             _inFlight.TryRemove(entry.Id.ToString(), out _);
-            _slots.Release();
+            ReleaseSlots(1);
             done.TrySetResult();
         }
     }
 
     private async Task DrainAsync()
     {
-        var inFlight = _inFlight.Values.ToArray();
+        var inFlight = _inFlight.Values.Select(job => job.Done).ToArray();
         if (inFlight.Length == 0)
         {
             return;
@@ -315,4 +399,7 @@ internal sealed class JobConsumer(
             await Task.WhenAll(inFlight).WaitAsync(AbandonTimeout, timeProvider).ConfigureAwait(ConfigureAwaitOptions.SuppressThrowing);
         }
     }
+
+    /// <summary>A job this consumer executes: its completion and, when the entry was readable, its run.</summary>
+    private readonly record struct InFlightJob(Task Done, Guid? RunId);
 }

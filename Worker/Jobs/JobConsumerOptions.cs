@@ -36,6 +36,13 @@ internal sealed class JobConsumerOptions
     /// <summary><c>Workflows:Worker:SweepInterval</c>: how often to look for stuck runs (≥ 10 ms). Default 1 min.</summary>
     public TimeSpan SweepInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// <c>Workflows:Worker:ReconcileInterval</c>: how often to check whether Redis lost its data (its server
+    /// <c>run_id</c> changed, or the job stream or group vanished), which re-enqueues Queued and ownerless Running runs
+    /// from PostgreSQL (≥ 10 ms). Default 2 s.
+    /// </summary>
+    public TimeSpan ReconcileInterval { get; set; } = TimeSpan.FromSeconds(2);
+
     /// <summary><c>Workflows:Worker:MaxParallelSteps</c>: steps of one run executed at once where the plan allows (1–64). Default 4.</summary>
     public int MaxParallelSteps { get; set; } = 4;
 }

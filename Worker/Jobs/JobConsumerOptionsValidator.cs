@@ -61,6 +61,11 @@ internal sealed class JobConsumerOptionsValidator : IValidateOptions<JobConsumer
             errors.Add($"{Prefix}SweepInterval must be at least 00:00:00.010 (was {options.SweepInterval}).");
         }
 
+        if (options.ReconcileInterval < TimeSpan.FromMilliseconds(10))
+        {
+            errors.Add($"{Prefix}ReconcileInterval must be at least 00:00:00.010 (was {options.ReconcileInterval}).");
+        }
+
         if (options.MaintenanceInterval >= options.ClaimIdleTime && options.ClaimIdleTime >= TimeSpan.FromMilliseconds(10))
         {
             errors.Add($"{Prefix}MaintenanceInterval must be shorter than {Prefix}ClaimIdleTime (was {options.MaintenanceInterval} and {options.ClaimIdleTime}): in-flight jobs are kept claimed every MaintenanceInterval.");

@@ -141,7 +141,8 @@ internal sealed class JobProcessor(
         WorkerLog.JobFailed(logger, entry.Id.ToString(), deliveries, e);
     }
 
-    private static WorkflowJobMessage? Parse(StreamEntry entry)
+    /// <summary>The entry's job message, or null when it is missing or unreadable.</summary>
+    internal static WorkflowJobMessage? Parse(StreamEntry entry)
     {
         if ((string?)entry[WorkflowStreams.MessageField] is not { } json)
         {

@@ -14,7 +14,7 @@ namespace Observability.Worker.Jobs;
 /// resumes after its plan when started again), and a new job entry that continues the run's original trace.
 /// PostgreSQL stays the truth: a duplicate entry is skipped by the start compare-and-set.
 /// </summary>
-internal sealed class RunRequeuer(IServiceScopeFactory scopes, IConnectionMultiplexer redis)
+internal sealed class RunRequeuer(IServiceScopeFactory scopes, RunExecutionStore runs, IConnectionMultiplexer redis)
 {
     /// <summary>The span of a re-enqueue, a producer on the job stream.</summary>
     public const string PublishSpanName = WorkflowStreams.Jobs + " publish";
@@ -43,12 +43,13 @@ internal sealed class RunRequeuer(IServiceScopeFactory scopes, IConnectionMultip
 
     /// <summary>
     /// Adds a job entry for the run. Its span (<see cref="PublishSpanName"/>) continues the run's original trace (the
-    /// <c>traceparent</c> its submit stored with the outbox job) and links to the caller's span (the sweep that
-    /// re-enqueued it); the entry carries that span's context, so the consumer's span joins the run's trace too.
+    /// <c>traceparent</c> and <c>baggage</c> stored with the run at submit) and links to the caller's span (the sweep or
+    /// reconciliation that re-enqueued it); the entry carries that span's context, so the consumer's span joins the
+    /// run's trace too.
     /// </summary>
     public async Task EnqueueAsync(Guid runId, int attempt, CancellationToken cancellationToken)
     {
-        var original = await OriginalTraceAsync(runId, cancellationToken).ConfigureAwait(false);
+        var original = await runs.GetTraceContextAsync(runId, cancellationToken).ConfigureAwait(false);
         var links = Activity.Current is { } caller ? new[] { new ActivityLink(caller.Context) } : null;
         var parent = MessageTraceContext.Extract(original.TraceParent, null).ActivityContext;
         using var activity = WorkerTelemetry.Source.StartActivity(PublishSpanName, ActivityKind.Producer, parent, links: links);
@@ -79,22 +80,5 @@ internal sealed class RunRequeuer(IServiceScopeFactory scopes, IConnectionMultip
 
         // Wake an idle worker at once (a lost nudge only delays the job to the workers' next poll).
         await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(WorkflowStreams.JobsAdded), 1, CommandFlags.FireAndForget).ConfigureAwait(false);
-    }
-
-    /// <summary>The W3C context the run was submitted with, as its outbox job kept it (nulls when there is none).</summary>
-    private async Task<(string? TraceParent, string? Baggage)> OriginalTraceAsync(Guid runId, CancellationToken cancellationToken)
-    {
-        var scope = scopes.CreateAsyncScope();
-        await using (scope.ConfigureAwait(false))
-        {
-            var db = scope.ServiceProvider.GetRequiredService<WorkflowsDbContext>();
-            var key = runId.ToString();
-            var original = await db.OutboxMessages
-                .FromSql($"SELECT * FROM outbox_messages WHERE stream = {WorkflowStreams.Jobs} AND payload->>'runId' = {key} ORDER BY created_at LIMIT 1")
-                .AsNoTracking()
-                .Select(m => new { m.TraceParent, m.Baggage })
-                .FirstOrDefaultAsync(cancellationToken).ConfigureAwait(false);
-            return (string.IsNullOrEmpty(original?.TraceParent) ? null : original.TraceParent, string.IsNullOrEmpty(original?.Baggage) ? null : original.Baggage);
-        }
     }
 }

@@ -43,6 +43,20 @@ public static class WorkflowStreams
     /// <summary>The pub/sub channel a relay publishes on after it added jobs to <see cref="Jobs"/>: idle workers read at once instead of at their next poll.</summary>
     public const string JobsAdded = "workflows.jobs.added";
 
+    /// <summary>
+    /// The key a worker executing the run keeps alive (<c>SET … PX ClaimIdleTime</c>, refreshed every maintenance
+    /// interval, value: the consumer's name): after Redis lost its pending lists, a Running run without it has no live
+    /// owner and is re-enqueued from PostgreSQL.
+    /// </summary>
+    public static string RunOwner(Guid runId) => $"workflows.runs.{runId:N}.owner";
+
+    /// <summary>
+    /// The <c>run_id</c> of the Redis server (<c>INFO server</c>) whose data was last reconciled with PostgreSQL: a
+    /// server that does not hold its own <c>run_id</c> here restarted (or was emptied) since, and may have lost
+    /// acknowledged job entries.
+    /// </summary>
+    public const string ReconciledServer = "workflows.redis.reconciled";
+
     /// <summary>The bounded stream of one run's events, kept for replay after a reconnect.</summary>
     public static string Events(Guid runId) => $"workflows.events.{runId:N}";
 

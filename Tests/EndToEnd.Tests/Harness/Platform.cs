@@ -81,7 +81,7 @@ internal sealed class Platform : IAsyncDisposable
 
     public static async Task<Platform> StartAsync(PostgresServer postgres, PlatformOptions options, CancellationToken cancellationToken)
     {
-        var redis = await RedisServer.StartAsync();
+        var redis = await RedisServer.StartAsync(appendOnly: options.RedisAppendOnly);
         Platform? platform = null;
         try
         {

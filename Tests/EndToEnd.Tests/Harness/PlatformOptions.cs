@@ -9,6 +9,9 @@ internal sealed class PlatformOptions
     /// <summary>Workers started with the platform. Default 1.</summary>
     public int Workers { get; init; } = 1;
 
+    /// <summary>Redis keeps an append-only file (everysec), so a restart after a kill finds its data. Default false.</summary>
+    public bool RedisAppendOnly { get; init; }
+
     /// <summary>Export every service's telemetry to an OTLP capture receiver. Default false.</summary>
     public bool CaptureTelemetry { get; init; }
 

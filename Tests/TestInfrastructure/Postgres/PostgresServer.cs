@@ -74,6 +74,22 @@ public sealed class PostgresServer : IAsyncDisposable
         return ConnectionStringFor(name);
     }
 
+    /// <summary>Stops the server (fast shutdown: running transactions roll back, clients lose their connections).</summary>
+    public async Task StopAsync()
+    {
+        // This process's pooled connections would all be broken after the restart.
+        NpgsqlConnection.ClearAllPools();
+        if (_process is { } process)
+        {
+            await process.StopAsync(NativeMethods.SigInt, TimeSpan.FromSeconds(15)).ConfigureAwait(false);
+            await process.DisposeAsync().ConfigureAwait(false);
+            _process = null;
+        }
+    }
+
+    /// <summary>Starts the server again on the same port and data after <see cref="StopAsync"/>.</summary>
+    public Task RestartAsync() => _process is null ? StartProcessAsync() : Task.CompletedTask;
+
     /// <inheritdoc />
     public async ValueTask DisposeAsync()
     {

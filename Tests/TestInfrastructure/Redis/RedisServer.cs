@@ -6,20 +6,23 @@ using Observability.TestInfrastructure.Processes;
 namespace Observability.TestInfrastructure.Redis;
 
 /// <summary>
-/// A real <c>redis-server</c> on a free loopback port in its own temporary directory, without persistence.
+/// A real <c>redis-server</c> on a free loopback port in its own temporary directory, without persistence unless
+/// asked for an append-only file (<c>appendfsync everysec</c>, as the local AppHost resource runs it).
 /// Tests that need to kill or restart Redis start their own; the rest share <see cref="RedisServerFixture"/>.
 /// </summary>
 public sealed class RedisServer : IAsyncDisposable
 {
     private readonly TestDirectory _directory;
     private readonly string? _password;
+    private readonly bool _appendOnly;
     private ServerProcess? _process;
 
-    private RedisServer(TestDirectory directory, int port, string? password)
+    private RedisServer(TestDirectory directory, int port, string? password, bool appendOnly)
     {
         _directory = directory;
         Port = port;
         _password = password;
+        _appendOnly = appendOnly;
     }
 
     /// <summary>The server's temporary directory (deleted on dispose).</summary>
@@ -39,10 +42,13 @@ public sealed class RedisServer : IAsyncDisposable
     /// <summary>The server's process id while it runs.</summary>
     public int ProcessId => _process?.Id ?? throw new InvalidOperationException("Redis is not running.");
 
-    /// <summary>Starts a new server; <paramref name="password"/> turns on <c>requirepass</c>.</summary>
-    public static async Task<RedisServer> StartAsync(string? password = null)
+    /// <summary>
+    /// Starts a new server; <paramref name="password"/> turns on <c>requirepass</c>; <paramref name="appendOnly"/> keeps
+    /// an append-only file (<c>everysec</c>), so a restart after <see cref="KillAsync"/> finds the data again.
+    /// </summary>
+    public static async Task<RedisServer> StartAsync(string? password = null, bool appendOnly = false)
     {
-        var server = new RedisServer(TestDirectory.Create("redis"), LoopbackPort.GetFree(), password);
+        var server = new RedisServer(TestDirectory.Create("redis"), LoopbackPort.GetFree(), password, appendOnly);
         try
         {
             await server.StartProcessAsync().ConfigureAwait(false);
@@ -109,7 +115,8 @@ public sealed class RedisServer : IAsyncDisposable
             "--bind", Host,
             "--dir", _directory.Path,
             "--save", "",
-            "--appendonly", "no",
+            "--appendonly", _appendOnly ? "yes" : "no",
+            "--appendfsync", "everysec",
             "--daemonize", "no",
             "--protected-mode", "yes",
             "--loglevel", "warning",

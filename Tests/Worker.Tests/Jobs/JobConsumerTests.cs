@@ -1,4 +1,10 @@
+using System.Globalization;
+using System.Text.RegularExpressions;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Hosting;
+using Observability.TestInfrastructure.Polling;
 using Observability.TestInfrastructure.Postgres;
+using Observability.Worker.Jobs;
 using Observability.Workflows.Messaging;
 using Observability.Workflows.Runs;
 using Observability.Workflows.Steps;
@@ -7,7 +13,7 @@ using StackExchange.Redis;
 namespace Observability.Worker.Tests.Jobs;
 
 [Trait("Category", "Integration")]
-public sealed class JobConsumerTests(PostgresServerFixture postgres)
+public sealed partial class JobConsumerTests(PostgresServerFixture postgres)
 {
     private const string Task = "Research the market for solar panels. Write a summary of the findings; then draft a recommendation";
 
@@ -267,4 +273,70 @@ public sealed class JobConsumerTests(PostgresServerFixture postgres)
         Assert.Empty(await host.Redis.StreamRangeAsync(WorkflowStreams.DeadLetters));
         Assert.Equal(entryId, (await host.Redis.StreamRangeAsync(WorkflowStreams.Jobs)).Single().Id);
     }
+
+    [Fact]
+    public async Task ClaimAsync_DeadConsumerHeldManyJobs_OneClaimRoundResumesThemAll()
+    {
+        using var timeout = TestTimeout.Start(60);
+        var ct = timeout.Token;
+        await using var host = await WorkerTestHost.CreateAsync(postgres, ct, new Dictionary<string, string?>
+        {
+            ["Workflows:Worker:Concurrency"] = "2",
+            ["Workflows:Worker:ClaimIdleTime"] = "00:00:00.500",
+            ["Workflows:Worker:MaintenanceInterval"] = "00:00:00.200",
+        });
+        const int Orphans = 24;
+        var runIds = new List<Guid>();
+        for (var i = 0; i < Orphans; i++)
+        {
+            runIds.Add(await host.CreateRunAsync(Task, ct));
+        }
+
+        await host.Redis.StreamCreateConsumerGroupAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, "0");
+        foreach (var runId in runIds)
+        {
+            await host.EnqueueAsync(runId, ct);
+        }
+
+        // One read by a consumer that then died: all 24 became idle at the same moment.
+        Assert.Equal(Orphans, (await host.Redis.StreamReadGroupAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, "dead-worker", ">", Orphans)).Length);
+        await host.StartAsync(ct);
+
+        foreach (var runId in runIds)
+        {
+            var run = await host.WaitForStatusAsync(runId, WorkflowRunStatus.Completed, ct);
+            Assert.Equal(1, run.AttemptCount);
+        }
+
+        await host.WaitForNoPendingAsync(ct);
+        Assert.Empty(await host.Redis.StreamRangeAsync(WorkflowStreams.DeadLetters));
+
+        // A claim round follows XAUTOCLAIM's cursor as slots free up (2 here), so the first round that found them
+        // claimed all 24, not as many as slots were free at its tick.
+        var rounds = host.LogMessages.Select(m => ClaimedCount().Match(m)).Where(m => m.Success).Select(m => int.Parse(m.Groups[1].Value, CultureInfo.InvariantCulture)).ToList();
+        Assert.Equal(Orphans, rounds.FirstOrDefault());
+    }
+
+    [Fact]
+    public async Task Dispose_HostDisposedWithoutStop_ConsumerEndsWithoutFault()
+    {
+        using var timeout = TestTimeout.Start();
+        var ct = timeout.Token;
+        // As when a later service's start fails (e.g. its port is taken): the host is disposed while the consumer runs.
+        var host = await WorkerTestHost.CreateAsync(postgres, ct);
+        await host.StartAsync(ct);
+        var consumer = host.Services.GetServices<IHostedService>().OfType<JobConsumer>().Single();
+        await Poll.UntilAsync(
+            async token => await host.Redis.KeyExistsAsync(WorkflowStreams.Jobs).WaitAsync(token) && (await host.Redis.StreamGroupInfoAsync(WorkflowStreams.Jobs).WaitAsync(token)).Length == 1,
+            created => created,
+            ct);
+
+        await host.DisposeWithoutStopAsync();
+
+        await consumer.ExecuteTask!.WaitAsync(ct);
+        Assert.True(consumer.ExecuteTask.IsCompletedSuccessfully, $"the consumer ended {consumer.ExecuteTask.Status}: {consumer.ExecuteTask.Exception}");
+    }
+
+    [GeneratedRegex(@"^Claimed (\d+) jobs")]
+    private static partial Regex ClaimedCount();
 }

@@ -3,6 +3,7 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
+using Microsoft.Extensions.Logging;
 using Observability.TestInfrastructure.Postgres;
 using Observability.TestInfrastructure.Redis;
 using Observability.Worker.Engine;
@@ -42,6 +43,7 @@ internal sealed class WorkerTestHost : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
+    /// <summary>Creates the host. The Redis reconciler checks every 10 min unless a test sets <c>Workflows:Worker:ReconcileInterval</c>.</summary>
     public static async Task<WorkerTestHost> CreateAsync(PostgresServerFixture postgres, CancellationToken cancellationToken, IDictionary<string, string?>? settings = null)
     {
         var database = await postgres.CreateDatabaseAsync(cancellationToken);
@@ -60,6 +62,7 @@ internal sealed class WorkerTestHost : IAsyncDisposable
             ["Workflows:Worker:PollInterval"] = "00:00:00.100",
             ["Workflows:Worker:MaintenanceInterval"] = "00:00:00.100",
             ["Workflows:Worker:ShutdownTimeout"] = "00:00:05",
+            ["Workflows:Worker:ReconcileInterval"] = "00:10:00",
         };
         foreach (var (key, value) in settings ?? new Dictionary<string, string?>())
         {
@@ -67,6 +70,7 @@ internal sealed class WorkerTestHost : IAsyncDisposable
         }
 
         builder.Configuration.AddInMemoryCollection(configuration);
+        builder.Logging.AddFakeLogging();
         builder.AddLlmProviders();
         builder.AddWorkflowEngine();
         var host = builder.Build();
@@ -79,6 +83,12 @@ internal sealed class WorkerTestHost : IAsyncDisposable
         await _host.StartAsync(cancellationToken);
         _started = true;
     }
+
+    /// <summary>The messages the Worker logged so far (captured by <c>AddFakeLogging</c>).</summary>
+    public IReadOnlyList<string> LogMessages => [.. Services.GetRequiredService<Microsoft.Extensions.Logging.Testing.FakeLogCollector>().GetSnapshot().Select(r => r.Message)];
+
+    /// <summary>The Redis server of this host (to kill and restart it).</summary>
+    public RedisServer Server => _redis;
 
     /// <summary>Stops the host as a shutdown would (the consumer drains its in-flight jobs).</summary>
     public async Task StopAsync(CancellationToken cancellationToken)
@@ -200,6 +210,13 @@ internal sealed class WorkerTestHost : IAsyncDisposable
     {
         var entries = await Redis.StreamRangeAsync(WorkflowStreams.Events(runId)).WaitAsync(cancellationToken);
         return entries.Select(e => JsonSerializer.Deserialize((string)e[WorkflowStreams.EventField]!, WorkflowsJsonContext.Default.WorkflowEvent)!).ToList();
+    }
+
+    /// <summary>Disposes the host without stopping it first (as a host whose start failed is), then the servers.</summary>
+    public async Task DisposeWithoutStopAsync()
+    {
+        _started = false;
+        await DisposeAsync();
     }
 
     public async ValueTask DisposeAsync()

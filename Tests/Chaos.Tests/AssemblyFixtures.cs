@@ -1,0 +1,3 @@
+using Observability.EndToEnd.Tests.Harness;
+
+[assembly: AssemblyFixture(typeof(PlatformFixture))]
