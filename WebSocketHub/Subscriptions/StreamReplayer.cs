@@ -122,9 +122,10 @@ internal sealed class StreamReplayer(IConnectionMultiplexer redis, IOptions<WebS
             .WaitAsync(cancellationToken).ConfigureAwait(false);
         if (reply.Length < 2)
         {
-            // No such stream. Without a last id it expired or never existed: nothing to replay, nothing known lost.
-            // With one, the events the client saw are gone (Redis lost its data, or the stream expired): say so.
-            if (after is not null)
+            // No such stream. Without a last id (or with 0-0, "from the start": the client has seen nothing) it expired or
+            // never existed: nothing to replay, nothing known lost. With a real one, the events the client saw are gone
+            // (Redis lost its data, or the stream expired): say so.
+            if (after is { } seen && seen > StreamId.Zero)
             {
                 var gone = JsonSerializer.SerializeToUtf8Bytes(new TruncatedFrame(key.RunId, key.SessionId, string.Empty), HubJsonContext.Default.TruncatedFrame);
                 return await SendAsync(subscription, null, gone, cancellationToken).ConfigureAwait(false) ? 0 : null;

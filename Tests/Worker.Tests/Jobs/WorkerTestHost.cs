@@ -161,7 +161,11 @@ internal sealed class WorkerTestHost : IAsyncDisposable
     public Task<IReadOnlyList<Alert>> GetAlertsAsync(CancellationToken cancellationToken)
         => InScopeAsync<AlertStore, IReadOnlyList<Alert>>(store => store.ListRecentAsync(100, cancellationToken));
 
-    /// <summary>Polls until the run reaches <paramref name="status"/>; fails on any other final status.</summary>
+    /// <summary>
+    /// Polls until the run reaches <paramref name="status"/>; fails on any other final status. For Completed and Failed it
+    /// also waits for the run's matching event in its stream: the engine records the outcome in PostgreSQL first and
+    /// publishes the event right after, so a test reading the events as soon as the row says Completed could miss it.
+    /// </summary>
     public async Task<WorkflowRun> WaitForStatusAsync(Guid runId, WorkflowRunStatus status, CancellationToken cancellationToken)
     {
         while (true)
@@ -169,6 +173,17 @@ internal sealed class WorkerTestHost : IAsyncDisposable
             var run = await GetRunAsync(runId, cancellationToken);
             if (run?.Status == status)
             {
+                WorkflowEventType? outcome = status switch
+                {
+                    WorkflowRunStatus.Completed => WorkflowEventType.Completed,
+                    WorkflowRunStatus.Failed => WorkflowEventType.Failed,
+                    _ => null,
+                };
+                while (outcome is { } type && !(await GetEventsAsync(runId, cancellationToken)).Any(e => e.Type == type))
+                {
+                    await Task.Delay(TimeSpan.FromMilliseconds(20), cancellationToken);
+                }
+
                 return run;
             }
 
