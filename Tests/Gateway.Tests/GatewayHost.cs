@@ -2,10 +2,11 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
 using Observability.TestInfrastructure.Postgres;
-using Observability.TestInfrastructure.Processes;
 using Observability.Workflows.Messaging;
 using StackExchange.Redis;
 
@@ -73,11 +74,11 @@ internal sealed class GatewayHost : IAsyncDisposable
         Uri? kestrelAddress = null;
         if (onKestrel)
         {
-            // The real server with its own limits (header sizes, request line), which the in-memory server does not have.
-            var port = LoopbackPort.GetFree();
-            factory.UseKestrel(options => options.Listen(IPAddress.Loopback, port));
+            // The real server with its own limits (header sizes, request line), which the in-memory server does not have,
+            // on a port the system picks when it binds (a port probed free first can be taken by then).
+            factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
             factory.StartServer();
-            kestrelAddress = new Uri($"http://127.0.0.1:{port}");
+            kestrelAddress = new Uri(factory.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single());
         }
 
         return new GatewayHost(factory, all["ConnectionStrings:workflows"]!, redisConnectionString, kestrelAddress);

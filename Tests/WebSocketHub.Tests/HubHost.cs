@@ -1,8 +1,9 @@
 using System.Net;
 using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
 using Microsoft.Extensions.DependencyInjection;
-using Observability.TestInfrastructure.Processes;
 using Observability.WebSocketHub.Connections;
 using Observability.Workflows.Messaging;
 using Observability.Workflows.Tickets;
@@ -41,7 +42,6 @@ internal sealed class HubHost : IAsyncDisposable
 
     public static HubHost Start(string redisConnectionString, IReadOnlyDictionary<string, string?>? settings = null)
     {
-        var port = LoopbackPort.GetFree();
         var all = new Dictionary<string, string?>
         {
             ["ConnectionStrings:cache"] = redisConnectionString,
@@ -54,9 +54,11 @@ internal sealed class HubHost : IAsyncDisposable
         }
 
         var factory = new Factory(all);
-        factory.UseKestrel(options => options.Listen(IPAddress.Loopback, port));
+        // A port the system picks when it binds (a port probed free first can be taken by a parallel test by then).
+        factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         factory.StartServer();
-        return new HubHost(factory, new Uri($"http://127.0.0.1:{port}"));
+        var address = factory.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>().Features.GetRequiredFeature<IServerAddressesFeature>().Addresses.Single();
+        return new HubHost(factory, new Uri(address));
     }
 
     public Task<HubClient> ConnectAsync(CancellationToken cancellationToken) => HubClient.ConnectAsync(WebSocketUri, cancellationToken);
