@@ -21,7 +21,9 @@ namespace Observability.Worker.Jobs;
 /// to Queued (compare-and-set on its start time) and gets a new job entry;</item>
 /// <item>the server's <c>run_id</c> is recorded.</item>
 /// </list>
-/// A duplicate entry is harmless: the start compare-and-set lets one delivery start a run, and every change is fenced
+/// A server without a record whose jobs stream still has the workers' group lost nothing (the record was never written:
+/// first start, or an upgrade from a version without it): its <c>run_id</c> is recorded without a pass, unless the
+/// consumer signalled NOGROUP or this process saw another <c>run_id</c> before. A duplicate entry is harmless: the start compare-and-set lets one delivery start a run, and every change is fenced
 /// by the run's attempt. One replica reconciles at a time: the pass holds a PostgreSQL transaction-level advisory
 /// lock (PostgreSQL, not Redis, because the lock must survive exactly the Redis failure it answers; it is released
 /// with the transaction, also when the replica dies). A replica that finds the lock taken checks again next interval,
@@ -54,10 +56,21 @@ internal sealed class RedisReconciler(
         ORDER BY started_at, id LIMIT $4
         """;
 
-    // The server's INFO and the recorded run_id, read together.
-    private const string ServerScript = "return { redis.call('INFO', 'server'), redis.call('GET', KEYS[1]) }";
+    // The server's INFO, the recorded run_id, and whether the jobs stream has the workers' group (1 or 0), read together.
+    private const string ServerScript = """
+        local group = 0
+        if redis.call('EXISTS', KEYS[2]) == 1 then
+          for _, info in ipairs(redis.call('XINFO', 'GROUPS', KEYS[2])) do
+            if info[2] == ARGV[1] then group = 1 end
+          end
+        end
+        return { redis.call('INFO', 'server'), redis.call('GET', KEYS[1]), group }
+        """;
 
     private readonly JobConsumerOptions _options = options.Value;
+
+    // The last server run_id this process saw (a record missing under another run_id than this is a loss, not a first start).
+    private string? _lastSeenServer;
 
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
@@ -66,7 +79,8 @@ internal sealed class RedisReconciler(
             while (!stoppingToken.IsCancellationRequested)
             {
                 await WaitAsync(stoppingToken).ConfigureAwait(false);
-                if (lossSignal.TryConsume())
+                var lost = lossSignal.TryConsume();
+                if (lost)
                 {
                     // The stream or group vanished: whatever the server, what it held must come back from PostgreSQL.
                     await ForgetReconciledAsync().ConfigureAwait(false);
@@ -74,7 +88,7 @@ internal sealed class RedisReconciler(
 
                 try
                 {
-                    await CheckAsync(stoppingToken).ConfigureAwait(false);
+                    await CheckAsync(lost, stoppingToken).ConfigureAwait(false);
                 }
                 catch (Exception e) when (!stoppingToken.IsCancellationRequested && e is not OutOfMemoryException)
                 {
@@ -98,11 +112,25 @@ internal sealed class RedisReconciler(
     /// One check: reconciles when the server's <c>run_id</c> is not the one recorded. Returns whether it reconciled
     /// (false also when another replica holds the lock).
     /// </summary>
-    public async Task<bool> CheckAsync(CancellationToken cancellationToken)
+    public Task<bool> CheckAsync(CancellationToken cancellationToken) => CheckAsync(lossSignalled: false, cancellationToken);
+
+    /// <inheritdoc cref="CheckAsync(CancellationToken)"/>
+    /// <param name="lossSignalled">The consumer saw NOGROUP since the last check: never take a missing record for a first start.</param>
+    /// <param name="cancellationToken">Stops the check.</param>
+    public async Task<bool> CheckAsync(bool lossSignalled, CancellationToken cancellationToken)
     {
-        var (serverRunId, recorded) = await ReadServerAsync(cancellationToken).ConfigureAwait(false);
+        var (serverRunId, recorded, hasGroup) = await ReadServerAsync(cancellationToken).ConfigureAwait(false);
+        var seenBefore = _lastSeenServer;
+        _lastSeenServer = serverRunId ?? _lastSeenServer;
         if (serverRunId is null || serverRunId == recorded)
         {
+            return false;
+        }
+
+        if (recorded is null && hasGroup && !lossSignalled && (seenBefore is null || seenBefore == serverRunId))
+        {
+            // Never recorded, and the group (created with the stream, lost with it) is there: nothing was lost.
+            await redis.GetDatabase().StringSetAsync(WorkflowStreams.ReconciledServer, serverRunId).WaitAsync(cancellationToken).ConfigureAwait(false);
             return false;
         }
 
@@ -122,7 +150,7 @@ internal sealed class RedisReconciler(
                 }
 
                 // Another replica may have finished the pass between the first read and the lock.
-                (serverRunId, recorded) = await ReadServerAsync(cancellationToken).ConfigureAwait(false);
+                (serverRunId, recorded, _) = await ReadServerAsync(cancellationToken).ConfigureAwait(false);
                 if (serverRunId is null || serverRunId == recorded)
                 {
                     return false;
@@ -221,13 +249,18 @@ internal sealed class RedisReconciler(
         return rows;
     }
 
-    /// <summary>The server's <c>run_id</c> (null when INFO does not say) and the one recorded at the last reconciliation.</summary>
-    private async Task<(string? ServerRunId, string? Recorded)> ReadServerAsync(CancellationToken cancellationToken)
+    /// <summary>
+    /// The server's <c>run_id</c> (null when INFO does not say), the one recorded at the last reconciliation, and whether
+    /// the jobs stream has the workers' group.
+    /// </summary>
+    private async Task<(string? ServerRunId, string? Recorded, bool HasGroup)> ReadServerAsync(CancellationToken cancellationToken)
     {
         // INFO from a script: the client refuses INFO itself unless its connection allows admin commands.
-        var reply = await redis.GetDatabase().ScriptEvaluateAsync(ServerScript, [WorkflowStreams.ReconciledServer]).WaitAsync(cancellationToken).ConfigureAwait(false);
+        var reply = await redis.GetDatabase()
+            .ScriptEvaluateAsync(ServerScript, [WorkflowStreams.ReconciledServer, WorkflowStreams.Jobs], [WorkflowStreams.WorkersGroup])
+            .WaitAsync(cancellationToken).ConfigureAwait(false);
         var parts = (RedisResult[])reply!;
-        return (ParseRunId((string?)parts[0]), parts.Length > 1 ? (string?)parts[1] : null);
+        return (ParseRunId((string?)parts[0]), (string?)parts[1], (long)parts[2] == 1);
     }
 
     /// <summary>The <c>run_id</c> line of an <c>INFO server</c> reply.</summary>

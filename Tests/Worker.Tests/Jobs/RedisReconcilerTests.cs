@@ -69,6 +69,30 @@ public sealed class RedisReconcilerTests(PostgresServerFixture postgres)
         await host.WaitForNoPendingAsync(ct);
     }
 
+    [Fact]
+    public async Task Check_FirstStartWithTheGroupInPlace_RecordsTheServerWithoutAddingEntries()
+    {
+        using var timeout = TestTimeout.Start(60);
+        var ct = timeout.Token;
+        await using var host = await WorkerTestHost.CreateAsync(postgres, ct, new Dictionary<string, string?>
+        {
+            ["Workflows:Worker:ReconcileInterval"] = "00:00:00.050",
+        });
+
+        // A Redis that lost nothing but was never reconciled (first start, or an upgrade): the group is there, with a
+        // run's job entry in the stream, and no record.
+        await host.Redis.StreamCreateConsumerGroupAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, "0", createStream: true).WaitAsync(ct);
+        var runId = await host.CreateRunAsync(Task, ct);
+        await host.EnqueueAsync(runId, ct);
+        await host.StartAsync(ct);
+
+        await WaitForReconciledServerAsync(host, null, ct);
+        var run = await host.WaitForStatusAsync(runId, WorkflowRunStatus.Completed, ct);
+
+        Assert.Equal(1, run.AttemptCount);
+        Assert.Equal(1, await host.Redis.StreamLengthAsync(WorkflowStreams.Jobs).WaitAsync(ct));
+    }
+
     [Theory]
     [InlineData("# Server\r\nredis_version:7.0.15\r\nrun_id:3f0b1c\r\ntcp_port:6379\r\n", "3f0b1c")]
     [InlineData("# Server\r\nredis_version:7.0.15\r\n", null)]
