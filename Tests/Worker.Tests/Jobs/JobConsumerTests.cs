@@ -298,8 +298,14 @@ public sealed partial class JobConsumerTests(PostgresServerFixture postgres)
             await host.EnqueueAsync(runId, ct);
         }
 
-        // One read by a consumer that then died: all 24 became idle at the same moment.
+        // One read by a consumer that then died: all 24 became idle at the same moment. The worker starts once they are
+        // idle past ClaimIdleTime, so its first claim round cannot straddle the moment they become claimable (a round
+        // that began a millisecond early would pass over the first entries and claim only the rest).
         Assert.Equal(Orphans, (await host.Redis.StreamReadGroupAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, "dead-worker", ">", Orphans)).Length);
+        await Poll.UntilAsync(
+            token => host.Redis.StreamPendingMessagesAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, Orphans, "dead-worker").WaitAsync(token),
+            pending => pending.Length == Orphans && pending.All(p => p.IdleTimeInMilliseconds > 500),
+            ct);
         await host.StartAsync(ct);
 
         foreach (var runId in runIds)
