@@ -20,6 +20,8 @@ internal sealed class WorkerProcess : IAsyncDisposable
             RedirectStandardOutput = true,
             RedirectStandardError = true,
             UseShellExecute = false,
+            // Its build output is its content root, as when deployed: its appsettings.json applies.
+            WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(workerDll)),
         };
         var environment = start.Environment;
         environment["DOTNET_ENVIRONMENT"] = "Production";
