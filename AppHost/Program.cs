@@ -72,6 +72,9 @@ if (builder.Configuration.GetValue<bool>(MonitoringBuilderExtensions.Configurati
     builder.AddMonitoring(local, cache, workflows, gateway, worker, websockethub);
 }
 
+// Each service starts from its build output rather than through `dotnet run` (half of the start-up time on two cores).
+builder.LaunchProjectsFromBuildOutput();
+
 // One console line when everything is healthy (AppHost/measure-startup.sh waits for it).
 builder.WithStartupReport();
 

@@ -108,7 +108,7 @@ internal sealed partial class AppHostProcess : IAsyncDisposable
             var processes = Descendants();
             int Count(string text) => processes.Count(p => p.CommandLine.Contains(text, StringComparison.Ordinal));
             if (Count("redis-server") == 1 && Count("postgres -D") >= 1 && Count("Observability.Gateway") >= 1
-                && Count("Observability.WebSocketHub") >= 1 && processes.Count(p => p.CommandLine.EndsWith("Observability.Worker", StringComparison.Ordinal)) == 2)
+                && Count("Observability.WebSocketHub") >= 1 && processes.Count(p => p.CommandLine.EndsWith("Observability.Worker.dll", StringComparison.Ordinal)) == 2)
             {
                 return processes;
             }

@@ -26,11 +26,10 @@ public sealed class WorkerTakeoverTests(AppHostFixture fixture)
         var consumer = await WaitForConsumerOfAsync(redis.GetDatabase(), runId, cts.Token);
         await WaitForRunningAsync(gateway, runId, cts.Token);
 
-        // The consumer is named {machine}-{pid}: that process is the replica running the job; DCP started its parent
-        // (dotnet run), which is the pid the replica's resource shows.
+        // The consumer is named {machine}-{pid}: that process is the replica running the job, started by DCP from the
+        // build output (AppHost/Startup/BuildOutputLaunchExtensions.cs), so it is the pid the replica's resource shows.
         var pid = int.Parse(consumer[(consumer.LastIndexOf('-') + 1)..], CultureInfo.InvariantCulture);
-        var launcherPid = ProcessInfo.ParentOf(pid);
-        var victim = await app.ResourceNotifications.WaitForResourceAsync("worker", e => PidOf(e) == launcherPid, cts.Token);
+        var victim = await app.ResourceNotifications.WaitForResourceAsync("worker", e => PidOf(e) == pid, cts.Token);
         // SIGKILL: no graceful shutdown (which would hand the job back), the way a crash or the OOM killer ends it.
         using (var process = System.Diagnostics.Process.GetProcessById(pid))
         {
@@ -54,7 +53,7 @@ public sealed class WorkerTakeoverTests(AppHostFixture fixture)
         var restarted = await app.ResourceNotifications.WaitForResourceAsync(
             "worker",
             e => e.ResourceId == victim.ResourceId && e.Snapshot.HealthStatus == Microsoft.Extensions.Diagnostics.HealthChecks.HealthStatus.Healthy
-                && PidOf(e) is { } newPid && newPid != launcherPid,
+                && PidOf(e) is { } newPid && newPid != pid,
             cts.Token);
         Assert.Equal("Running", restarted.Snapshot.State?.Text);
     }

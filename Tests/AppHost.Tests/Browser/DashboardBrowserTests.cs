@@ -29,7 +29,7 @@ public sealed partial class DashboardBrowserTests
         var login = await host.LoginUrlAsync(cts.Token);
 
         // The gateway's own address and the dashboard address the AppHost gave it, from its environment.
-        var gatewayPid = processes.Single(p => p.CommandLine.EndsWith("Observability.Gateway", StringComparison.Ordinal)).Pid;
+        var gatewayPid = processes.Single(p => p.CommandLine.EndsWith("Observability.Gateway.dll", StringComparison.Ordinal)).Pid;
         var environment = Environment(gatewayPid);
         Assert.Equal(host.Dashboard.ToString().TrimEnd('/'), environment["Gateway__DashboardUrl"]);
         using var gateway = new HttpClient { BaseAddress = new Uri(environment["ASPNETCORE_URLS"].Split(';')[0]) };
@@ -92,13 +92,13 @@ public sealed partial class DashboardBrowserTests
         await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "3-worker-logs.png"), FullPage = true });
 
         // Restart the hub from the resources page: a new process serves it.
-        var hubPid = processes.Single(p => p.CommandLine.EndsWith("Observability.WebSocketHub", StringComparison.Ordinal)).Pid;
+        var hubPid = processes.Single(p => p.CommandLine.EndsWith("Observability.WebSocketHub.dll", StringComparison.Ordinal)).Pid;
         await page.GotoAsync(host.Dashboard.ToString());
         var row = page.Locator("fluent-data-grid-row, tr").Filter(new() { HasText = "websockethub" }).First;
         // Start and Stop are the row's highlighted commands; Restart is in its "..." menu (the row's last button).
         await row.Locator("fluent-button, button").Last.ClickAsync();
         await page.GetByRole(AriaRole.Menuitem, new() { Name = "Restart" }).ClickAsync();
-        while (ProcessInfo.Exists(hubPid) || !host.Descendants().Any(p => p.CommandLine.EndsWith("Observability.WebSocketHub", StringComparison.Ordinal)))
+        while (ProcessInfo.Exists(hubPid) || !host.Descendants().Any(p => p.CommandLine.EndsWith("Observability.WebSocketHub.dll", StringComparison.Ordinal)))
         {
             await Task.Delay(200, cts.Token);
         }
