@@ -29,8 +29,9 @@ internal static partial class WorkerLog
     [LoggerMessage(107, LogLevel.Warning, "Shutdown timeout reached with {Count} jobs in flight; they stay pending and will be claimed.")]
     public static partial void ShutdownTimedOut(ILogger logger, int count);
 
-    [LoggerMessage(108, LogLevel.Debug, "Run {RunId} finished with status {Status}.")]
-    public static partial void RunFinished(ILogger logger, Guid runId, string status);
+    /// <summary>One line per run, in the run's trace: what an operator filters the structured logs by.</summary>
+    [LoggerMessage(108, LogLevel.Information, "Run {RunId} finished {Status} in {DurationSeconds:0.###} s: {InputTokens} input and {OutputTokens} output tokens, cost {Cost} USD.")]
+    public static partial void RunFinished(ILogger logger, Guid runId, string status, double durationSeconds, long inputTokens, long outputTokens, decimal cost);
 
     [LoggerMessage(109, LogLevel.Warning, "Step {StepKey} of run {RunId} failed.")]
     public static partial void StepFailed(ILogger logger, Guid runId, string stepKey, Exception exception);

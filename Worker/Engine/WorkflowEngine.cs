@@ -113,7 +113,7 @@ internal sealed class WorkflowEngine(
             }
 
             events.Publish(status == WorkflowRunStatus.Completed ? WorkflowEventType.Completed : WorkflowEventType.Failed, payload);
-            WorkerLog.RunFinished(logger, run.RunId, status.ToString());
+            WorkerLog.RunFinished(logger, run.RunId, status.ToString(), duration.TotalSeconds, finish.InputTokens, finish.OutputTokens, finish.Cost);
             return status;
         }
         finally
