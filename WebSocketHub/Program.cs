@@ -6,6 +6,7 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddWorkflowsRedis(HubExtensions.RedisConnectionName);
+builder.AddRunStates();
 builder.AddEventTickets();
 builder.AddWebSocketHub();
 

@@ -13,7 +13,7 @@ namespace Observability.WebSocketHub.Tests;
 /// frame naming the field at fault (without a .NET type name) on a connection that stays open; bad HTTP gets 4xx.
 /// </summary>
 [Trait("Category", "Integration")]
-public sealed class BadInputTests(RedisServerFixture redis)
+public sealed class BadInputTests(RedisServerFixture redis, WorkflowsDatabaseFixture database)
 {
     /// <summary>Set to replay one run of <see cref="Receive_RandomlyMutatedSubscribeFrames_AnswerEachAndStayOpen"/>.</summary>
     private const string SeedVariable = "BAD_INPUT_SEED";
@@ -86,7 +86,7 @@ public sealed class BadInputTests(RedisServerFixture redis)
     {
         using var timeout = TestTimeout.Start(120);
         var ct = timeout.Token;
-        await using var hub = HubHost.Start(redis.ConnectionString, Settings);
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString, Settings);
         await using var client = await hub.ConnectAsync(ct);
 
         var cases = Catalogue().ToList();
@@ -111,7 +111,7 @@ public sealed class BadInputTests(RedisServerFixture redis)
     {
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
-        await using var hub = HubHost.Start(redis.ConnectionString, Settings);
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString, Settings);
         await using var client = await hub.ConnectAsync(ct);
 
         await client.SendRawAsync(Encoding.UTF8.GetBytes("""{"type":"subscribe"}"""), WebSocketMessageType.Binary, ct);
@@ -131,7 +131,7 @@ public sealed class BadInputTests(RedisServerFixture redis)
     {
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
-        await using var hub = HubHost.Start(redis.ConnectionString, Settings);
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString, Settings);
         await using var client = await hub.ConnectAsync(ct);
 
         await client.SendRawAsync([.. Encoding.UTF8.GetBytes("{\"type\":\"subscribe\",\"sessionId\":\"a"), 0xC3, 0x28, 0xFF, .. Encoding.UTF8.GetBytes("\"}")], WebSocketMessageType.Text, ct);
@@ -159,7 +159,7 @@ public sealed class BadInputTests(RedisServerFixture redis)
             : Random.Shared.Next();
         using var timeout = TestTimeout.Start(120);
         var ct = timeout.Token;
-        await using var hub = HubHost.Start(redis.ConnectionString, Settings);
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString, Settings);
         await using var client = await hub.ConnectAsync(ct);
         var runId = Guid.NewGuid();
         var mutator = new FrameMutator(seed, runId, hub.Tickets.IssueForRun(runId));
@@ -204,7 +204,7 @@ public sealed class BadInputTests(RedisServerFixture redis)
     {
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
-        await using var hub = HubHost.Start(redis.ConnectionString, Settings);
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString, Settings);
         using var http = new HttpClient { BaseAddress = hub.BaseAddress };
 
         using var plain = await http.GetAsync("/ws?ticket=%00&lastEventId=%ED%A0%80&runId=99999999999", ct);
@@ -221,7 +221,7 @@ public sealed class BadInputTests(RedisServerFixture redis)
     {
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
-        await using var hub = HubHost.Start(redis.ConnectionString, Settings);
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString, Settings);
         using var http = new HttpClient { BaseAddress = hub.BaseAddress };
         using var request = new HttpRequestMessage(HttpMethod.Get, "/ws") { Headers = { { "X-Padding", new string('p', 64 * 1024) } } };
 
