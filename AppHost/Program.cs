@@ -50,6 +50,7 @@ var websockethub = builder.AddProject<Projects.WebSocketHub>("websockethub")
     .WithHttpEndpoint()
     .WithHttpHealthCheck("/health")
     .WithReference(cache).WaitFor(cache)
+    .WithReference(workflows).WaitFor(workflows)
     .WithEnvironment("EventTickets__SigningKey", eventTicketKey);
 
 // The gateway links each run to its events on the hub.

@@ -46,4 +46,7 @@ internal static partial class HubLog
 
     [LoggerMessage(EventId = 4012, Level = LogLevel.Warning, Message = "Re-syncing {Stream} for connection {ConnectionId} failed; retrying in {Backoff}")]
     public static partial void ResyncFailed(ILogger logger, Exception exception, string stream, string connectionId, TimeSpan backoff);
+
+    [LoggerMessage(EventId = 4015, Level = LogLevel.Warning, Message = "Reading the state of run {RunId} from PostgreSQL failed; connection {ConnectionId} is not told whether the run ended before its stream says so")]
+    public static partial void RunStateUnavailable(ILogger logger, Exception exception, Guid runId, string connectionId);
 }

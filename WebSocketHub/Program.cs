@@ -1,3 +1,4 @@
+using Observability.ServiceDefaults.RequestLimits;
 using Observability.WebSocketHub.Connections;
 using Observability.WebSocketHub.Extensions;
 using Observability.Workflows.Tickets;
@@ -5,7 +6,9 @@ using Observability.Workflows.Tickets;
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
+builder.AddRequestLimits();
 builder.AddWorkflowsRedis(HubExtensions.RedisConnectionName);
+builder.AddRunStates();
 builder.AddEventTickets();
 builder.AddWebSocketHub();
 

@@ -90,6 +90,7 @@ module websockethub 'apps/websockethub.bicep' = {
     shared: shared
     image: websockethubImage
     cacheConnectionString: backing.outputs.cacheConnectionString
+    workflowsConnectionString: backing.outputs.workflowsConnectionString
     eventTicketKey: eventTicketKey
   }
 }

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Microsoft.Extensions.Options;
+using Observability.TestInfrastructure.Postgres;
 using Observability.TestInfrastructure.Redis;
 using Observability.WebSocketHub.Benchmarks;
 using Observability.Workflows.Messaging;
@@ -18,7 +19,11 @@ const string SigningKey = "websockethub-benchmark-signing-key-0123456789";
 
 Console.WriteLine($"clients={clients} sessions={sessions} seconds={seconds} window={window} payload={payloadBytes}B, {Environment.ProcessorCount} cores, load {LoadAverage()}");
 await using var redis = await RedisServer.StartAsync();
-await using var hub = await HubUnderTest.StartAsync(redis.ConnectionString, SigningKey, new Dictionary<string, string>());
+// The hub reads a run's state from PostgreSQL only for a truncated frame (never here: sessions followed from their start),
+// but it needs its connection string to start.
+await using var postgres = await PostgresServer.StartAsync();
+var database = await postgres.CreateDatabaseAsync();
+await using var hub = await HubUnderTest.StartAsync(redis.ConnectionString, SigningKey, new Dictionary<string, string> { ["ConnectionStrings__workflows"] = database });
 var signer = new EventTicketSigner(Options.Create(new EventTicketOptions { SigningKey = SigningKey }), TimeProvider.System);
 var sessionIds = Enumerable.Range(0, sessions).Select(i => $"bench-{i}-{Guid.NewGuid():N}").ToArray();
 

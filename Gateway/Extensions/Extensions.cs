@@ -5,6 +5,7 @@ using Observability.Gateway.Configuration;
 using Observability.Gateway.Outbox;
 using Observability.Gateway.RateLimiting;
 using Observability.Gateway.Tickets;
+using Observability.ServiceDefaults.RequestLimits;
 using Observability.Workflows.Persistence;
 using Observability.Workflows.Tickets;
 
@@ -18,7 +19,7 @@ internal static class Extensions
 
     /// <summary>
     /// Registers the workflow database, the Redis client, the event ticket signer (<c>EventTickets:SigningKey</c>), problem details
-    /// (also for requests the framework refuses: their own 4xx status), the OpenAPI document, the per-client rate limiter, the links
+    /// (also for requests the framework refuses: their own 4xx status, and heads over <c>RequestLimits</c>), the OpenAPI document, the per-client rate limiter, the links
     /// clients follow, and the outbox relay. Every options class is validated when the host starts.
     /// </summary>
     public static IHostApplicationBuilder AddGatewayServices(this IHostApplicationBuilder builder)
@@ -28,6 +29,7 @@ internal static class Extensions
         builder.AddWorkflowsDatabase();
         builder.AddWorkflowsRedis(RedisConnectionName);
         builder.AddEventTickets();
+        builder.AddRequestLimits();
 
         var services = builder.Services;
         services.AddProblemDetails(options => options.CustomizeProblemDetails = context =>

@@ -50,7 +50,7 @@ public sealed class ManifestTests
 
         AssertVariables(resources, "gateway", "ConnectionStrings__cache", "ConnectionStrings__workflows", "EventTickets__SigningKey", "services__websockethub__http__0");
         AssertVariables(resources, "worker", "ConnectionStrings__cache", "ConnectionStrings__workflows");
-        AssertVariables(resources, "websockethub", "ConnectionStrings__cache", "EventTickets__SigningKey");
+        AssertVariables(resources, "websockethub", "ConnectionStrings__cache", "ConnectionStrings__workflows", "EventTickets__SigningKey");
         Assert.False(Env(resources, "worker").TryGetProperty("OTEL_INSTRUMENTATION_GENAI_CAPTURE_MESSAGE_CONTENT", out _), "Prompt capture is for local runs only.");
         Assert.Equal("{event-ticket-key.value}", Env(resources, "gateway").GetProperty("EventTickets__SigningKey").GetString());
 

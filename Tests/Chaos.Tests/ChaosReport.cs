@@ -15,6 +15,9 @@ internal sealed record ChaosReport(
     double? RecoverySeconds,
     double DrainSeconds)
 {
+    /// <summary>The accepted runs.</summary>
+    public IReadOnlyList<Guid> Runs { get; init; } = [];
+
     public override string ToString() => string.Create(
         CultureInfo.InvariantCulture,
         $"chaos {Scenario}: accepted={Accepted} refused={Refused} completed={Completed} other-terminal={OtherTerminal} lost={Lost} " +

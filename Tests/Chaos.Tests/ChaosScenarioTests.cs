@@ -68,9 +68,10 @@ public sealed class ChaosScenarioTests(PlatformFixture fixture)
         using var timeout = TestTimeout.Start(240);
         var ct = timeout.Token;
         await using var platform = await fixture.StartDedicatedAsync(
-            new PlatformOptions { StartHub = false, Workers = 2, RedisAppendOnly = appendOnly, WorkerSettings = Resilient }, ct);
+            new PlatformOptions { Workers = 2, RedisAppendOnly = appendOnly, WorkerSettings = Resilient }, ct);
 
-        var report = await RunAsync(appendOnly ? "redis-restarted-with-aof" : "redis-restarted-empty", platform, perSecond: 8, load: TimeSpan.FromSeconds(16), async token =>
+        var scenario = appendOnly ? "redis-restarted-with-aof" : "redis-restarted-empty";
+        var report = await RunAsync(scenario, platform, perSecond: 8, load: TimeSpan.FromSeconds(16), async token =>
         {
             await Task.Delay(TimeSpan.FromSeconds(5), token);
             await platform.Redis.KillAsync();
@@ -80,6 +81,17 @@ public sealed class ChaosScenarioTests(PlatformFixture fixture)
         }, ct);
 
         AssertSound(report, platform);
+
+        // Every run has ended: a new follower of each is shown its whole stream, or told (truncated, with the run's
+        // final state from PostgreSQL) that events were lost; none waits in silence.
+        var followers = await Followers.CheckAsync(platform, [.. report.Runs], ct);
+        TestContext.Current.TestOutputHelper?.WriteLine($"chaos {scenario} {followers}");
+        TestContext.Current.SendDiagnosticMessage($"chaos {scenario} {followers}");
+        Assert.True(followers.Silent.Count == 0, $"Followers not told that events were lost: {followers}\n{string.Join('\n', followers.Silent.Take(20))}");
+        if (!appendOnly)
+        {
+            Assert.True(followers.Marked > 0, $"Redis restarted empty, yet no follower was told of lost events: {followers}");
+        }
     }
 
     [Fact]
@@ -178,7 +190,10 @@ public sealed class ChaosScenarioTests(PlatformFixture fixture)
         var completed = statuses.Values.Count(s => s == "Completed");
         var terminal = statuses.Values.Count(s => s is "Completed" or "Failed" or "Cancelled" or "DeadLettered");
         var report = new ChaosReport(
-            scenario, accepted.Count, submitter.Refused, completed, terminal - completed, accepted.Count - terminal, duplicated, repeatedCalls, recovery, drained);
+            scenario, accepted.Count, submitter.Refused, completed, terminal - completed, accepted.Count - terminal, duplicated, repeatedCalls, recovery, drained)
+        {
+            Runs = accepted,
+        };
         TestContext.Current.TestOutputHelper?.WriteLine(report.ToString());
         TestContext.Current.SendDiagnosticMessage(report.ToString());
         return report;

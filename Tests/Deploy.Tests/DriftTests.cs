@@ -20,7 +20,7 @@ public sealed partial class DriftTests
     {
         ["gateway"] = ["ConnectionStrings__cache", "ConnectionStrings__workflows", "EventTickets__SigningKey", "services__websockethub__http__0", .. Telemetry],
         ["worker"] = ["ConnectionStrings__cache", "ConnectionStrings__workflows", .. Telemetry],
-        ["websockethub"] = ["ConnectionStrings__cache", "EventTickets__SigningKey", .. Telemetry],
+        ["websockethub"] = ["ConnectionStrings__cache", "ConnectionStrings__workflows", "EventTickets__SigningKey", .. Telemetry],
     };
 
     public static TheoryData<string> Services => [.. Reads.Keys];

@@ -30,7 +30,7 @@ internal static class BadInputCatalogue
     ];
 
     public static IEnumerable<BadInputCase> All() =>
-        SubmitBodies().Concat(SubmitEnvelopes()).Concat(ListQueries()).Concat(OtherEndpoints());
+        SubmitBodies().Concat(SubmitEnvelopes()).Concat(ListQueries()).Concat(OtherEndpoints()).Concat(OversizedHeads());
 
     /// <summary>A submit body with <paramref name="field"/> set to the raw JSON <paramref name="value"/> (and a valid task otherwise).</summary>
     public static string SubmitWith(string field, string value) =>
@@ -178,5 +178,39 @@ internal static class BadInputCatalogue
         yield return new BadInputCase("method DELETE on submit", HttpMethod.Delete, Submit, 405, null) { ContentType = null };
         yield return new BadInputCase("method PUT on a run", HttpMethod.Put, $"/api/workflows/{Guid.NewGuid()}", 405, null) { ContentType = null };
         yield return new BadInputCase("method GET on cancel", HttpMethod.Get, $"/api/workflows/{Guid.NewGuid()}/cancel", 405, null) { ContentType = null };
+    }
+
+    /// <summary>
+    /// Request heads over the documented limits (<c>RequestLimits</c>: header fields 32 KiB in total, 100 of them, a
+    /// request line of 8 KiB): problem details naming the header, query parameter or path at fault, up to Kestrel's
+    /// backstop (4 times each; beyond it, see <c>BadInputTests.PastKestrelsBackstop_KestrelAnswersWithEmptyBodyAndKeepsServing</c>).
+    /// </summary>
+    private static IEnumerable<BadInputCase> OversizedHeads()
+    {
+        const string list = "/api/workflows?sessionId=s-1";
+        foreach (var kib in new[] { 33, 64, 120 })
+        {
+            yield return BadInputCase.Get($"header X-Padding {kib} KiB", list, 431, "X-Padding") with { Headers = [new("X-Padding", new string('p', kib * 1024))] };
+            yield return BadInputCase.Post($"submit Idempotency-Key {kib} KiB", Submit, """{"task":"t"}""", 431, IdempotencyKey) with { Headers = [new(IdempotencyKey, new string('k', kib * 1024))] };
+        }
+
+        yield return BadInputCase.Get("headers 4 of 9 KiB", list, 431, "X-Padding-2") with
+        {
+            Headers = [.. Enumerable.Range(1, 4).Select(i => new KeyValuePair<string, string>($"X-Padding-{i}", new string('p', (i == 2 ? 10 : 9) * 1024)))],
+        };
+        foreach (var count in new[] { 101, 300 })
+        {
+            yield return BadInputCase.Get($"{count} header fields", list, 431, "headers") with
+            {
+                Headers = [.. Enumerable.Range(0, count).Select(i => new KeyValuePair<string, string>($"X-Field-{i}", "v"))],
+            };
+        }
+
+        foreach (var kib in new[] { 9, 16, 30 })
+        {
+            yield return BadInputCase.Get($"request line sessionId {kib} KiB", $"/api/workflows?sessionId={new string('s', kib * 1024)}", 414, "sessionId");
+            yield return BadInputCase.Get($"request line cursor {kib} KiB", $"{list}&limit=5&cursor={new string('c', kib * 1024)}", 414, "cursor");
+            yield return BadInputCase.Get($"request line path {kib} KiB", $"/api/sessions/{new string('p', kib * 1024)}/performance", 414, "path");
+        }
     }
 }

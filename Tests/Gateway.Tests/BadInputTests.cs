@@ -2,6 +2,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text;
+using System.Text.Json;
 using Observability.TestInfrastructure.Postgres;
 using Observability.TestInfrastructure.Redis;
 
@@ -72,22 +73,35 @@ public sealed class BadInputTests(PostgresServerFixture postgres, RedisServerFix
     }
 
     /// <summary>
-    /// Kestrel refuses a request whose headers pass <c>MaxRequestHeadersTotalSize</c> (32 KiB) or whose request line
-    /// passes <c>MaxRequestLineSize</c> (8 KiB) while it parses them, before there is an <c>HttpContext</c>: no
-    /// middleware runs, so the answer is Kestrel's own, 431 or 414 with an empty body and <c>Connection: close</c>. What
-    /// matters for a client is that it is a 4xx and that the service goes on serving.
+    /// Past Kestrel's backstop (<c>RequestLimits:KestrelBackstopFactor</c> times the limits: 128 KiB of header fields,
+    /// 400 of them, a request line of 32 KiB) Kestrel refuses the request while it parses it, before there is an
+    /// <c>HttpContext</c>: no middleware runs, so the answer is Kestrel's own, 431 or 414 with an empty body and
+    /// <c>Connection: close</c>. What matters then is that it is a 4xx and that the service goes on serving. (Below the
+    /// backstop the catalogue's cases get problem details.)
     /// </summary>
     [Theory]
     [InlineData("header", 431)]
+    [InlineData("header count", 431)]
     [InlineData("request line", 414)]
-    public async Task Oversized_HeadersOrRequestLine_KestrelAnswers4xxWithEmptyBodyAndKeepsServing(string what, int status)
+    public async Task PastKestrelsBackstop_KestrelAnswersWithEmptyBodyAndKeepsServing(string what, int status)
     {
         using var timeout = TestTimeout.Start();
         await using var gateway = await GatewayHost.StartAsync(postgres, redis.ConnectionString, timeout.Token, onKestrel: true);
 
-        using var request = what == "header"
-            ? new HttpRequestMessage(HttpMethod.Get, "/api/workflows?sessionId=s-1") { Headers = { { "X-Padding", new string('p', 64 * 1024) } } }
-            : new HttpRequestMessage(HttpMethod.Get, "/api/workflows?sessionId=" + new string('s', 16 * 1024));
+        using var request = what switch
+        {
+            "header" => new HttpRequestMessage(HttpMethod.Get, "/api/workflows?sessionId=s-1") { Headers = { { "X-Padding", new string('p', 160 * 1024) } } },
+            "header count" => new HttpRequestMessage(HttpMethod.Get, "/api/workflows?sessionId=s-1"),
+            _ => new HttpRequestMessage(HttpMethod.Get, "/api/workflows?sessionId=" + new string('s', 36 * 1024)),
+        };
+        if (what == "header count")
+        {
+            for (var i = 0; i < 420; i++)
+            {
+                request.Headers.Add($"X-Field-{i}", "v");
+            }
+        }
+
         using var response = await gateway.Client.SendAsync(request, timeout.Token);
 
         Assert.Equal(status, (int)response.StatusCode);
@@ -96,6 +110,29 @@ public sealed class BadInputTests(PostgresServerFixture postgres, RedisServerFix
 
         using var next = await gateway.Client.GetAsync("/api/workflows?sessionId=s-1", timeout.Token);
         Assert.Equal(HttpStatusCode.OK, next.StatusCode);
+    }
+
+    /// <summary>
+    /// Between the documented limits and Kestrel's backstop the Gateway answers problem details naming the limit's key
+    /// and what is at fault, and keeps the connection.
+    /// </summary>
+    [Fact]
+    public async Task OversizedHeader_BelowTheBackstop_ProblemNamesTheLimitAndTheHeader()
+    {
+        using var timeout = TestTimeout.Start();
+        await using var gateway = await GatewayHost.StartAsync(postgres, redis.ConnectionString, timeout.Token, onKestrel: true);
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/workflows?sessionId=s-1") { Headers = { { "X-Padding", new string('p', 64 * 1024) } } };
+
+        using var response = await gateway.Client.SendAsync(request, timeout.Token);
+        using var problem = JsonDocument.Parse(await response.Content.ReadAsStringAsync(timeout.Token));
+
+        Assert.Equal(431, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal("RequestLimits:MaxRequestHeadersTotalSize", problem.RootElement.GetProperty("limit").GetString());
+        Assert.Contains("32768", problem.RootElement.GetProperty("detail").GetString(), StringComparison.Ordinal);
+        Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty("X-Padding", out _), problem.RootElement.ToString());
+        Assert.True(problem.RootElement.TryGetProperty("traceId", out _), "The Gateway's problems carry the trace id.");
+        Assert.False(response.Headers.ConnectionClose ?? false, "The connection is kept: the request was read whole.");
     }
 
     /// <summary>

@@ -1,3 +1,5 @@
 using Observability.TestInfrastructure.Redis;
+using Observability.WebSocketHub.Tests;
 
 [assembly: AssemblyFixture(typeof(RedisServerFixture))]
+[assembly: AssemblyFixture(typeof(WorkflowsDatabaseFixture))]

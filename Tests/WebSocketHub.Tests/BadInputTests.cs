@@ -13,7 +13,7 @@ namespace Observability.WebSocketHub.Tests;
 /// frame naming the field at fault (without a .NET type name) on a connection that stays open; bad HTTP gets 4xx.
 /// </summary>
 [Trait("Category", "Integration")]
-public sealed class BadInputTests(RedisServerFixture redis)
+public sealed class BadInputTests(RedisServerFixture redis, WorkflowsDatabaseFixture database)
 {
     /// <summary>Set to replay one run of <see cref="Receive_RandomlyMutatedSubscribeFrames_AnswerEachAndStayOpen"/>.</summary>
     private const string SeedVariable = "BAD_INPUT_SEED";
@@ -86,7 +86,7 @@ public sealed class BadInputTests(RedisServerFixture redis)
     {
         using var timeout = TestTimeout.Start(120);
         var ct = timeout.Token;
-        await using var hub = HubHost.Start(redis.ConnectionString, Settings);
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString, Settings);
         await using var client = await hub.ConnectAsync(ct);
 
         var cases = Catalogue().ToList();
@@ -111,7 +111,7 @@ public sealed class BadInputTests(RedisServerFixture redis)
     {
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
-        await using var hub = HubHost.Start(redis.ConnectionString, Settings);
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString, Settings);
         await using var client = await hub.ConnectAsync(ct);
 
         await client.SendRawAsync(Encoding.UTF8.GetBytes("""{"type":"subscribe"}"""), WebSocketMessageType.Binary, ct);
@@ -131,7 +131,7 @@ public sealed class BadInputTests(RedisServerFixture redis)
     {
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
-        await using var hub = HubHost.Start(redis.ConnectionString, Settings);
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString, Settings);
         await using var client = await hub.ConnectAsync(ct);
 
         await client.SendRawAsync([.. Encoding.UTF8.GetBytes("{\"type\":\"subscribe\",\"sessionId\":\"a"), 0xC3, 0x28, 0xFF, .. Encoding.UTF8.GetBytes("\"}")], WebSocketMessageType.Text, ct);
@@ -159,7 +159,7 @@ public sealed class BadInputTests(RedisServerFixture redis)
             : Random.Shared.Next();
         using var timeout = TestTimeout.Start(120);
         var ct = timeout.Token;
-        await using var hub = HubHost.Start(redis.ConnectionString, Settings);
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString, Settings);
         await using var client = await hub.ConnectAsync(ct);
         var runId = Guid.NewGuid();
         var mutator = new FrameMutator(seed, runId, hub.Tickets.IssueForRun(runId));
@@ -204,7 +204,7 @@ public sealed class BadInputTests(RedisServerFixture redis)
     {
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
-        await using var hub = HubHost.Start(redis.ConnectionString, Settings);
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString, Settings);
         using var http = new HttpClient { BaseAddress = hub.BaseAddress };
 
         using var plain = await http.GetAsync("/ws?ticket=%00&lastEventId=%ED%A0%80&runId=99999999999", ct);
@@ -215,15 +215,74 @@ public sealed class BadInputTests(RedisServerFixture redis)
         await AssertStillServesAsync(hub, upgraded, ct);
     }
 
-    /// <summary>Kestrel refuses headers over 32 KiB before any middleware runs: 431 with an empty body (see the Gateway's test).</summary>
-    [Fact]
-    public async Task Http_OversizedHeader_KestrelAnswers431AndKeepsServing()
+    /// <summary>
+    /// Request heads over <c>RequestLimits</c> (header fields 32 KiB in total, 100 of them, a request line of 8 KiB),
+    /// on <c>/ws</c> (the upgrade) or any other path: 431/414 problem details naming the header, query parameter or
+    /// path at fault and the limit's key, up to Kestrel's backstop (4 times each).
+    /// </summary>
+    [Theory]
+    [InlineData("header", 431, "X-Padding", "MaxRequestHeadersTotalSize")]
+    [InlineData("ticket header", 431, "Sec-WebSocket-Protocol", "MaxRequestHeadersTotalSize")]
+    [InlineData("header count", 431, "headers", "MaxRequestHeaderCount")]
+    [InlineData("query", 414, "ticket", "MaxRequestLineSize")]
+    [InlineData("path", 414, "path", "MaxRequestLineSize")]
+    public async Task Http_OversizedHead_ProblemNamesWhatIsAtFaultAndTheLimit(string what, int status, string field, string limit)
     {
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
-        await using var hub = HubHost.Start(redis.ConnectionString, Settings);
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString, Settings);
         using var http = new HttpClient { BaseAddress = hub.BaseAddress };
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/ws") { Headers = { { "X-Padding", new string('p', 64 * 1024) } } };
+        using var request = new HttpRequestMessage(HttpMethod.Get, what switch
+        {
+            "query" => "/ws?ticket=" + new string('t', 20 * 1024),
+            "path" => "/" + new string('p', 20 * 1024),
+            _ => "/ws",
+        });
+        switch (what)
+        {
+            case "header":
+                request.Headers.Add("X-Padding", new string('p', 100 * 1024));
+                break;
+            case "ticket header":
+                request.Headers.TryAddWithoutValidation("Sec-WebSocket-Protocol", new string('t', 40 * 1024));
+                break;
+            case "header count":
+                for (var i = 0; i < 200; i++)
+                {
+                    request.Headers.Add($"X-Field-{i}", "v");
+                }
+
+                break;
+            default:
+                break;
+        }
+
+        using var response = await http.SendAsync(request, ct);
+        var text = await response.Content.ReadAsStringAsync(ct);
+        using var problem = JsonDocument.Parse(text);
+
+        Assert.Equal(status, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(status, problem.RootElement.GetProperty("status").GetInt32());
+        Assert.Equal($"RequestLimits:{limit}", problem.RootElement.GetProperty("limit").GetString());
+        Assert.True(problem.RootElement.GetProperty("errors").TryGetProperty(field, out _), text);
+        Assert.DoesNotContain(Leaks, leak => text.Contains(leak, StringComparison.Ordinal));
+        await using var client = await hub.ConnectAsync(ct);
+        await AssertStillServesAsync(hub, client, ct);
+    }
+
+    /// <summary>
+    /// Past Kestrel's backstop (128 KiB of header fields) Kestrel refuses the request while parsing it, before any
+    /// middleware runs: 431 with an empty body; the hub goes on serving.
+    /// </summary>
+    [Fact]
+    public async Task Http_HeaderPastKestrelsBackstop_KestrelAnswers431AndKeepsServing()
+    {
+        using var timeout = TestTimeout.Start();
+        var ct = timeout.Token;
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString, Settings);
+        using var http = new HttpClient { BaseAddress = hub.BaseAddress };
+        using var request = new HttpRequestMessage(HttpMethod.Get, "/ws") { Headers = { { "X-Padding", new string('p', 160 * 1024) } } };
 
         using var response = await http.SendAsync(request, ct);
 

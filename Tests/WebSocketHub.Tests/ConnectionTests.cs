@@ -9,7 +9,7 @@ namespace Observability.WebSocketHub.Tests;
 
 /// <summary>What protects the hub: frame validation and limits, origin check, slow consumers, heartbeats, shutdown.</summary>
 [Trait("Category", "Integration")]
-public sealed class ConnectionTests(RedisServerFixture redis)
+public sealed class ConnectionTests(RedisServerFixture redis, WorkflowsDatabaseFixture database)
 {
     public static TheoryData<string, string> BadFrames => new()
     {
@@ -29,7 +29,7 @@ public sealed class ConnectionTests(RedisServerFixture redis)
     {
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
-        await using var hub = HubHost.Start(redis.ConnectionString);
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString);
         await using var client = await hub.ConnectAsync(ct);
 
         await client.SendTextAsync(text, ct);
@@ -44,7 +44,7 @@ public sealed class ConnectionTests(RedisServerFixture redis)
     {
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
-        await using var hub = HubHost.Start(redis.ConnectionString, new Dictionary<string, string?> { ["WebSocketHub:MaxProtocolErrors"] = "2" });
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString, new Dictionary<string, string?> { ["WebSocketHub:MaxProtocolErrors"] = "2" });
         await using var client = await hub.ConnectAsync(ct);
 
         for (var i = 0; i < 3; i++)
@@ -60,7 +60,7 @@ public sealed class ConnectionTests(RedisServerFixture redis)
     {
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
-        await using var hub = HubHost.Start(redis.ConnectionString, new Dictionary<string, string?> { ["WebSocketHub:MaxMessageBytes"] = "1024" });
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString, new Dictionary<string, string?> { ["WebSocketHub:MaxMessageBytes"] = "1024" });
         await using var client = await hub.ConnectAsync(ct);
 
         await client.SendTextAsync($$"""{"type":"subscribe","sessionId":"{{new string('s', 1100)}}"}""", ct);
@@ -73,7 +73,7 @@ public sealed class ConnectionTests(RedisServerFixture redis)
     {
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
-        await using var hub = HubHost.Start(redis.ConnectionString, new Dictionary<string, string?> { ["WebSocketHub:AllowedOrigins:0"] = "https://app.example.com" });
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString, new Dictionary<string, string?> { ["WebSocketHub:AllowedOrigins:0"] = "https://app.example.com" });
         using var http = new HttpClient { BaseAddress = hub.BaseAddress };
         using var request = new HttpRequestMessage(HttpMethod.Get, EventsHubEndpoint.Path);
         request.Headers.Add("Origin", "https://evil.example.com");
@@ -94,7 +94,7 @@ public sealed class ConnectionTests(RedisServerFixture redis)
     {
         using var timeout = TestTimeout.Start(60);
         var ct = timeout.Token;
-        await using var hub = HubHost.Start(redis.ConnectionString, new Dictionary<string, string?> { ["WebSocketHub:MaxQueuedMessages"] = "8" });
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString, new Dictionary<string, string?> { ["WebSocketHub:MaxQueuedMessages"] = "8" });
         var registry = hub.Services.GetRequiredService<ConnectionRegistry>();
         var sessionId = TestEvents.NewSessionId();
         var runId = Guid.NewGuid();
@@ -119,7 +119,7 @@ public sealed class ConnectionTests(RedisServerFixture redis)
     {
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
-        await using var hub = HubHost.Start(redis.ConnectionString, new Dictionary<string, string?> { ["WebSocketHub:HeartbeatInterval"] = "00:00:00.100" });
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString, new Dictionary<string, string?> { ["WebSocketHub:HeartbeatInterval"] = "00:00:00.100" });
         await using var client = await hub.ConnectAsync(ct);
 
         var frame = await client.ReceiveAnyAsync(ct);
@@ -134,7 +134,7 @@ public sealed class ConnectionTests(RedisServerFixture redis)
     {
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
-        var hub = HubHost.Start(redis.ConnectionString);
+        var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString);
         await using var client = await hub.ConnectAsync(ct);
         var runId = Guid.NewGuid();
         await client.SubscribeRunAsync(runId, hub.Tickets.IssueForRun(runId), ct);
@@ -153,7 +153,7 @@ public sealed class ConnectionTests(RedisServerFixture redis)
     {
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
-        await using var hub = HubHost.Start(redis.ConnectionString, new Dictionary<string, string?> { ["WebSocketHub:MaxSubscriptionsPerConnection"] = "2" });
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString, new Dictionary<string, string?> { ["WebSocketHub:MaxSubscriptionsPerConnection"] = "2" });
         await using var client = await hub.ConnectAsync(ct);
         for (var i = 0; i < 2; i++)
         {

@@ -11,7 +11,7 @@ using StackExchange.Redis;
 
 namespace Observability.WebSocketHub.Tests;
 
-/// <summary>The real hub (its Program) on Kestrel on a loopback port, on the real Redis.</summary>
+/// <summary>The real hub (its Program) on Kestrel on a loopback port, on the real Redis and PostgreSQL.</summary>
 internal sealed class HubHost : IAsyncDisposable
 {
     /// <summary>A 44-character test key (the same for every instance, as the AppHost gives every instance one key).</summary>
@@ -40,11 +40,12 @@ internal sealed class HubHost : IAsyncDisposable
 
     public EventTicketSigner Tickets { get; }
 
-    public static HubHost Start(string redisConnectionString, IReadOnlyDictionary<string, string?>? settings = null)
+    public static HubHost Start(string redisConnectionString, string databaseConnectionString, IReadOnlyDictionary<string, string?>? settings = null)
     {
         var all = new Dictionary<string, string?>
         {
             ["ConnectionStrings:cache"] = redisConnectionString,
+            ["ConnectionStrings:workflows"] = databaseConnectionString,
             ["EventTickets:SigningKey"] = SigningKey,
             ["Logging:LogLevel:Default"] = "Warning",
         };

@@ -12,6 +12,7 @@ public sealed class OptionsValidationTests
     [InlineData("MaxMessageBytes")]
     [InlineData("MaxQueuedMessages")]
     [InlineData("HeartbeatInterval")]
+    [InlineData("RunStateTimeout")]
     [InlineData("AllowedOrigins")]
     public void Validate_BadValue_NamesTheKey(string key)
     {
@@ -26,6 +27,9 @@ public sealed class OptionsValidationTests
                 break;
             case "HeartbeatInterval":
                 options.HeartbeatInterval = TimeSpan.Zero;
+                break;
+            case "RunStateTimeout":
+                options.RunStateTimeout = TimeSpan.FromMinutes(2);
                 break;
             default:
                 options.AllowedOrigins.Add("https://app.example.com/path");

@@ -5,7 +5,7 @@ namespace Observability.WebSocketHub.Tests;
 
 /// <summary>The hub's one pub/sub subscription comes back by itself after Redis restarts; open connections keep working.</summary>
 [Trait("Category", "Integration")]
-public sealed class RedisRestartTests
+public sealed class RedisRestartTests(WorkflowsDatabaseFixture database)
 {
     [Fact]
     public async Task Deliver_AfterRedisRestartWithoutData_TruncatedThenLiveEventsFlowAgain()
@@ -13,7 +13,7 @@ public sealed class RedisRestartTests
         using var timeout = TestTimeout.Start(60);
         var ct = timeout.Token;
         await using var redis = await RedisServer.StartAsync();
-        await using var hub = HubHost.Start(redis.ConnectionString);
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString);
         var sessionId = TestEvents.NewSessionId();
         var runId = Guid.NewGuid();
         await using var client = await hub.ConnectAsync(ct);

@@ -13,7 +13,7 @@ namespace Observability.WebSocketHub.Tests;
 /// back: each subscription re-syncs from its stream, with no gap and no duplicate.
 /// </summary>
 [Trait("Category", "Integration")]
-public sealed class ResyncTests
+public sealed class ResyncTests(WorkflowsDatabaseFixture database)
 {
     private const string AppenderUser = "appender";
     private const string AppenderPassword = "appender-password";
@@ -24,7 +24,7 @@ public sealed class ResyncTests
         using var timeout = TestTimeout.Start(60);
         var ct = timeout.Token;
         await using var redis = await RedisServer.StartAsync();
-        await using var hub = HubHost.Start(redis.ConnectionString, new Dictionary<string, string?> { ["HealthChecks:CacheDuration"] = "00:00:00" });
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString, new Dictionary<string, string?> { ["HealthChecks:CacheDuration"] = "00:00:00" });
         // The events are appended by a user of its own, whom the outage below does not touch.
         Assert.Equal("+OK", await redis.RawCommandAsync("ACL", "SETUSER", AppenderUser, "on", ">" + AppenderPassword, "~*", "&*", "+@all"));
         await using var appender = await ConnectionMultiplexer.ConnectAsync($"{RedisServer.Host}:{redis.Port},user={AppenderUser},password={AppenderPassword}");
@@ -77,7 +77,7 @@ public sealed class ResyncTests
         using var timeout = TestTimeout.Start(60);
         var ct = timeout.Token;
         await using var redis = await RedisServer.StartAsync();
-        await using var hub = HubHost.Start(redis.ConnectionString);
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString);
         var sessionId = TestEvents.NewSessionId();
         var runId = Guid.NewGuid();
         await using var client = await hub.ConnectAsync(ct);

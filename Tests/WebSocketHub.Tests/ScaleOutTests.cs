@@ -4,15 +4,15 @@ namespace Observability.WebSocketHub.Tests;
 
 /// <summary>Hub instances side by side on one Redis: each client gets every event whatever instance it is on.</summary>
 [Trait("Category", "Integration")]
-public sealed class ScaleOutTests(RedisServerFixture redis)
+public sealed class ScaleOutTests(RedisServerFixture redis, WorkflowsDatabaseFixture database)
 {
     [Fact]
     public async Task Publish_TwoHubInstances_ClientOnEachGetsEveryEvent()
     {
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
-        await using var first = HubHost.Start(redis.ConnectionString);
-        await using var second = HubHost.Start(redis.ConnectionString);
+        await using var first = HubHost.Start(redis.ConnectionString, database.ConnectionString);
+        await using var second = HubHost.Start(redis.ConnectionString, database.ConnectionString);
         var sessionId = TestEvents.NewSessionId();
         var runId = Guid.NewGuid();
         await using var onFirst = await first.ConnectAsync(ct);

@@ -4,14 +4,14 @@ namespace Observability.WebSocketHub.Tests;
 
 /// <summary>Subscribe, replay and live delivery against the real hub and Redis: in order, no gap, no duplicate.</summary>
 [Trait("Category", "Integration")]
-public sealed class SubscriptionTests(RedisServerFixture redis)
+public sealed class SubscriptionTests(RedisServerFixture redis, WorkflowsDatabaseFixture database)
 {
     [Fact]
     public async Task Subscribe_Run_ReplaysThenStreamsLiveEventsInOrder()
     {
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
-        await using var hub = HubHost.Start(redis.ConnectionString);
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString);
         var sessionId = TestEvents.NewSessionId();
         var runId = Guid.NewGuid();
         for (var sequence = 1; sequence <= 3; sequence++)
@@ -45,7 +45,7 @@ public sealed class SubscriptionTests(RedisServerFixture redis)
     {
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
-        await using var hub = HubHost.Start(redis.ConnectionString);
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString);
         var sessionId = TestEvents.NewSessionId();
         var (first, second, other) = (Guid.NewGuid(), Guid.NewGuid(), Guid.NewGuid());
         var expected = new List<string>();
@@ -73,7 +73,7 @@ public sealed class SubscriptionTests(RedisServerFixture redis)
     {
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
-        await using var hub = HubHost.Start(redis.ConnectionString);
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString);
         var sessionId = TestEvents.NewSessionId();
         var runId = Guid.NewGuid();
         var ticket = hub.Tickets.IssueForRun(runId);
@@ -110,7 +110,7 @@ public sealed class SubscriptionTests(RedisServerFixture redis)
     {
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
-        await using var hub = HubHost.Start(redis.ConnectionString);
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString);
         var sessionId = TestEvents.NewSessionId();
         var (first, second) = (Guid.NewGuid(), Guid.NewGuid());
         await hub.AppendAsync(sessionId, first, 1, ct);
@@ -134,7 +134,7 @@ public sealed class SubscriptionTests(RedisServerFixture redis)
     {
         using var timeout = TestTimeout.Start(60);
         var ct = timeout.Token;
-        await using var hub = HubHost.Start(redis.ConnectionString);
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString);
         var sessionId = TestEvents.NewSessionId();
         var runId = Guid.NewGuid();
         const int Total = 400;
@@ -202,7 +202,7 @@ public sealed class SubscriptionTests(RedisServerFixture redis)
     {
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
-        await using var hub = HubHost.Start(redis.ConnectionString);
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString);
         var sessionId = TestEvents.NewSessionId();
         var runId = Guid.NewGuid();
         var ids = new List<string>();
@@ -234,7 +234,7 @@ public sealed class SubscriptionTests(RedisServerFixture redis)
     {
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
-        await using var hub = HubHost.Start(redis.ConnectionString);
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString);
         var sessionId = TestEvents.NewSessionId();
         var (left, kept) = (Guid.NewGuid(), Guid.NewGuid());
         await using var client = await hub.ConnectAsync(ct);

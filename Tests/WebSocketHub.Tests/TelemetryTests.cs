@@ -7,7 +7,7 @@ namespace Observability.WebSocketHub.Tests;
 
 /// <summary>The delivery span continues the publisher's trace; the hub's metrics are scraped from /metrics.</summary>
 [Trait("Category", "Integration")]
-public sealed class TelemetryTests(RedisServerFixture redis)
+public sealed class TelemetryTests(RedisServerFixture redis, WorkflowsDatabaseFixture database)
 {
     [Fact]
     public async Task Deliver_PublishedWithTraceParent_ConsumerSpanIsChildOfThePublisher()
@@ -32,7 +32,7 @@ public sealed class TelemetryTests(RedisServerFixture redis)
             },
         };
         ActivitySource.AddActivityListener(listener);
-        await using var hub = HubHost.Start(redis.ConnectionString);
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString);
         var sessionId = TestEvents.NewSessionId();
         var runId = Guid.NewGuid();
         await using var client = await hub.ConnectAsync(ct);
@@ -59,7 +59,7 @@ public sealed class TelemetryTests(RedisServerFixture redis)
     {
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
-        await using var hub = HubHost.Start(redis.ConnectionString);
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString);
         var runId = Guid.NewGuid();
         await using (var client = await hub.ConnectAsync(ct))
         {

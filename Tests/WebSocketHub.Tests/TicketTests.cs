@@ -6,7 +6,7 @@ namespace Observability.WebSocketHub.Tests;
 
 /// <summary>A subscription needs a valid ticket for exactly that run or session; a refusal leaves the connection open.</summary>
 [Trait("Category", "Integration")]
-public sealed class TicketTests(RedisServerFixture redis)
+public sealed class TicketTests(RedisServerFixture redis, WorkflowsDatabaseFixture database)
 {
     public static TheoryData<string> BadTickets => new() { "missing", "malformed", "forged", "expired", "other-run", "session-ticket" };
 
@@ -16,7 +16,7 @@ public sealed class TicketTests(RedisServerFixture redis)
     {
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
-        await using var hub = HubHost.Start(redis.ConnectionString);
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString);
         var runId = Guid.NewGuid();
         var ticket = kind switch
         {
@@ -45,7 +45,7 @@ public sealed class TicketTests(RedisServerFixture redis)
     {
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
-        await using var hub = HubHost.Start(redis.ConnectionString);
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString);
         await using var client = await hub.ConnectAsync(ct);
 
         await client.SubscribeSessionAsync(TestEvents.NewSessionId(), hub.Tickets.IssueForRun(Guid.NewGuid()), ct);

@@ -21,6 +21,8 @@ internal sealed class ValidateWebSocketHubOptions : IValidateOptions<WebSocketHu
         CheckDuration(failures, "KeepAliveInterval", options.KeepAliveInterval, TimeSpan.Zero, TimeSpan.FromHours(1));
         CheckDuration(failures, "SendTimeout", options.SendTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
         CheckDuration(failures, "CloseTimeout", options.CloseTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1));
+        CheckDuration(failures, "RunStateTimeout", options.RunStateTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(1));
+        CheckDuration(failures, "EventLagTolerance", options.EventLagTolerance, TimeSpan.Zero, TimeSpan.FromMinutes(1));
         CheckRange(failures, "MaxMessageBytes", options.MaxMessageBytes, 256, 1024 * 1024);
         CheckRange(failures, "MaxQueuedMessages", options.MaxQueuedMessages, 2, 1_000_000);
         CheckRange(failures, "MaxSubscriptionsPerConnection", options.MaxSubscriptionsPerConnection, 1, 10_000);

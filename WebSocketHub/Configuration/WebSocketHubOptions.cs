@@ -50,4 +50,19 @@ internal sealed class WebSocketHubOptions
 
     /// <summary><c>WebSocketHub:ReplayPageSize</c>: stream entries read per XRANGE while replaying. Default 200.</summary>
     public int ReplayPageSize { get; set; } = 200;
+
+    /// <summary>
+    /// <c>WebSocketHub:RunStateTimeout</c>: how long reading a run's (or session's) state from PostgreSQL for a
+    /// <c>truncated</c> frame may take (connecting included); past it the subscribe is answered <c>unavailable</c> (a
+    /// re-sync retries). Default 00:00:05.
+    /// </summary>
+    public TimeSpan RunStateTimeout { get; set; } = TimeSpan.FromSeconds(5);
+
+    /// <summary>
+    /// <c>WebSocketHub:EventLagTolerance</c>: how long a worker's event may take to reach Redis after PostgreSQL recorded
+    /// the change it reports (clock skew between hosts included). A run that started less than this ago with no stream
+    /// yet, or ended less than this ago without its final event in the stream, is checked again once this has passed
+    /// (a re-sync of that subscription) rather than reported <c>truncated</c> at once. Default 00:00:02.
+    /// </summary>
+    public TimeSpan EventLagTolerance { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -12,6 +12,9 @@ internal static class ErrorCodes
     /// <summary>The connection already follows <c>WebSocketHub:MaxSubscriptionsPerConnection</c> runs and sessions.</summary>
     public const string TooManySubscriptions = "too_many_subscriptions";
 
-    /// <summary>The hub cannot read the event streams right now (Redis unreachable); the client may retry.</summary>
+    /// <summary>
+    /// The hub cannot read the event streams (Redis unreachable) or, when events were lost, the run's state (PostgreSQL
+    /// unreachable or slower than <c>WebSocketHub:RunStateTimeout</c>) right now; the client may retry.
+    /// </summary>
     public const string Unavailable = "unavailable";
 }

@@ -18,8 +18,12 @@ internal sealed record SubscribedFrame(Guid? RunId, string? SessionId, int Repla
     public string Type { get; init; } = "subscribed";
 }
 
-/// <summary>A <c>truncated</c> frame: events after the client's last event id are gone from the bounded stream.</summary>
-internal sealed record TruncatedFrame(Guid? RunId, string? SessionId, string? FirstAvailableId)
+/// <summary>
+/// A <c>truncated</c> frame: events the client has not seen are gone from the bounded stream (trimmed, or lost with
+/// Redis's data). <see cref="Run"/> (run subscriptions) or <see cref="Session"/> (session subscriptions) is the state
+/// PostgreSQL holds at that moment; <see cref="Run"/> is left out when PostgreSQL has no such run.
+/// </summary>
+internal sealed record TruncatedFrame(Guid? RunId, string? SessionId, string? FirstAvailableId, RunState? Run = null, SessionState? Session = null)
 {
     [JsonPropertyOrder(-1)]
     public string Type { get; init; } = "truncated";

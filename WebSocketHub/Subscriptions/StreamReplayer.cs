@@ -2,17 +2,31 @@ using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Observability.WebSocketHub.Configuration;
 using Observability.WebSocketHub.Protocol;
+using Observability.WebSocketHub.RunStates;
 using Observability.Workflows.Messaging;
+using Observability.Workflows.Runs;
 using StackExchange.Redis;
 
 namespace Observability.WebSocketHub.Subscriptions;
 
 /// <summary>
-/// Sends a subscription's missed events from its bounded stream: a <c>truncated</c> frame first when entries after
-/// the last event id were already removed, then every entry after it (XRANGE with an exclusive start, page by page)
-/// as <c>event</c> frames; then lets the subscription's buffered live events through.
+/// Sends a subscription's missed events from its bounded stream: a <c>truncated</c> frame first, with the run's (or
+/// session's) state from PostgreSQL, when events the client has not seen are gone, then every entry after its last
+/// event id (XRANGE with an exclusive start, page by page) as <c>event</c> frames; then lets the subscription's
+/// buffered live events through.
 /// </summary>
-internal sealed class StreamReplayer(IConnectionMultiplexer redis, IOptions<WebSocketHubOptions> options)
+/// <remarks>
+/// Events are gone when entries after the client's last event id were removed (<see cref="FindTruncation"/>) or, for
+/// a new follower of a run (no last event id), when PostgreSQL holds a run that has started but its stream is missing,
+/// or the stream no longer starts at the run's first event (<see cref="StartsAtRunStart"/>); and, for any follower of
+/// a run, when the stream's last event is not a final one while PostgreSQL says the run ended.
+/// </remarks>
+internal sealed class StreamReplayer(
+    IConnectionMultiplexer redis,
+    RunStateReader states,
+    IOptions<WebSocketHubOptions> options,
+    TimeProvider timeProvider,
+    ILogger<StreamReplayer> logger)
 {
     // Returns {} when the stream does not exist, else { XINFO STREAM, first page from @start }: read together, so
     // that no trimming between them can hide a gap.
@@ -25,6 +39,7 @@ internal sealed class StreamReplayer(IConnectionMultiplexer redis, IOptions<WebS
         """);
 
     private readonly int _pageSize = options.Value.ReplayPageSize;
+    private readonly TimeSpan _eventLag = options.Value.EventLagTolerance;
 
     /// <summary>
     /// Replays from <see cref="Subscription.ReplayFrom"/> until the subscription goes live (again when a re-sync was
@@ -112,35 +127,56 @@ internal sealed class StreamReplayer(IConnectionMultiplexer redis, IOptions<WebS
         return deletedAfter || trimmedPast ? firstEntry ?? string.Empty : null;
     }
 
+    /// <summary>
+    /// Whether a run stream whose first entry holds <paramref name="first"/> still starts at the run's first event: its
+    /// sequence is 1 and it is not the <c>Queued</c> event of a later attempt (payload <c>attempt</c> &gt; 1; a worker
+    /// numbers from 1 again only when it found the run's stream empty, so the earlier attempts' events are gone).
+    /// False for an unreadable or missing entry.
+    /// </summary>
+    internal static bool StartsAtRunStart(WorkflowEvent? first) =>
+        first is { Sequence: 1 }
+        && !(first.Type == WorkflowEventType.Queued
+            && first.Payload is { ValueKind: JsonValueKind.Object } payload
+            && payload.TryGetProperty("attempt", out var attempt)
+            && attempt.TryGetInt32(out var number)
+            && number > 1);
+
+    /// <summary>
+    /// The event of a stream's last entry, from its <c>XINFO STREAM</c> (<c>last-entry</c>); null when the stream is empty
+    /// or the entry holds no readable event.
+    /// </summary>
+    internal static WorkflowEvent? LastEvent(RedisResult info)
+    {
+        foreach (var (name, value) in Pairs(info))
+        {
+            if (name == "last-entry")
+            {
+                return value.IsNull ? null : ReadEntry(value).Event;
+            }
+        }
+
+        return null;
+    }
+
     /// <summary>One pass: how many events it sent, or null when the subscription or its connection ended.</summary>
     private async Task<int?> ReplayAsync(Subscription subscription, CancellationToken cancellationToken)
     {
         var key = subscription.Key;
         var after = subscription.ReplayFrom;
+        // No last id, or 0-0 ("from the start"): the client has seen nothing.
+        var newFollower = after is not { } seen || seen == StreamId.Zero;
         var database = redis.GetDatabase();
-        var reply = await FirstPageScript.EvaluateAsync(database, new FirstPageArguments(key.StreamKey, after is { } from ? "(" + from : "-", _pageSize))
+        var reply = await FirstPageScript.EvaluateAsync(database, new FirstPageArguments(key.StreamKey, newFollower ? "-" : "(" + after, _pageSize))
             .WaitAsync(cancellationToken).ConfigureAwait(false);
-        if (reply.Length < 2)
+        if (await TruncatedAsync(subscription, reply, newFollower, cancellationToken).ConfigureAwait(false) is { } truncated
+            && !await SendAsync(subscription, null, truncated, cancellationToken).ConfigureAwait(false))
         {
-            // No such stream. Without a last id (or with 0-0, "from the start": the client has seen nothing) it expired or
-            // never existed: nothing to replay, nothing known lost. With a real one, the events the client saw are gone
-            // (Redis lost its data, or the stream expired): say so.
-            if (after is { } seen && seen > StreamId.Zero)
-            {
-                var gone = JsonSerializer.SerializeToUtf8Bytes(new TruncatedFrame(key.RunId, key.SessionId, string.Empty), HubJsonContext.Default.TruncatedFrame);
-                return await SendAsync(subscription, null, gone, cancellationToken).ConfigureAwait(false) ? 0 : null;
-            }
-
-            return 0;
+            return null;
         }
 
-        if (after is { } lastSeen && FindTruncation(reply[0], lastSeen) is { } firstAvailable)
+        if (reply.Length < 2)
         {
-            var truncated = JsonSerializer.SerializeToUtf8Bytes(new TruncatedFrame(key.RunId, key.SessionId, firstAvailable), HubJsonContext.Default.TruncatedFrame);
-            if (!await SendAsync(subscription, null, truncated, cancellationToken).ConfigureAwait(false))
-            {
-                return null;
-            }
+            return 0;
         }
 
         var page = reply[1];
@@ -174,19 +210,122 @@ internal sealed class StreamReplayer(IConnectionMultiplexer redis, IOptions<WebS
         }
     }
 
+    /// <summary>
+    /// The <c>truncated</c> frame this pass starts with, or null when the client has missed nothing. <paramref name="reply"/>
+    /// is the first-page script's: empty when the stream does not exist, else its <c>XINFO STREAM</c> and first page.
+    /// </summary>
+    private async Task<byte[]?> TruncatedAsync(Subscription subscription, RedisResult reply, bool newFollower, CancellationToken cancellationToken)
+    {
+        var key = subscription.Key;
+        var firstPage = reply.Length < 2 ? null : (RedisResult[]?)reply[1];
+        var firstId = firstPage is [var entry, ..] && entry.Length > 0 ? (string?)entry[0] ?? string.Empty : string.Empty;
+        if (reply.Length < 2)
+        {
+            // No such stream: Redis lost its data, the stream expired (24 h after its last event), or there was never an
+            // event. A client that saw events is told they are gone; a new follower of a run only when the run has
+            // started (or ended) in PostgreSQL, i.e. had events.
+            if (!newFollower)
+            {
+                return await TruncatedWithStateAsync(key, string.Empty, cancellationToken).ConfigureAwait(false);
+            }
+
+            if (key.RunId is not { } lostRunId || await states.ReadRunAsync(lostRunId, cancellationToken).ConfigureAwait(false) is not { } lost
+                || (lost.Attempt == 0 && lost.Status == nameof(WorkflowRunStatus.Queued)))
+            {
+                return null;
+            }
+
+            // A run a worker has just started may not have its first event in Redis yet: look again after the lag.
+            return lost.Status == nameof(WorkflowRunStatus.Running) && IsRecent(subscription, lost.StartedAt) ? null : Truncated(key, string.Empty, lost, null);
+        }
+
+        if (!newFollower)
+        {
+            if (FindTruncation(reply[0], subscription.ReplayFrom!.Value) is { } firstAvailable)
+            {
+                return await TruncatedWithStateAsync(key, firstAvailable, cancellationToken).ConfigureAwait(false);
+            }
+        }
+        else if (key.RunId is { } startedRunId && !StartsAtRunStart(firstPage is [var first, ..] ? ReadEntry(first).Event : null)
+            && await states.ReadRunAsync(startedRunId, cancellationToken).ConfigureAwait(false) is { } started)
+        {
+            // The run's first events are gone (trimmed, or lost with Redis's data before the stream was created again).
+            return Truncated(key, firstId, started, null);
+        }
+
+        // Events that were never appended (a worker's append failed while Redis was unreachable) leave no gap in the
+        // stream; a run that ended meanwhile shows no final event. PostgreSQL tells; a follower is not left waiting.
+        if (key.RunId is { } endedRunId && LastEvent(reply[0]) is not { Type: WorkflowEventType.Completed or WorkflowEventType.Failed or WorkflowEventType.Cancelled }
+            && await TryReadRunAsync(subscription, endedRunId, cancellationToken).ConfigureAwait(false) is { Final: true } ended
+            && !IsRecent(subscription, ended.CompletedAt))
+        {
+            return Truncated(key, firstId, ended, null);
+        }
+
+        return null;
+    }
+
+    /// <summary>
+    /// Whether <paramref name="at"/> (a change PostgreSQL recorded) is less than <c>EventLagTolerance</c> ago, so its
+    /// event may still be on its way to Redis; if so, asks for the subscription to be checked again once it is not.
+    /// </summary>
+    private bool IsRecent(Subscription subscription, DateTimeOffset? at)
+    {
+        var wait = at is { } recorded ? recorded + _eventLag - timeProvider.GetUtcNow() : TimeSpan.Zero;
+        if (wait <= TimeSpan.Zero)
+        {
+            return false;
+        }
+
+        subscription.RequestRecheck(wait);
+        return true;
+    }
+
+    /// <summary>A <c>truncated</c> frame with the state PostgreSQL holds for the subscription's run or session.</summary>
+    private async Task<byte[]> TruncatedWithStateAsync(SubscriptionKey key, string firstAvailableId, CancellationToken cancellationToken) =>
+        key.RunId is { } runId
+            ? Truncated(key, firstAvailableId, await states.ReadRunAsync(runId, cancellationToken).ConfigureAwait(false), null)
+            : Truncated(key, firstAvailableId, null, await states.ReadSessionAsync(key.SessionId!, cancellationToken).ConfigureAwait(false));
+
+    /// <summary>The run's state, or null when PostgreSQL has no such run or does not answer (logged: the check is a safety net).</summary>
+    private async Task<RunState?> TryReadRunAsync(Subscription subscription, Guid runId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await states.ReadRunAsync(runId, cancellationToken).ConfigureAwait(false);
+        }
+        catch (Exception e) when (e is Npgsql.NpgsqlException or TimeoutException)
+        {
+            HubLog.RunStateUnavailable(logger, e, runId, subscription.Connection.Id);
+            return null;
+        }
+    }
+
+    private static byte[] Truncated(SubscriptionKey key, string firstAvailableId, RunState? run, SessionState? session) =>
+        JsonSerializer.SerializeToUtf8Bytes(new TruncatedFrame(key.RunId, key.SessionId, firstAvailableId, run, session), HubJsonContext.Default.TruncatedFrame);
+
     private static async ValueTask<bool> SendAsync(Subscription subscription, StreamId? id, byte[] frame, CancellationToken cancellationToken) =>
         await subscription.Connection.WaitForReplayRoomAsync(cancellationToken).ConfigureAwait(false) && subscription.SendReplayed(id, frame);
 
     /// <summary>The <c>event</c> frame of one entry (<c>[id, [field, value, ...]]</c>), naming the session the entry records; null when it holds no readable event.</summary>
     private static byte[]? Frame(RedisResult entry, SubscriptionKey key)
     {
+        var (workflowEvent, session) = ReadEntry(entry);
+        return workflowEvent is null
+            ? null
+            : JsonSerializer.SerializeToUtf8Bytes(new EventFrame((string)entry[0]!, workflowEvent.RunId, session ?? key.SessionId, workflowEvent), HubJsonContext.Default.EventFrame);
+    }
+
+    /// <summary>The event of one entry (<c>[id, [field, value, ...]]</c>) and the session it records; a null event when it holds no readable one.</summary>
+    private static (WorkflowEvent? Event, string? SessionId) ReadEntry(RedisResult entry)
+    {
         if (entry.Length < 2)
         {
-            return null;
+            return (null, null);
         }
 
         WorkflowEvent? workflowEvent = null;
-        var sessionId = key.SessionId;
+        string? sessionId = null;
         foreach (var (name, value) in Pairs(entry[1]))
         {
             switch (name)
@@ -198,7 +337,7 @@ internal sealed class StreamReplayer(IConnectionMultiplexer redis, IOptions<WebS
                     }
                     catch (JsonException)
                     {
-                        return null;
+                        return (null, null);
                     }
 
                     break;
@@ -210,9 +349,7 @@ internal sealed class StreamReplayer(IConnectionMultiplexer redis, IOptions<WebS
             }
         }
 
-        return workflowEvent is null
-            ? null
-            : JsonSerializer.SerializeToUtf8Bytes(new EventFrame((string)entry[0]!, workflowEvent.RunId, sessionId, workflowEvent), HubJsonContext.Default.EventFrame);
+        return (workflowEvent, sessionId);
     }
 
     /// <summary>The name/value pairs of a flat reply (<c>[name, value, ...]</c>, as XINFO STREAM and a stream entry's fields come).</summary>

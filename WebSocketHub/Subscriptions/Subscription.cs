@@ -21,6 +21,7 @@ internal sealed class Subscription(HubConnection connection, SubscriptionKey key
     private StreamId? _lastSent = lastEventId;
     private bool _replayAgain;
     private bool _closed;
+    private TimeSpan? _recheckAfter;
 
     public HubConnection Connection { get; } = connection;
 
@@ -161,6 +162,29 @@ internal sealed class Subscription(HubConnection connection, SubscriptionKey key
 
             _buffer = [];
             return true;
+        }
+    }
+
+    /// <summary>
+    /// Asks for another replay pass after <paramref name="delay"/> (the replay suspected a loss too recent to tell from
+    /// an event still on its way); the longest delay asked wins.
+    /// </summary>
+    public void RequestRecheck(TimeSpan delay)
+    {
+        lock (_gate)
+        {
+            _recheckAfter = _recheckAfter is { } asked && asked > delay ? asked : delay;
+        }
+    }
+
+    /// <summary>The delay a replay asked for with <see cref="RequestRecheck"/> (cleared), or null.</summary>
+    public TimeSpan? TakeRecheck()
+    {
+        lock (_gate)
+        {
+            var delay = _recheckAfter;
+            _recheckAfter = null;
+            return delay;
         }
     }
 

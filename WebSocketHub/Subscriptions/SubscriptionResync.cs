@@ -5,7 +5,8 @@ namespace Observability.WebSocketHub.Subscriptions;
 /// Fills the gap after this instance's pub/sub subscription was re-established: events published while it was down
 /// never arrive live, so every local subscription buffers live events again, replays its stream after the last id it
 /// sent, then goes live (no gap, no duplicate). A replay that fails (Redis unreachable) is retried with backoff until
-/// it succeeds, the subscription ends or the hub stops; meanwhile live events wait in the subscription's buffer.
+/// it succeeds, the subscription ends or the hub stops; meanwhile live events wait in the subscription's buffer. (So does one
+/// whose <c>truncated</c> frame needs the run's state and PostgreSQL does not answer.)
 /// </summary>
 internal sealed class SubscriptionResync(
     SubscriptionRouter router,
@@ -35,6 +36,30 @@ internal sealed class SubscriptionResync(
         return count;
     }
 
+    /// <summary>
+    /// Re-syncs <paramref name="subscription"/> alone after <paramref name="delay"/>, in the background: the replay asked
+    /// to look again (<see cref="Subscription.RequestRecheck"/>) once an event still on its way should have arrived.
+    /// </summary>
+    public void ResyncLater(Subscription subscription, TimeSpan delay, CancellationToken cancellationToken) =>
+        _ = ResyncLaterAsync(subscription, delay, cancellationToken);
+
+    private async Task ResyncLaterAsync(Subscription subscription, TimeSpan delay, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(delay, timeProvider, cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException)
+        {
+            return;
+        }
+
+        if (subscription.Resync())
+        {
+            await ReplayAsync(subscription, cancellationToken).ConfigureAwait(false);
+        }
+    }
+
     private async Task ReplayAsync(Subscription subscription, CancellationToken stoppingToken)
     {
         var delay = FirstRetryDelay;
@@ -43,9 +68,14 @@ internal sealed class SubscriptionResync(
             try
             {
                 await replayer.CatchUpAsync(subscription, sendSubscribed: false, stoppingToken).ConfigureAwait(false);
+                if (subscription.TakeRecheck() is { } recheck)
+                {
+                    ResyncLater(subscription, recheck, stoppingToken);
+                }
+
                 return;
             }
-            catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
+            catch (Exception e) when (e is StackExchange.Redis.RedisException or Npgsql.NpgsqlException or TimeoutException)
             {
                 HubLog.ResyncFailed(logger, e, subscription.Key.StreamKey, subscription.Connection.Id, delay);
             }

@@ -14,6 +14,7 @@ internal sealed class SubscriptionService(
     EventTicketSigner tickets,
     SubscriptionRouter router,
     StreamReplayer replayer,
+    SubscriptionResync resync,
     EventsListener listener,
     IOptions<WebSocketHubOptions> options,
     ILogger<SubscriptionService> logger)
@@ -51,13 +52,18 @@ internal sealed class SubscriptionService(
             connection.Subscriptions[key] = subscription;
             router.Add(subscription);
             await replayer.CatchUpAsync(subscription, sendSubscribed: true, cancellationToken).ConfigureAwait(false);
+            if (subscription.TakeRecheck() is { } recheck)
+            {
+                resync.ResyncLater(subscription, recheck, cancellationToken);
+            }
+
             return null;
         }
-        catch (Exception e) when (e is StackExchange.Redis.RedisException or TimeoutException)
+        catch (Exception e) when (e is StackExchange.Redis.RedisException or Npgsql.NpgsqlException or TimeoutException)
         {
             HubLog.ReplayFailed(logger, e, key.StreamKey, connection.Id);
             Unsubscribe(connection, key);
-            return new ErrorFrame(ErrorCodes.Unavailable, "The event streams cannot be read right now; subscribe again later.", null);
+            return new ErrorFrame(ErrorCodes.Unavailable, "The run's events or state cannot be read right now; subscribe again later.", null);
         }
     }
 

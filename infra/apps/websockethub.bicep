@@ -1,4 +1,5 @@
-// Manifest resource "websockethub": streams each run's events to browsers over WebSocket.
+// Manifest resource "websockethub": streams each run's events to browsers over WebSocket; reads a run's state from
+// PostgreSQL (read-only) for the truncated frame when events were lost.
 import { projectEnv } from 'telemetry.bicep'
 
 param shared object
@@ -6,6 +7,9 @@ param image string
 
 @secure()
 param cacheConnectionString string
+
+@secure()
+param workflowsConnectionString string
 
 @secure()
 param eventTicketKey string
@@ -24,11 +28,13 @@ module app 'containerApp.bicep' = {
     external: true
     env: concat(projectEnv('websockethub', shared.otlpEndpoint), [
       { name: 'ConnectionStrings__cache', secretRef: 'connectionstrings-cache' }
+      { name: 'ConnectionStrings__workflows', secretRef: 'connectionstrings-workflows' }
       { name: 'EventTickets__SigningKey', secretRef: 'event-ticket-key' }
     ])
     secrets: {
       list: [
         { name: 'connectionstrings-cache', value: cacheConnectionString }
+        { name: 'connectionstrings-workflows', value: workflowsConnectionString }
         { name: 'event-ticket-key', value: eventTicketKey }
       ]
     }
