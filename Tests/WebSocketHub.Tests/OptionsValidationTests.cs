@@ -13,6 +13,7 @@ public sealed class OptionsValidationTests
     [InlineData("MaxQueuedMessages")]
     [InlineData("HeartbeatInterval")]
     [InlineData("RunStateTimeout")]
+    [InlineData("EventLagTolerance")]
     [InlineData("AllowedOrigins")]
     public void Validate_BadValue_NamesTheKey(string key)
     {
@@ -30,6 +31,9 @@ public sealed class OptionsValidationTests
                 break;
             case "RunStateTimeout":
                 options.RunStateTimeout = TimeSpan.FromMinutes(2);
+                break;
+            case "EventLagTolerance":
+                options.EventLagTolerance = TimeSpan.FromSeconds(-1);
                 break;
             default:
                 options.AllowedOrigins.Add("https://app.example.com/path");
