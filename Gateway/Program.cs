@@ -1,10 +1,12 @@
 using Observability.Gateway.Apis;
+using Observability.Gateway.Caching;
 using Observability.Gateway.Extensions;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.AddServiceDefaults();
 builder.AddGatewayServices();
+builder.AddRunCache();
 
 var app = builder.Build();
 

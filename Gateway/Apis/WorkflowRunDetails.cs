@@ -1,7 +1,7 @@
+using Observability.Gateway.Caching;
 using Observability.Gateway.Tickets;
 using Observability.Workflows.Alerts;
 using Observability.Workflows.Runs;
-using Observability.Workflows.Steps;
 
 namespace Observability.Gateway.Apis;
 
@@ -34,12 +34,11 @@ internal sealed record WorkflowRunDetails(
     DateTimeOffset EventsTicketExpiresAt)
 {
     public static WorkflowRunDetails From(
-        WorkflowRun run,
-        IReadOnlyList<WorkflowStep> steps,
+        RunSnapshot run,
         IReadOnlyList<Alert> alerts,
         string? eventsUrl,
         IssuedEventTicket ticket) => new(
-        run.Id,
+        run.RunId,
         run.SessionId,
         run.Task,
         run.Agent,
@@ -48,8 +47,8 @@ internal sealed record WorkflowRunDetails(
         run.Status.ToString(),
         run.Plan,
         run.QualityScore,
-        [.. steps.Select(WorkflowStepDetails.From)],
-        new TokenUsage(run.InputTokens, run.OutputTokens, run.InputTokens + run.OutputTokens),
+        run.Steps,
+        run.Tokens,
         run.Cost,
         run.CreatedAt,
         run.StartedAt,

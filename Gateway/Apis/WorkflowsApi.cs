@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Observability.Gateway.Caching;
 using Observability.Gateway.Configuration;
 using Observability.Gateway.Outbox;
 using Observability.Gateway.RateLimiting;
@@ -11,7 +12,6 @@ using Observability.Gateway.Tickets;
 using Observability.ServiceDefaults.Correlation;
 using Observability.Workflows.Persistence;
 using Observability.Workflows.Runs;
-using Observability.Workflows.Steps;
 
 namespace Observability.Gateway.Apis;
 
@@ -135,22 +135,21 @@ internal static class WorkflowsApi
 
     public static async Task<Results<Ok<WorkflowRunDetails>, ProblemHttpResult>> GetAsync(
         Guid id,
+        RunDetailsCache runs,
         WorkflowsDbContext db,
-        WorkflowStepStore steps,
         WorkflowLinks links,
         EventTicketIssuer tickets,
         CancellationToken cancellationToken)
     {
-        var run = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == id, cancellationToken).ConfigureAwait(false);
+        var run = await runs.GetAsync(id, cancellationToken).ConfigureAwait(false);
         if (run is null)
         {
             return RunNotFound(id);
         }
 
-        var runSteps = await steps.ListAsync(id, cancellationToken).ConfigureAwait(false);
         var alerts = await db.Alerts.AsNoTracking().Where(a => a.RunId == id).OrderBy(a => a.CreatedAt).Take(MaxAlertsShown)
             .ToListAsync(cancellationToken).ConfigureAwait(false);
-        return TypedResults.Ok(WorkflowRunDetails.From(run, runSteps, alerts, links.Events(), tickets.ForRun(id)));
+        return TypedResults.Ok(WorkflowRunDetails.From(run, alerts, links.Events(), tickets.ForRun(id)));
     }
 
     public static async Task<Results<Ok<WorkflowRunPage>, ValidationProblem>> ListAsync(
