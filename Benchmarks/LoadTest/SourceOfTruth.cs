@@ -25,6 +25,22 @@ internal static class SourceOfTruth
         return counts;
     }
 
+    /// <summary>Each run's status in the database (runs missing from it are absent from the answer).</summary>
+    public static async Task<IReadOnlyDictionary<Guid, string>> RunStatusesAsync(string database, IReadOnlyList<Guid> runIds, CancellationToken cancellationToken)
+    {
+        await using var dataSource = NpgsqlDataSource.Create(database);
+        await using var command = dataSource.CreateCommand("SELECT id, status FROM workflow_runs WHERE id = ANY($1)");
+        command.Parameters.Add(new NpgsqlParameter { Value = runIds.ToArray() });
+        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
+        var statuses = new Dictionary<Guid, string>(runIds.Count);
+        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        {
+            statuses[reader.GetGuid(0)] = reader.GetString(1);
+        }
+
+        return statuses;
+    }
+
     /// <summary>The length of every run's event stream (<c>XLEN</c>, pipelined 1,000 at a time).</summary>
     public static async Task<IReadOnlyDictionary<Guid, long>> EventStreamLengthsAsync(string redis, IReadOnlyList<Guid> runIds, CancellationToken cancellationToken)
     {
