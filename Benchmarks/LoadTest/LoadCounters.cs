@@ -1,0 +1,44 @@
+using System.Collections.Concurrent;
+
+namespace Observability.LoadTest;
+
+/// <summary>Counters shared by every client: submits in flight, accepted and finished runs, and errors by kind.</summary>
+internal sealed class LoadCounters
+{
+    private readonly ConcurrentDictionary<string, long> _errors = new(StringComparer.Ordinal);
+    private long _submitted;
+    private long _inFlight;
+    private long _accepted;
+    private long _finished;
+
+    /// <summary>Submits started.</summary>
+    public long Submitted => Interlocked.Read(ref _submitted);
+
+    /// <summary>Submits whose answer (or failure) has not come back yet.</summary>
+    public long InFlight => Interlocked.Read(ref _inFlight);
+
+    /// <summary>Runs the Gateway accepted (2xx with a run id and a ticket).</summary>
+    public long Accepted => Interlocked.Read(ref _accepted);
+
+    /// <summary>Runs whose terminal event (Completed, Failed, Cancelled) arrived over the WebSocket.</summary>
+    public long Finished => Interlocked.Read(ref _finished);
+
+    /// <summary>Errors by kind (non-2xx status, transport failure, hub error code, unexpected frame).</summary>
+    public IReadOnlyDictionary<string, long> Errors => _errors;
+
+    public long ErrorCount => _errors.Values.Sum();
+
+    public void SubmitStarted()
+    {
+        Interlocked.Increment(ref _submitted);
+        Interlocked.Increment(ref _inFlight);
+    }
+
+    public void SubmitEnded() => Interlocked.Decrement(ref _inFlight);
+
+    public void RunAccepted() => Interlocked.Increment(ref _accepted);
+
+    public void RunFinished() => Interlocked.Increment(ref _finished);
+
+    public void Error(string kind) => _errors.AddOrUpdate(kind, 1, (_, count) => count + 1);
+}
