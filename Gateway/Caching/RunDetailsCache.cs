@@ -11,10 +11,10 @@ namespace Observability.Gateway.Caching;
 /// (shared by every gateway), then PostgreSQL. Lookups are counted in <c>gateway.cache.requests</c>.
 /// </summary>
 /// <remarks>
-/// Only a run in a final status (Completed, Failed, Cancelled, DeadLettered) is stored; a Queued or Running run is read
-/// from the database on every request and never written to either level. A final run cannot change (every write to a
-/// run or its steps is conditional on the run being Queued or Running), so a cached entry is never stale and nothing
-/// has to invalidate it. Invalidating by tag on every change was the other way, and the worse one here: the changes
+/// Only a Completed, Failed or Cancelled run is stored; a Queued, Running or DeadLettered run is read from the database
+/// on every request and never written to either level. Those three cannot change (every write to a run or its steps is
+/// conditional on the run being Queued or Running; only the re-drive of dead letters moves a DeadLettered run, back to
+/// Queued), so a cached entry is never stale and nothing has to invalidate it. Invalidating by tag on every change was the other way, and the worse one here: the changes
 /// are the Worker's writes, and HybridCache's tag invalidation does not reach another gateway's memory level before
 /// that entry's local expiry (HybridCache has no backplane, dotnet/runtime#125602), so a polled running run could be
 /// served stale by another gateway. What stays fresh per request: the alerts (the Worker may record a run's duration or
@@ -61,7 +61,7 @@ internal sealed class RunDetailsCache(
             Loaded = true;
             var run = await db.Runs.AsNoTracking().FirstOrDefaultAsync(r => r.Id == runId, cancellationToken).ConfigureAwait(false);
             var snapshot = run is null ? null : RunSnapshot.From(run, await steps.ListAsync(runId, cancellationToken).ConfigureAwait(false));
-            if (snapshot is not { IsFinal: true })
+            if (snapshot is not { CannotChange: true })
             {
                 // Not final (or not there): hand it to this request only, store it at neither level (the flags are nullable:
                 // a lifted |= on null would stay null and store it).

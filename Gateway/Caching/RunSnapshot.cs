@@ -33,10 +33,11 @@ internal sealed record RunSnapshot(
     string? CorrelationId)
 {
     /// <summary>
-    /// Whether the run is in a final status. Every write to a run or to its steps requires the run to be Queued or
-    /// Running (the stores' conditional UPDATEs), so a final run's snapshot can no longer change.
+    /// Whether the run's snapshot can no longer change: Completed, Failed or Cancelled. Every write to a run or to its
+    /// steps requires the run to be Queued or Running (the stores' conditional UPDATEs), except the worker's re-drive of
+    /// dead letters, which puts a DeadLettered run back to Queued: DeadLettered is final but not settled.
     /// </summary>
-    public bool IsFinal => Status is WorkflowRunStatus.Completed or WorkflowRunStatus.Failed or WorkflowRunStatus.Cancelled or WorkflowRunStatus.DeadLettered;
+    public bool CannotChange => Status is WorkflowRunStatus.Completed or WorkflowRunStatus.Failed or WorkflowRunStatus.Cancelled;
 
     public static RunSnapshot From(WorkflowRun run, IReadOnlyList<WorkflowStep> steps) => new(
         run.Id,

@@ -112,6 +112,27 @@ public sealed class RunCacheTests(PostgresServerFixture postgres, RedisServerFix
     }
 
     [Fact]
+    public async Task Get_DeadLetteredRunReDriven_NeverServedStale()
+    {
+        using var timeout = TestTimeout.Start();
+        await using var gateway = await GatewayHost.StartAsync(postgres, redis.ConnectionString, timeout.Token);
+        using var requests = CacheRequests(gateway);
+        var (runId, _) = await WorkflowsApiReadTests.SubmitAsync(gateway, "s-cache-redrive", timeout.Token);
+
+        // As the job processor leaves a run whose job was delivered too often, then as the worker's re-drive puts it back.
+        await SetStatusInDatabaseAsync(gateway.DatabaseConnectionString, runId, "DeadLettered", timeout.Token);
+        var deadLettered = await GetRunAsync(gateway, runId, timeout.Token);
+        var deadLetteredAgain = await GetRunAsync(gateway, runId, timeout.Token);
+        await SetStatusInDatabaseAsync(gateway.DatabaseConnectionString, runId, "Queued", timeout.Token);
+        var redriven = await GetRunAsync(gateway, runId, timeout.Token);
+
+        Assert.Equal("DeadLettered", deadLettered.GetProperty("status").GetString());
+        Assert.Equal("DeadLettered", deadLetteredAgain.GetProperty("status").GetString());
+        Assert.Equal("Queued", redriven.GetProperty("status").GetString());
+        Assert.Equal(["miss", "miss", "miss"], Results(requests));
+    }
+
+    [Fact]
     public async Task Get_UnknownRun_IsNotCached()
     {
         using var timeout = TestTimeout.Start();
@@ -196,6 +217,17 @@ public sealed class RunCacheTests(PostgresServerFixture postgres, RedisServerFix
     {
         await using var connection = await ConnectionMultiplexer.ConnectAsync(redis.ConnectionString);
         await Poll.UntilAsync(token => connection.GetDatabase().KeyExistsAsync(RedisKey(runId)), exists => exists, cancellationToken, _ => $"{RedisKey(runId)} is not in Redis");
+    }
+
+    private static async Task SetStatusInDatabaseAsync(string connectionString, Guid runId, string status, CancellationToken cancellationToken)
+    {
+        await using var connection = new NpgsqlConnection(connectionString);
+        await connection.OpenAsync(cancellationToken);
+        await using var update = new NpgsqlCommand("UPDATE workflow_runs SET status = $2 WHERE id = $1", connection)
+        {
+            Parameters = { new NpgsqlParameter { Value = runId }, new NpgsqlParameter { Value = status } },
+        };
+        Assert.Equal(1, await update.ExecuteNonQueryAsync(cancellationToken));
     }
 
     /// <summary>

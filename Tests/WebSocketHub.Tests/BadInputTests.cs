@@ -178,6 +178,18 @@ public sealed class BadInputTests(RedisServerFixture redis, WorkflowsDatabaseFix
             await client.SendTextAsync(frame, ct);
             var reply = await client.ReceiveAsync(ct);
             var type = reply.GetProperty("type").GetString();
+            if (type == "truncated")
+            {
+                // A valid subscribe with a lastEventId to this run, which has no stream: told so first, then subscribed.
+                if (field is not null)
+                {
+                    failures.Add($"{Shorten(frame)}: truncated although '{field}' is wrong (reply: {reply})");
+                }
+
+                reply = await client.ReceiveAsync(ct);
+                type = reply.GetProperty("type").GetString();
+            }
+
             var problem = type switch
             {
                 "subscribed" => field is null ? null : $"subscribed although '{field}' is wrong",
