@@ -38,6 +38,11 @@ internal static class Extensions
             {
                 context.ProblemDetails.Extensions["traceId"] = activity.TraceId.ToHexString();
             }
+
+            if (context.ProblemDetails.Status == StatusCodes.Status503ServiceUnavailable)
+            {
+                context.HttpContext.Response.Headers.RetryAfter = "1";
+            }
         });
         services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.SectionName).ValidateOnStart();
         services.AddSingleton<IValidateOptions<GatewayOptions>, ValidateGatewayOptions>();
@@ -58,11 +63,17 @@ internal static class Extensions
 
         // A request the framework itself refuses (a parameter it cannot bind, a body Kestrel stops reading) is the
         // client's fault: answer its own 4xx status as problem details, never the exception handler's default 500.
-        // (The framework logs those at Debug already: they are not the server's errors.)
+        // (The framework logs those at Debug already: they are not the server's errors.) PostgreSQL out of reach for a
+        // moment (down, restarting, its connection pool exhausted under overload) is 503 with Retry-After: nothing was
+        // accepted, and the client may send the same request again.
         services.Configure<ExceptionHandlerOptions>(options =>
         {
-            options.StatusCodeSelector = static exception =>
-                exception is BadHttpRequestException badRequest ? badRequest.StatusCode : StatusCodes.Status500InternalServerError;
+            options.StatusCodeSelector = static exception => exception switch
+            {
+                BadHttpRequestException badRequest => badRequest.StatusCode,
+                _ when IsDatabaseUnavailable(exception) => StatusCodes.Status503ServiceUnavailable,
+                _ => StatusCodes.Status500InternalServerError,
+            };
             options.SuppressDiagnosticsCallback = static context => context.Exception is BadHttpRequestException;
         });
 
@@ -71,5 +82,19 @@ internal static class Extensions
         services.AddSingleton<OutboxSignal>();
         services.AddHostedService<OutboxRelayService>();
         return builder;
+    }
+
+    /// <summary>A transient PostgreSQL failure (connection refused or lost, timeout, pool exhausted) anywhere in the chain.</summary>
+    private static bool IsDatabaseUnavailable(Exception exception)
+    {
+        for (Exception? current = exception; current is not null; current = current.InnerException)
+        {
+            if (current is Npgsql.NpgsqlException { IsTransient: true })
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 }

@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Text.Json;
 using Npgsql;
 using Observability.TestInfrastructure.Postgres;
+using Observability.TestInfrastructure.Processes;
 using Observability.TestInfrastructure.Redis;
 
 namespace Observability.Gateway.Tests;
@@ -87,6 +88,30 @@ public sealed class GatewayPipelineTests(PostgresServerFixture postgres, RedisSe
         var text = await response.Content.ReadAsStringAsync(timeout.Token);
         Assert.DoesNotContain("Npgsql", text, StringComparison.Ordinal);
         Assert.Equal(500, JsonDocument.Parse(text).RootElement.GetProperty("status").GetInt32());
+    }
+
+    [Fact]
+    public async Task Post_WhenPostgreSqlIsOutOfReach_Returns503ProblemWithRetryAfter()
+    {
+        using var timeout = TestTimeout.Start();
+        // A loopback port nothing listens on: every connection is refused, as while PostgreSQL restarts.
+        var unreachable = new NpgsqlConnectionStringBuilder(postgres.Server.AdminConnectionString) { Port = LoopbackPort.GetFree(), Database = "workflows" };
+        await using var gateway = await GatewayHost.StartAsync(postgres, redis.ConnectionString, timeout.Token, new Dictionary<string, string?>
+        {
+            ["environment"] = "Production",
+            ["ConnectionStrings:workflows"] = unreachable.ConnectionString,
+            ["Workflows:Database:ApplyMigrationsAtStartup"] = "false",
+            ["Logging:LogLevel:Default"] = "None",
+        });
+
+        using var response = await gateway.SubmitAsync(new { task = "Do the thing", sessionId = "s-db-down" }, timeout.Token);
+
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(TimeSpan.FromSeconds(1), response.Headers.RetryAfter?.Delta);
+        var text = await response.Content.ReadAsStringAsync(timeout.Token);
+        Assert.DoesNotContain("Npgsql", text, StringComparison.Ordinal);
+        Assert.Equal(503, JsonDocument.Parse(text).RootElement.GetProperty("status").GetInt32());
     }
 
     [Fact]
