@@ -1,0 +1,74 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Observability.AppHost.Startup;
+
+namespace Observability.AppHost.Tests;
+
+/// <summary>
+/// The AppHost's health checks, until they first pass, repeat within one of Aspire's checks instead of reporting a
+/// failure and waiting for Aspire's back-off (<see cref="PromptHealthCheckExtensions"/>).
+/// </summary>
+public sealed class PromptHealthCheckTests
+{
+    [Fact]
+    public async Task CheckThatHasNeverPassed_IsRepeatedUntilItPasses_WithinOneRun()
+    {
+        var check = new FailingFirst(3);
+        var health = HealthChecks(check, prompt: true);
+
+        var report = await health.CheckHealthAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HealthStatus.Healthy, report.Status);
+        Assert.Equal(4, check.Calls);
+    }
+
+    [Fact]
+    public async Task CheckThatPassedOnce_ReportsTheNextFailureAtOnce()
+    {
+        var check = new FailingFirst(0);
+        var health = HealthChecks(check, prompt: true);
+        Assert.Equal(HealthStatus.Healthy, (await health.CheckHealthAsync(TestContext.Current.CancellationToken)).Status);
+
+        check.FailFromNowOn();
+        var report = await health.CheckHealthAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HealthStatus.Unhealthy, report.Status);
+        Assert.Equal(2, check.Calls);
+    }
+
+    [Fact]
+    public async Task TurnedOff_AFailingCheckReportsAfterOneCall()
+    {
+        var check = new FailingFirst(3);
+        var health = HealthChecks(check, prompt: false);
+
+        var report = await health.CheckHealthAsync(TestContext.Current.CancellationToken);
+
+        Assert.Equal(HealthStatus.Unhealthy, report.Status);
+        Assert.Equal(1, check.Calls);
+    }
+
+    private static HealthCheckService HealthChecks(IHealthCheck check, bool prompt)
+    {
+        var builder = DistributedApplication.CreateBuilder(["--AppHost:PromptHealthChecks=" + (prompt ? "true" : "false")]);
+        builder.Services.AddHealthChecks().AddCheck("server", check);
+        builder.WithPromptHealthChecks();
+        return builder.Services.BuildServiceProvider().GetRequiredService<HealthCheckService>();
+    }
+
+    /// <summary>Fails its first N calls, then passes until told to fail.</summary>
+    private sealed class FailingFirst(int failures) : IHealthCheck
+    {
+        private int _calls;
+        private volatile bool _failing;
+
+        public int Calls => _calls;
+
+        public void FailFromNowOn() => _failing = true;
+
+        public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+        {
+            var call = Interlocked.Increment(ref _calls);
+            return Task.FromResult(_failing || call <= failures ? HealthCheckResult.Unhealthy("not yet") : HealthCheckResult.Healthy());
+        }
+    }
+}
