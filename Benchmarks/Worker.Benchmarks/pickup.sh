@@ -1,16 +1,19 @@
 #!/usr/bin/env bash
 # What the worker's wake-up design costs, measured on the whole application as the AppHost runs it (local
 # redis-server and postgres, 2 worker replicas, the simulated LLM provider):
-#   1. idle: each worker replica's CPU (utime + stime from /proc) over IDLE_SECONDS with nothing submitted;
+#   1. idle: each worker replica's CPU (utime + stime from /proc) over IDLE_SECONDS with nothing submitted, after
+#      SETTLE seconds (the first minute after start is not idle: the first stuck-run sweep at 60 s compiles its EF Core
+#      query, and the periodic code reaches its final JIT tier; measured: ~5 % of a core in that minute, docs/benchmarks.md);
 #   2. light load: RUNS workflows submitted one every INTERVAL seconds to the gateway, then, from PostgreSQL,
 #      submit -> run started (the gateway's commit to a worker taking the job: relay, nudge, XREADGROUP) and
 #      submit -> first step started (adds the planning call), p50 / p99 / max.
-# Usage: Benchmarks/Worker.Benchmarks/pickup.sh [IDLE_SECONDS=60] [RUNS=100] [INTERVAL=0.5]
+# Usage: Benchmarks/Worker.Benchmarks/pickup.sh [IDLE_SECONDS=60] [RUNS=100] [INTERVAL=0.5] [SETTLE=120]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 idle_seconds="${1:-60}"
 runs="${2:-100}"
 interval="${3:-0.5}"
+settle="${4:-120}"
 export DOTNET_CLI_TELEMETRY_OPTOUT=1 DOTNET_NOLOGO=1
 dotnet build AppHost -c Release -warnaserror -v quiet -nologo >/dev/null
 work="$(mktemp -d)"
@@ -42,6 +45,7 @@ export PGHOST="$(field Host)" PGPORT="$(field Port)" PGUSER="$(field Username)" 
 
 ticks() { awk '{ print $14 + $15 }' "/proc/$1/stat"; }
 hz=$(getconf CLK_TCK)
+sleep "$settle"   # not a synchronisation: the start-up minute is left out of the idle window
 declare -A before
 for pid in $workers; do before[$pid]=$(ticks "$pid"); done
 sleep "$idle_seconds"   # the measurement window itself, not a synchronisation
@@ -65,10 +69,14 @@ done
 psql -At -F ' ' -c "
   WITH r AS (
     SELECT extract(epoch FROM run.started_at - run.created_at) * 1000 AS picked,
+           extract(epoch FROM o.sent_at - run.created_at) * 1000 AS relayed,
+           extract(epoch FROM run.started_at - o.sent_at) * 1000 AS taken,
            extract(epoch FROM (SELECT min(s.started_at) FROM workflow_steps s WHERE s.run_id = run.id) - run.created_at) * 1000 AS step
-    FROM workflow_runs run)
+    FROM workflow_runs run JOIN outbox_messages o ON (o.payload::jsonb ->> 'runId')::uuid = run.id AND (o.payload::jsonb ->> 'attempt')::int = 1)
   SELECT count(*),
          round(percentile_cont(0.5) WITHIN GROUP (ORDER BY picked)::numeric, 1), round(percentile_cont(0.99) WITHIN GROUP (ORDER BY picked)::numeric, 1), round(max(picked)::numeric, 1),
+         round(percentile_cont(0.5) WITHIN GROUP (ORDER BY relayed)::numeric, 1), round(percentile_cont(0.99) WITHIN GROUP (ORDER BY relayed)::numeric, 1),
+         round(percentile_cont(0.5) WITHIN GROUP (ORDER BY taken)::numeric, 1), round(percentile_cont(0.99) WITHIN GROUP (ORDER BY taken)::numeric, 1),
          round(percentile_cont(0.5) WITHIN GROUP (ORDER BY step)::numeric, 1), round(percentile_cont(0.99) WITHIN GROUP (ORDER BY step)::numeric, 1), round(max(step)::numeric, 1)
-  FROM r" | awk '{ printf "%s runs; submit -> run started: p50 %s ms, p99 %s ms, max %s ms; submit -> first step started: p50 %s ms, p99 %s ms, max %s ms\n", $1, $2, $3, $4, $5, $6, $7 }'
+  FROM r" | awk '{ printf "%s runs; submit -> run started: p50 %s ms, p99 %s ms, max %s ms (submit -> relayed to the stream: p50 %s, p99 %s ms; relayed -> run started: p50 %s, p99 %s ms); submit -> first step started: p50 %s ms, p99 %s ms, max %s ms\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 }'
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
