@@ -79,4 +79,9 @@ psql -At -F ' ' -c "
          round(percentile_cont(0.5) WITHIN GROUP (ORDER BY taken)::numeric, 1), round(percentile_cont(0.99) WITHIN GROUP (ORDER BY taken)::numeric, 1),
          round(percentile_cont(0.5) WITHIN GROUP (ORDER BY step)::numeric, 1), round(percentile_cont(0.99) WITHIN GROUP (ORDER BY step)::numeric, 1), round(max(step)::numeric, 1)
   FROM r" | awk '{ printf "%s runs; submit -> run started: p50 %s ms, p99 %s ms, max %s ms (submit -> relayed to the stream: p50 %s, p99 %s ms; relayed -> run started: p50 %s, p99 %s ms); submit -> first step started: p50 %s ms, p99 %s ms, max %s ms\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 }'
+psql -At -c "
+  SELECT string_agg(format('#%s of %s: %s ms', n, total, round(picked)), ', ' ORDER BY picked DESC)
+  FROM (SELECT row_number() OVER (ORDER BY created_at) AS n, count(*) OVER () AS total,
+               extract(epoch FROM started_at - created_at) * 1000 AS picked FROM workflow_runs ORDER BY picked DESC LIMIT 3) slowest" \
+  | sed 's/^/slowest pickups (submit order): /'
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"
