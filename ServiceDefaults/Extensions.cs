@@ -99,7 +99,9 @@ public static class Extensions
             });
 
         // Processors run in registration order and the OTLP exporter always last, so spans and log records get their
-        // correlation ID, then lose their secrets, before anything is exported.
+        // correlation ID, then lose their secrets, before anything is exported; Redis commands sent outside any trace
+        // are not exported at all.
+        builder.Services.ConfigureOpenTelemetryTracerProvider(tracing => tracing.AddProcessor(new ParentlessRedisSpanFilter()));
         builder.AddCorrelationIds();
         builder.AddSensitiveDataMasking();
         builder.AddPrometheusMetrics();

@@ -13,6 +13,8 @@ public sealed class TraceTests(PlatformFixture fixture)
 {
     private static readonly TimeSpan SpanTimeout = TimeSpan.FromSeconds(30);
 
+    private const string RedisSource = "OpenTelemetry.Instrumentation.StackExchangeRedis";
+
     [Fact]
     public async Task Submit_ClientTraceParent_OneTraceSpansGatewayRelayWorkerAndHub()
     {
@@ -41,6 +43,13 @@ public sealed class TraceTests(PlatformFixture fixture)
         await SpanAsync(otlp, traceId, "worker", s => s.Kind == OtlpSpanKind.Client && s.Attributes.ContainsKey("gen_ai.operation.name"), timeout.Token);
         var delivery = await SpanAsync(otlp, traceId, "websockethub", s => s.Name == "workflows.events process", timeout.Token);
 
+        // The worker's Redis commands (Aspire's StackExchange.Redis integration): the event appends are client spans of
+        // the run's trace, named by the command (EVAL for the prepared script's EVALSHA), never carrying a key.
+        var append = await SpanAsync(otlp, traceId, "worker", s => s.Scope.Name == RedisSource && s.Name == "EVAL", timeout.Token);
+        Assert.Equal(OtlpSpanKind.Client, append.Kind);
+        Assert.Equal("redis", append.GetString("db.system"));
+        Assert.All(append.Attributes.Values, value => Assert.DoesNotContain(run.RunId.ToString("N"), $"{value}", StringComparison.OrdinalIgnoreCase));
+
         // The hops are parent-child links across processes, not merely the same id.
         Assert.Equal("POST", request.GetString("http.request.method"));
         await ParentFromAsync(otlp, publish, "gateway", timeout.Token);
@@ -51,6 +60,10 @@ public sealed class TraceTests(PlatformFixture fixture)
         var byService = otlp.Spans.Where(s => s.TraceId == traceId).GroupBy(s => s.Resource.ServiceName ?? "?")
             .ToDictionary(g => g.Key, g => g.Select(s => s.Name).ToArray());
         Assert.Superset(new HashSet<string>(["gateway", "worker", "websockethub"]), byService.Keys.ToHashSet());
+
+        // Commands sent outside any trace (the workers' polls, the hub's listener, the reconcilers) ran long before the
+        // run's spans were drained and exported with them, yet none is exported as a trace of its own.
+        Assert.DoesNotContain(otlp.Spans, s => s.Scope.Name == RedisSource && string.IsNullOrEmpty(s.ParentSpanId));
     }
 
     private static Task<OtlpSpan> SpanAsync(

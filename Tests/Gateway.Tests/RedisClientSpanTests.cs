@@ -8,15 +8,14 @@ using Observability.TestInfrastructure.Redis;
 namespace Observability.Gateway.Tests;
 
 /// <summary>
-/// The Redis client spans of Aspire's StackExchange.Redis integration (<c>Aspire:StackExchange:Redis:EnableTracing</c>):
-/// the run cache's Redis reads join the request's trace as client spans with <c>db.system</c> redis and the command name
+/// The Redis client spans of Aspire's StackExchange.Redis integration (on by default): the run cache's Redis reads join the request's trace as client spans with <c>db.system</c> redis and the command name
 /// as the statement, never a key or a value.
 /// </summary>
 [Trait("Category", "Integration")]
 public sealed class RedisClientSpanTests(PostgresServerFixture postgres, RedisServerFixture redis)
 {
     [Fact]
-    public async Task Get_TracingOn_RedisCommandsAreSpansOfTheRequestsTraceWithoutKeysOrValues()
+    public async Task Get_ByDefault_RedisCommandsAreSpansOfTheRequestsTraceWithoutKeysOrValues()
     {
         using var timeout = TestTimeout.Start();
         var spans = new ConcurrentQueue<Activity>();
@@ -27,10 +26,7 @@ public sealed class RedisClientSpanTests(PostgresServerFixture postgres, RedisSe
             ActivityStopped = spans.Enqueue,
         };
         ActivitySource.AddActivityListener(listener);
-        await using var gateway = await GatewayHost.StartAsync(postgres, redis.ConnectionString, timeout.Token, new Dictionary<string, string?>
-        {
-            ["Aspire:StackExchange:Redis:EnableTracing"] = "true",
-        });
+        await using var gateway = await GatewayHost.StartAsync(postgres, redis.ConnectionString, timeout.Token);
         var (runId, _) = await WorkflowsApiReadTests.SubmitAsync(gateway, "s-redis-spans", timeout.Token);
         var traceId = ActivityTraceId.CreateRandom();
 

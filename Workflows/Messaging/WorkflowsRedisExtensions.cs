@@ -1,6 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
-using Microsoft.Extensions.Configuration;
 
 namespace Microsoft.Extensions.DependencyInjection;
 
@@ -10,9 +9,6 @@ public static class WorkflowsRedisExtensions
     /// <summary>The name of the health check Aspire's integration registers for the (unkeyed) multiplexer.</summary>
     public const string HealthCheckName = "StackExchange.Redis";
 
-    /// <summary>Turns the integration's Redis client spans on (see the remarks of <see cref="AddWorkflowsRedis"/>).</summary>
-    public const string EnableTracingKey = "Aspire:StackExchange:Redis:EnableTracing";
-
     /// <summary>
     /// <c>builder.AddRedisClient(connectionName)</c> (<c>ConnectionStrings:{connectionName}</c>, settings under
     /// <c>Aspire:StackExchange:Redis</c>, tracing and health check by the integration), with two choices of ours: the
@@ -21,21 +17,16 @@ public static class WorkflowsRedisExtensions
     /// health check counts for readiness (tag <c>ready</c>, <c>/ready</c>).
     /// </summary>
     /// <remarks>
-    /// The integration's Redis client spans are off unless <c>Aspire:StackExchange:Redis:EnableTracing</c> is true. They
-    /// were turned off when they made the tracer provider's disposal throw (<c>Collection was modified</c> in
-    /// <c>TracerProviderSdk.Dispose</c>); that no longer reproduces with Aspire 13.6.5 (docs/benchmarks.md), and they stay
-    /// off because turned on they add a span per Redis command (~25 per run) and root spans for the workers' background
-    /// polls, neither measured yet. Our own messaging spans (publish, process, deliver) carry the run's trace across
-    /// every Redis hop either way.
+    /// The integration's Redis client spans are on (its <c>Aspire:StackExchange:Redis:DisableTracing</c>, default false):
+    /// each command a run sends is a client span of the run's trace, with <c>db.system</c> redis and the command name,
+    /// never a key or a value. Commands sent outside any trace (the background polls and checks) are not exported
+    /// (ServiceDefaults' <c>ParentlessRedisSpanFilter</c>).
     /// </remarks>
     public static IHostApplicationBuilder AddWorkflowsRedis(this IHostApplicationBuilder builder, string connectionName)
     {
         ArgumentNullException.ThrowIfNull(builder);
         ArgumentException.ThrowIfNullOrWhiteSpace(connectionName);
-        builder.AddRedisClient(
-            connectionName,
-            settings => settings.DisableTracing = !builder.Configuration.GetValue(EnableTracingKey, false),
-            options => options.AbortOnConnectFail = false);
+        builder.AddRedisClient(connectionName, configureOptions: options => options.AbortOnConnectFail = false);
         builder.Services.Configure<HealthCheckServiceOptions>(options =>
         {
             foreach (var registration in options.Registrations)
