@@ -25,8 +25,9 @@ internal static class WorkerProcess
 
     private static void Forward(string line)
     {
-        // Warnings and errors only: the worker logs at Information by default.
-        if (line.Contains("warn", StringComparison.OrdinalIgnoreCase) || line.Contains("fail", StringComparison.OrdinalIgnoreCase) || line.Contains("crit", StringComparison.OrdinalIgnoreCase))
+        // Warnings and errors only: the worker logs JSON lines at Information by default; anything else (a crash) is shown.
+        if (!line.StartsWith('{') || line.Contains("\"level\":\"Warning\"", StringComparison.Ordinal)
+            || line.Contains("\"level\":\"Error\"", StringComparison.Ordinal) || line.Contains("\"level\":\"Critical\"", StringComparison.Ordinal))
         {
             Console.Error.WriteLine($"  worker: {line}");
         }
