@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Security.Cryptography;
 using Observability.TestInfrastructure.Processes;
 
@@ -9,30 +8,15 @@ namespace Observability.Gateway.Benchmarks;
 /// OpenTelemetry as the benchmark's <see cref="TelemetryMode"/> says, the per-client rate limit raised so one load
 /// generator is not throttled.
 /// </summary>
-internal sealed class GatewayProcess : IAsyncDisposable
+internal static class GatewayProcess
 {
-    private readonly ServerProcess _process;
-
-    private GatewayProcess(ServerProcess process, Uri address)
-    {
-        _process = process;
-        Address = address;
-    }
-
-    public Uri Address { get; }
-
-    public int ProcessId => _process.Id;
-
-    /// <summary>The last lines the Gateway wrote (for failure messages).</summary>
-    public string Output => _process.Output;
-
     /// <summary>Starts the Gateway and waits until it answers <c>/ready</c>.</summary>
     /// <param name="dll">The Gateway's Release build output.</param>
     /// <param name="databaseConnectionString">Its PostgreSQL database.</param>
     /// <param name="redisConnectionString">Its Redis.</param>
     /// <param name="telemetry">What its OpenTelemetry does.</param>
     /// <param name="otlpEndpoint">Where to export over OTLP/HTTP (<see cref="TelemetryMode.Export"/>), otherwise null.</param>
-    public static async Task<GatewayProcess> StartAsync(
+    public static Task<ServiceProcess> StartAsync(
         string dll, string databaseConnectionString, string redisConnectionString, TelemetryMode telemetry, Uri? otlpEndpoint)
     {
         if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")))
@@ -40,13 +24,8 @@ internal sealed class GatewayProcess : IAsyncDisposable
             throw new InvalidOperationException("Unset OTEL_EXPORTER_OTLP_ENDPOINT: the benchmark sets the Gateway's export itself (--telemetry).");
         }
 
-        var port = LoopbackPort.GetFree();
-        var address = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
         var environment = new Dictionary<string, string>
         {
-            ["ASPNETCORE_URLS"] = address.AbsoluteUri,
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
-            ["DOTNET_ENVIRONMENT"] = "Production",
             ["ConnectionStrings__workflows"] = databaseConnectionString,
             ["ConnectionStrings__cache"] = redisConnectionString,
             ["EventTickets__SigningKey"] = Convert.ToHexString(RandomNumberGenerator.GetBytes(32)),
@@ -68,38 +47,7 @@ internal sealed class GatewayProcess : IAsyncDisposable
                 break;
         }
 
-        var process = ServerProcess.Start("dotnet", [dll], Path.GetDirectoryName(dll)!, environment: environment);
-        var gateway = new GatewayProcess(process, address);
-        try
-        {
-            using var client = new HttpClient { BaseAddress = address, Timeout = TimeSpan.FromSeconds(5) };
-            await process.WaitUntilReadyAsync(
-                async cancellationToken =>
-                {
-                    if (!LoopbackPort.IsListening(port))
-                    {
-                        return false;
-                    }
-
-                    try
-                    {
-                        using var response = await client.GetAsync(new Uri("/ready", UriKind.Relative), cancellationToken).ConfigureAwait(false);
-                        return response.IsSuccessStatusCode;
-                    }
-                    catch (HttpRequestException)
-                    {
-                        return false;
-                    }
-                },
-                TimeSpan.FromSeconds(60),
-                "the Gateway").ConfigureAwait(false);
-            return gateway;
-        }
-        catch
-        {
-            await gateway.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
+        return ServiceProcess.StartAsync("the Gateway", dll, ServiceProcess.NewAddress(), environment, "/ready", TimeSpan.FromSeconds(60));
     }
 
     /// <summary>Finds the Gateway's Release build output next to this program's (artifacts/bin/Gateway/release).</summary>
@@ -116,11 +64,5 @@ internal sealed class GatewayProcess : IAsyncDisposable
         return File.Exists(candidate)
             ? candidate
             : throw new FileNotFoundException("Build the Gateway first (dotnet build Gateway -c Release) or pass --gateway.", candidate);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        await _process.StopAsync(NativeMethods.SigTerm, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
-        await _process.DisposeAsync().ConfigureAwait(false);
     }
 }

@@ -4,6 +4,7 @@ using Npgsql;
 using Observability.Gateway.Benchmarks;
 using Observability.TestInfrastructure.Otlp;
 using Observability.TestInfrastructure.Postgres;
+using Observability.TestInfrastructure.Processes;
 using Observability.TestInfrastructure.Redis;
 
 // Submits per second of the real Gateway process over loopback, with real PostgreSQL and redis-server, and whether
@@ -23,7 +24,7 @@ var gatewayDll = GatewayProcess.Locate(options.GatewayPath);
 using var cancellation = new CancellationTokenSource(TimeSpan.FromMinutes(10));
 var cancellationToken = cancellation.Token;
 Console.WriteLine($"Gateway: {gatewayDll}");
-Console.WriteLine($"load before: {Uptime()}");
+Console.WriteLine($"load before: {ProcFs.LoadAverage()}");
 
 await using var postgres = await PostgresServer.StartAsync();
 await using var redis = await RedisServer.StartAsync();
@@ -34,8 +35,7 @@ await using var gateway = await GatewayProcess.StartAsync(
 await using var database = NpgsqlDataSource.Create(databaseConnectionString);
 var probe = new SubmitProbe(database, redis);
 Console.WriteLine($"Gateway pid {gateway.ProcessId} at {gateway.Address} (attach perf here), telemetry: {options.Telemetry}");
-var postgresPid = ProcessStats.FindProcess(postgres.DirectoryPath, "-p")
-    ?? throw new InvalidOperationException("The postmaster process was not found.");
+var postgresPid = postgres.ProcessId;
 
 Console.WriteLine($"warm-up: {options.WarmupSeconds} s, {options.Connections} connections");
 var warmup = await WrkLoad.RunAsync(gateway.Address, options, options.WarmupSeconds, cancellationToken);
@@ -49,10 +49,10 @@ if (await probe.WaitForDrainAsync(TimeSpan.FromSeconds(60), cancellationToken) i
 var runsBefore = await probe.RunsAsync(cancellationToken);
 var spansBefore = otlp?.Spans.Count ?? 0;
 var streamBefore = await probe.StreamLengthAsync();
-var gatewayCpuBefore = ProcessStats.CpuSeconds(gateway.ProcessId);
-var postgresCpuBefore = ProcessStats.TreeCpuSeconds(postgresPid);
-var redisCpuBefore = ProcessStats.CpuSeconds(redis.ProcessId);
-var machineBefore = ProcessStats.MachineTicks();
+var gatewayCpuBefore = ProcFs.CpuSeconds(gateway.ProcessId);
+var postgresCpuBefore = ProcFs.TreeCpuSeconds(postgresPid);
+var redisCpuBefore = ProcFs.CpuSeconds(redis.ProcessId);
+var machineBefore = ProcFs.MachineCpuSeconds();
 long maxBacklog = 0;
 using var stopSampling = new CancellationTokenSource();
 var sampler = Task.Run(async () =>
@@ -76,18 +76,18 @@ var clock = Stopwatch.StartNew();
 var result = await WrkLoad.RunAsync(gateway.Address, options, options.Seconds, cancellationToken);
 var wall = clock.Elapsed.TotalSeconds;
 
-var gatewayCpu = ProcessStats.CpuSeconds(gateway.ProcessId) - gatewayCpuBefore;
-var postgresCpu = ProcessStats.TreeCpuSeconds(postgresPid) - postgresCpuBefore;
-var redisCpu = ProcessStats.CpuSeconds(redis.ProcessId) - redisCpuBefore;
-var machineAfter = ProcessStats.MachineTicks();
-var (rss, peakRss) = ProcessStats.Memory(gateway.ProcessId);
+var gatewayCpu = ProcFs.CpuSeconds(gateway.ProcessId) - gatewayCpuBefore;
+var postgresCpu = ProcFs.TreeCpuSeconds(postgresPid) - postgresCpuBefore;
+var redisCpu = ProcFs.CpuSeconds(redis.ProcessId) - redisCpuBefore;
+var machineAfter = ProcFs.MachineCpuSeconds();
+var (rss, peakRss) = ProcFs.Memory(gateway.ProcessId);
 var unsentAtEnd = await probe.UnsentAsync(cancellationToken);
 await stopSampling.CancelAsync();
 await sampler;
 var drained = await probe.WaitForDrainAsync(TimeSpan.FromSeconds(60), cancellationToken);
 var created = await probe.RunsAsync(cancellationToken) - runsBefore;
 var streamAdded = await probe.StreamLengthAsync() - streamBefore;
-var loadAfter = Uptime();
+var loadAfter = ProcFs.LoadAverage();
 var spansExported = (otlp?.Spans.Count ?? 0) - spansBefore;
 
 var machineBusy = (machineAfter.Busy - machineBefore.Busy) / (machineAfter.Total - machineBefore.Total);
@@ -123,5 +123,3 @@ void Row(string name, string value) => Console.WriteLine($"| {name} | {value} |"
 string Cores(double cpuSeconds) => (cpuSeconds / wall).ToString("N2", CultureInfo.InvariantCulture);
 
 static string Ms(TimeSpan value) => $"{value.TotalMilliseconds.ToString("N2", CultureInfo.InvariantCulture)} ms";
-
-static string Uptime() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));

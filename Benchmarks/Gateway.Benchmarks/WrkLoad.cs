@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Observability.TestInfrastructure.Processes;
 
 namespace Observability.Gateway.Benchmarks;
 
@@ -27,14 +28,14 @@ internal static class WrkLoad
             startInfo.ArgumentList.Add(argument);
         }
 
-        var childrenCpu = ProcessStats.WaitedChildrenCpuSeconds();
+        var childrenCpu = ProcFs.ReapedChildrenCpuSeconds(Environment.ProcessId);
         using var process = Process.Start(startInfo) ?? throw new InvalidOperationException("wrk did not start (install the Debian package 'wrk').");
         var output = process.StandardOutput.ReadToEndAsync(cancellationToken);
         var error = process.StandardError.ReadToEndAsync(cancellationToken);
         using var deadline = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
         deadline.CancelAfter(TimeSpan.FromSeconds(seconds + 60));
         await process.WaitForExitAsync(deadline.Token).ConfigureAwait(false);
-        var cpu = ProcessStats.WaitedChildrenCpuSeconds() - childrenCpu;
+        var cpu = ProcFs.ReapedChildrenCpuSeconds(Environment.ProcessId) - childrenCpu;
         if (process.ExitCode != 0)
         {
             throw new InvalidOperationException($"wrk exited with {process.ExitCode}: {await error.ConfigureAwait(false)}");

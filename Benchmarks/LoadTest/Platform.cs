@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Security.Cryptography;
 using Observability.TestInfrastructure.Postgres;
+using Observability.TestInfrastructure.Processes;
 using Observability.TestInfrastructure.Redis;
 
 namespace Observability.LoadTest;
@@ -59,8 +60,8 @@ internal sealed class Platform : IAsyncDisposable
 
             // The hub first: the Gateway hands out its address. The Gateway applies the migrations before it is ready,
             // so the workers start after it.
-            platform.Hub = await platform.Track(ServiceProcess.StartAsync("hub", hubDll, common, cancellationToken)).ConfigureAwait(false);
-            platform.Gateway = await platform.Track(ServiceProcess.StartAsync(
+            platform.Hub = await platform.Track(StartServiceAsync("hub", hubDll, common, cancellationToken)).ConfigureAwait(false);
+            platform.Gateway = await platform.Track(StartServiceAsync(
                 "gateway",
                 gatewayDll,
                 new Dictionary<string, string>(common) { ["Gateway__EventsBaseUrl"] = platform.Hub.Address.AbsoluteUri },
@@ -69,7 +70,7 @@ internal sealed class Platform : IAsyncDisposable
             for (var i = 1; i <= options.Workers; i++)
             {
                 var name = $"worker-{i.ToString(CultureInfo.InvariantCulture)}";
-                workers.Add(await platform.Track(ServiceProcess.StartAsync(
+                workers.Add(await platform.Track(StartServiceAsync(
                     name,
                     workerDll,
                     new Dictionary<string, string>(common)
@@ -91,6 +92,10 @@ internal sealed class Platform : IAsyncDisposable
             throw;
         }
     }
+
+    /// <summary>Starts <c>dotnet <paramref name="dll"/></c> on a free loopback port and waits until <c>/ready</c> answers 200 (its dependencies reachable, the Gateway's migrations applied).</summary>
+    private static Task<ServiceProcess> StartServiceAsync(string name, string dll, IReadOnlyDictionary<string, string> settings, CancellationToken cancellationToken)
+        => ServiceProcess.StartAsync(name, dll, ServiceProcess.NewAddress(), settings, "/ready", TimeSpan.FromSeconds(90), cancellationToken: cancellationToken);
 
     /// <summary>Every service process, in report order.</summary>
     public IEnumerable<ServiceProcess> Services => [Gateway, .. Workers, Hub];

@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using Observability.LoadTest;
+using Observability.TestInfrastructure.Processes;
 
 // Sustained whole-platform load test: Gateway + workers + hub on real PostgreSQL and Redis, N clients submitting at a
 // fixed total arrival rate and following their runs over the hub's WebSocket. See README.md in this folder.
@@ -26,8 +27,7 @@ foreach (var service in platform.Services)
     Console.WriteLine($"  {service.Name}: pid {service.ProcessId} at {service.Address}");
 }
 
-var postmaster = ProcFs.FindByCommandLine(platform.Postgres.DirectoryPath, "-p")
-    ?? throw new InvalidOperationException("The postmaster process was not found.");
+var postmaster = platform.Postgres.ProcessId;
 WatchedProcess[] watched =
 [
     .. platform.Services.Select(s => new WatchedProcess(s.Name, s.ProcessId, WithChildren: false, HoldsRetainedData: false)),

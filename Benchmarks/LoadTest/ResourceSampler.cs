@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using Observability.TestInfrastructure.Processes;
 
 namespace Observability.LoadTest;
 
@@ -34,11 +35,11 @@ internal sealed class ResourceSampler(IReadOnlyList<WatchedProcess> processes, T
     /// <summary>Takes one sample now (also used for the first and last readings).</summary>
     public ResourceSample Take()
     {
-        var machine = ProcFs.Machine();
+        var machine = ProcFs.MachineCpuSeconds();
         var sample = new ResourceSample(
             Stopwatch.GetTimestamp(),
-            [.. processes.Select(p => ProcFs.CpuSeconds(p.ProcessId, p.WithChildren))],
-            [.. processes.Select(p => ProcFs.MemoryBytes(p.ProcessId, p.WithChildren))],
+            [.. processes.Select(CpuSeconds)],
+            [.. processes.Select(MemoryBytes)],
             machine.Busy,
             machine.Total,
             ProcFs.LoadAverage());
@@ -66,4 +67,17 @@ internal sealed class ResourceSampler(IReadOnlyList<WatchedProcess> processes, T
             // Stopped.
         }
     }
+
+    /// <summary>User + system CPU seconds; with children also those of its live children and of the children it reaped (PostgreSQL's backends).</summary>
+    private static double CpuSeconds(WatchedProcess process) => process.WithChildren
+        ? ProcFs.TreeCpuSeconds(process.ProcessId) + ProcFs.ReapedChildrenCpuSeconds(process.ProcessId)
+        : ProcFs.CpuSeconds(process.ProcessId);
+
+    /// <summary>
+    /// Resident bytes: <c>VmRSS</c> of one process; with children the proportional set size of the process and its
+    /// children, so that PostgreSQL's shared buffers count once.
+    /// </summary>
+    private static long MemoryBytes(WatchedProcess process) => process.WithChildren
+        ? ProcFs.TreePssBytes(process.ProcessId)
+        : ProcFs.Memory(process.ProcessId).Rss;
 }

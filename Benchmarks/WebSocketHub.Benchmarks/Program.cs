@@ -1,6 +1,7 @@
 using System.Globalization;
 using Microsoft.Extensions.Options;
 using Observability.TestInfrastructure.Postgres;
+using Observability.TestInfrastructure.Processes;
 using Observability.TestInfrastructure.Redis;
 using Observability.WebSocketHub.Benchmarks;
 using Observability.WebSocketHub.Benchmarks.SignalR;
@@ -26,7 +27,7 @@ var payloadBytes = Option("--payload", 200);
 var signalRRounds = Option("--signalr-rounds", 0);
 const string SigningKey = "websockethub-benchmark-signing-key-0123456789";
 
-Console.WriteLine($"clients={clients} sessions={sessions} seconds={seconds} window={window} payload={payloadBytes}B signalr-rounds={signalRRounds}, {Environment.ProcessorCount} cores, load {LoadAverage()}");
+Console.WriteLine($"clients={clients} sessions={sessions} seconds={seconds} window={window} payload={payloadBytes}B signalr-rounds={signalRRounds}, {Environment.ProcessorCount} cores, load {ProcFs.LoadAverage()}");
 await using var redis = await RedisServer.StartAsync();
 // The hub reads a run's state from PostgreSQL only for a truncated frame (never here: sessions followed from their start),
 // but it needs its connection string to start.
@@ -117,12 +118,10 @@ async Task ConnectAsync(BenchmarkTarget target, Func<string, CancellationToken, 
         connected[i] = await connect(target.SessionIds[i % sessions], ct).ConfigureAwait(false));
     receivers.AddRange(connected.Select(c => c.Receive));
     connections.AddRange(connected.Select(c => c.Connection));
-    Console.WriteLine($"{clients} clients connected to {target.Name} and subscribed in {watch.Elapsed.TotalSeconds:0.0} s; server RSS {ProcessStats.Memory(target.ProcessId).Resident / 1048576.0:0} MiB");
+    Console.WriteLine($"{clients} clients connected to {target.Name} and subscribed in {watch.Elapsed.TotalSeconds:0.0} s; server RSS {ProcFs.Memory(target.ProcessId).Rss / 1048576.0:0} MiB");
 }
 
 string[] SessionIds(string server) => [.. Enumerable.Range(0, sessions).Select(i => $"bench-{server}-{i}-{Guid.NewGuid():N}")];
-
-static string LoadAverage() => string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3));
 
 int Option(string name, int fallback)
 {

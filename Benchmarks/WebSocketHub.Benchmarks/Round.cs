@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Observability.TestInfrastructure.Processes;
 using Observability.Workflows.Messaging;
 
 namespace Observability.WebSocketHub.Benchmarks;
@@ -59,15 +60,15 @@ internal static class Round
         await Task.Delay(Warmup).ConfigureAwait(false);
         var startDeliveries = target.Counter.Total;
         var startPublished = Interlocked.Read(ref published);
-        var startServerCpu = ProcessStats.CpuTime(target.ProcessId);
-        var startRedisCpu = ProcessStats.CpuTime(redisProcessId);
+        var startServerCpu = ProcFs.CpuSeconds(target.ProcessId);
+        var startRedisCpu = ProcFs.CpuSeconds(redisProcessId);
         var startOwnCpu = Process.GetCurrentProcess().TotalProcessorTime;
         var watch = Stopwatch.StartNew();
         long peakResident = 0;
         for (var i = 0; i < seconds * 4; i++)
         {
             await Task.Delay(250).ConfigureAwait(false);
-            peakResident = Math.Max(peakResident, ProcessStats.Memory(target.ProcessId).Resident);
+            peakResident = Math.Max(peakResident, ProcFs.Memory(target.ProcessId).Rss);
         }
 
         var elapsed = watch.Elapsed.TotalSeconds;
@@ -76,12 +77,12 @@ internal static class Round
             elapsed,
             target.Counter.Total - startDeliveries,
             Interlocked.Read(ref published) - startPublished,
-            (ProcessStats.CpuTime(target.ProcessId) - startServerCpu).TotalSeconds,
+            ProcFs.CpuSeconds(target.ProcessId) - startServerCpu,
             (Process.GetCurrentProcess().TotalProcessorTime - startOwnCpu).TotalSeconds,
-            (ProcessStats.CpuTime(redisProcessId) - startRedisCpu).TotalSeconds,
+            ProcFs.CpuSeconds(redisProcessId) - startRedisCpu,
             peakResident,
             Lost: 0,
-            string.Join(' ', File.ReadAllText("/proc/loadavg").Split(' ').Take(3)));
+            ProcFs.LoadAverage());
         await stop.CancelAsync().ConfigureAwait(false);
         await publishing.ConfigureAwait(false);
 

@@ -1,4 +1,3 @@
-using System.Globalization;
 using System.Reflection;
 using Observability.TestInfrastructure.Processes;
 using Observability.WebSocketHub.Benchmarks.SignalR;
@@ -11,19 +10,13 @@ namespace Observability.WebSocketHub.Benchmarks;
 /// </summary>
 internal sealed class ServerUnderTest : IAsyncDisposable
 {
-    private readonly ServerProcess _process;
+    private readonly ServiceProcess _process;
 
-    private ServerUnderTest(ServerProcess process, int port)
-    {
-        _process = process;
-        Port = port;
-    }
+    private ServerUnderTest(ServiceProcess process) => _process = process;
 
-    public int Port { get; }
+    public int ProcessId => _process.ProcessId;
 
-    public int ProcessId => _process.Id;
-
-    public Uri BaseUri => new($"ws://127.0.0.1:{Port.ToString(CultureInfo.InvariantCulture)}");
+    public Uri BaseUri => new UriBuilder(_process.Address) { Scheme = "ws" }.Uri;
 
     /// <summary>Our WebSocketHub (Production environment, the settings the AppHost injects).</summary>
     public static Task<ServerUnderTest> StartHubAsync(string redisConnectionString, string signingKey, string databaseConnectionString)
@@ -50,42 +43,13 @@ internal sealed class ServerUnderTest : IAsyncDisposable
     private static async Task<ServerUnderTest> StartAsync(
         string dll, string[] arguments, string redisConnectionString, string signingKey, Dictionary<string, string> settings, string what)
     {
-        var port = LoopbackPort.GetFree();
         var environment = new Dictionary<string, string>(settings)
         {
-            ["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}",
-            ["ASPNETCORE_ENVIRONMENT"] = "Production",
             ["ConnectionStrings__cache"] = redisConnectionString,
             ["EventTickets__SigningKey"] = signingKey,
             ["Logging__LogLevel__Default"] = "Warning",
         };
-        var process = ServerProcess.Start("dotnet", [dll, .. arguments], Path.GetDirectoryName(dll)!, environment: environment);
-        var server = new ServerUnderTest(process, port);
-        using var http = new HttpClient { BaseAddress = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"), Timeout = TimeSpan.FromSeconds(2) };
-        try
-        {
-            await process.WaitUntilReadyAsync(
-                async ct =>
-                {
-                    try
-                    {
-                        using var response = await http.GetAsync(new Uri("/ready", UriKind.Relative), ct).ConfigureAwait(false);
-                        return response.IsSuccessStatusCode;
-                    }
-                    catch (HttpRequestException)
-                    {
-                        return false;
-                    }
-                },
-                TimeSpan.FromSeconds(60),
-                what).ConfigureAwait(false);
-        }
-        catch
-        {
-            await server.DisposeAsync().ConfigureAwait(false);
-            throw;
-        }
-
-        return server;
+        return new ServerUnderTest(await ServiceProcess.StartAsync(
+            what, dll, ServiceProcess.NewAddress(), environment, "/ready", TimeSpan.FromSeconds(60), arguments: arguments).ConfigureAwait(false));
     }
 }

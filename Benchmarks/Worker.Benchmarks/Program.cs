@@ -38,8 +38,8 @@ await RunSeeder.SeedAsync(dataSource, redis, runs, ct);
 Console.WriteLine($"Seeded {runs} queued runs and their job entries in {seeding.Elapsed.TotalSeconds:F1} s.");
 
 await using var worker = WorkerProcess.Start(workerDll, database, redisServer.ConnectionString, concurrency, LoopbackPort.GetFree());
-Console.WriteLine($"Worker process {worker.Id} started.");
-var postmaster = ProcessTree.FindByCommandLine(postgres.DirectoryPath) ?? throw new InvalidOperationException("The PostgreSQL server process was not found.");
+Console.WriteLine($"Worker process {worker.ProcessId} started.");
+var postmaster = postgres.ProcessId;
 ProcessSample? first = null;
 double postgresFirst = 0, redisFirst = 0;
 var firstAt = TimeSpan.Zero;
@@ -59,7 +59,7 @@ while (completed < runs)
     // Until the first pickup, watch Redis (cheap); then count completions in PostgreSQL every half second (a scan of
     // the runs table, measured with PostgreSQL's CPU: kept rare).
     await Task.Delay(TimeSpan.FromMilliseconds(first is null ? 20 : 500), ct);
-    var sample = ProcessSample.Read(worker.Id);
+    var sample = ProcessSample.Read(worker.ProcessId);
     peakRss = Math.Max(peakRss, sample.RssBytes);
     if (first is null && await redis.GetDatabase().KeyExistsAsync(WorkflowStreams.Jobs)
         && (await redis.GetDatabase().StreamGroupInfoAsync(WorkflowStreams.Jobs)).Any(g => g.PendingMessageCount > 0 || g.LastDeliveredId is not (null or "0-0")))
@@ -67,8 +67,8 @@ while (completed < runs)
         // The clock starts when the worker picked up its first job (after its own start-up and JIT).
         first = sample;
         firstAt = clock.Elapsed;
-        postgresFirst = ProcessTree.CpuSeconds(postmaster);
-        redisFirst = ProcessTree.CpuSeconds(redisServer.ProcessId);
+        postgresFirst = ProcFs.TreeCpuSeconds(postmaster);
+        redisFirst = ProcFs.TreeCpuSeconds(redisServer.ProcessId);
     }
 
     if (first is null)
@@ -93,9 +93,9 @@ while (completed < runs)
     }
 }
 
-var last = ProcessSample.Read(worker.Id);
-var postgresCpu = ProcessTree.CpuSeconds(postmaster) - postgresFirst;
-var redisCpu = ProcessTree.CpuSeconds(redisServer.ProcessId) - redisFirst;
+var last = ProcessSample.Read(worker.ProcessId);
+var postgresCpu = ProcFs.TreeCpuSeconds(postmaster) - postgresFirst;
+var redisCpu = ProcFs.TreeCpuSeconds(redisServer.ProcessId) - redisFirst;
 var wall = (clock.Elapsed - firstAt).TotalSeconds;
 var (dbSpan, dbRate) = await DatabaseRateAsync(dataSource, ct);
 var workerCpu = last.ProcessCpuSeconds - first!.ProcessCpuSeconds;
@@ -113,7 +113,7 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
     CPU per run, all three:    {(workerCpu + postgresCpu + redisCpu) * 1000 / runs:F2} ms -> at most {2000 / ((workerCpu + postgresCpu + redisCpu) * 1000 / runs):F0} runs/s on 2 idle cores
     Machine CPU busy:          {machineBusy / machineTotal * 100:F0}% of {Environment.ProcessorCount} cores (worker, PostgreSQL, redis-server, this process, others)
     Worker memory:             {last.RssBytes / 1048576.0:F0} MiB RSS at the end, {Math.Max(peakRss, last.PeakRssBytes) / 1048576.0:F0} MiB peak
-    Load average (1 5 15 min): {File.ReadAllText("/proc/loadavg").Split(' ').Take(3).Aggregate((a, b) => $"{a} {b}")}
+    Load average (1 5 15 min): {ProcFs.LoadAverage()}
     """));
 return 0;
 

@@ -1,62 +1,33 @@
-using System.Diagnostics;
+using System.Globalization;
+using Observability.TestInfrastructure.Processes;
 
 namespace Observability.Worker.Benchmarks;
 
 /// <summary>The Worker started from its build output, as in production but against the benchmark's servers.</summary>
-internal sealed class WorkerProcess : IAsyncDisposable
+internal static class WorkerProcess
 {
-    private readonly Process _process;
+    /// <summary>Starts the Worker (without waiting: the benchmark's clock starts at its first job); its warnings and errors go to stderr.</summary>
+    public static ServiceProcess Start(string workerDll, string database, string redis, int concurrency, int port)
+        => ServiceProcess.Start(
+            "worker",
+            workerDll,
+            new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}"),
+            new Dictionary<string, string>
+            {
+                ["ConnectionStrings__workflows"] = database,
+                ["ConnectionStrings__cache"] = redis,
+                ["Llm__Simulated__MedianLatency"] = "00:00:00",
+                ["Llm__Simulated__P95Latency"] = "00:00:00",
+                ["Workflows__Worker__Concurrency"] = concurrency.ToString(CultureInfo.InvariantCulture),
+                ["Workflows__Worker__ConsumerName"] = "bench-worker",
+            },
+            onOutputLine: Forward);
 
-    private WorkerProcess(Process process) => _process = process;
-
-    public int Id => _process.Id;
-
-    public bool HasExited => _process.HasExited;
-
-    public static WorkerProcess Start(string workerDll, string database, string redis, int concurrency, int port)
+    private static void Forward(string line)
     {
-        var start = new ProcessStartInfo("dotnet", [workerDll])
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            UseShellExecute = false,
-            // Its build output is its content root, as when deployed: its appsettings.json applies.
-            WorkingDirectory = Path.GetDirectoryName(Path.GetFullPath(workerDll)),
-        };
-        var environment = start.Environment;
-        environment["DOTNET_ENVIRONMENT"] = "Production";
-        environment["ASPNETCORE_ENVIRONMENT"] = "Production";
-        environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
-        environment.Remove("OTEL_EXPORTER_OTLP_ENDPOINT");
-        environment["ConnectionStrings__workflows"] = database;
-        environment["ConnectionStrings__cache"] = redis;
-        environment["Llm__Simulated__MedianLatency"] = "00:00:00";
-        environment["Llm__Simulated__P95Latency"] = "00:00:00";
-        environment["Workflows__Worker__Concurrency"] = concurrency.ToString(System.Globalization.CultureInfo.InvariantCulture);
-        environment["Workflows__Worker__ConsumerName"] = "bench-worker";
-        var process = Process.Start(start) ?? throw new InvalidOperationException("The worker did not start.");
-        process.OutputDataReceived += (_, e) => Forward(e.Data);
-        process.ErrorDataReceived += (_, e) => Forward(e.Data);
-        process.BeginOutputReadLine();
-        process.BeginErrorReadLine();
-        return new WorkerProcess(process);
-    }
-
-    public async ValueTask DisposeAsync()
-    {
-        if (!_process.HasExited)
-        {
-            _process.Kill(entireProcessTree: true);
-            await _process.WaitForExitAsync().ConfigureAwait(false);
-        }
-
-        _process.Dispose();
-    }
-
-    private static void Forward(string? line)
-    {
-        // Warnings and errors only: the worker logs at Information by default.
-        if (line is not null && (line.Contains("warn", StringComparison.OrdinalIgnoreCase) || line.Contains("fail", StringComparison.OrdinalIgnoreCase) || line.Contains("crit", StringComparison.OrdinalIgnoreCase)))
+        // Warnings and errors only: the worker logs JSON lines at Information by default; anything else (a crash) is shown.
+        if (!line.StartsWith('{') || line.Contains("\"level\":\"Warning\"", StringComparison.Ordinal)
+            || line.Contains("\"level\":\"Error\"", StringComparison.Ordinal) || line.Contains("\"level\":\"Critical\"", StringComparison.Ordinal))
         {
             Console.Error.WriteLine($"  worker: {line}");
         }

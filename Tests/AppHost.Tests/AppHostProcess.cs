@@ -3,6 +3,7 @@ using System.Globalization;
 using System.Net;
 using System.Net.Sockets;
 using System.Text.RegularExpressions;
+using Observability.TestInfrastructure.Processes;
 
 namespace Observability.AppHost.Tests;
 
@@ -75,7 +76,7 @@ internal sealed partial class AppHostProcess : IAsyncDisposable
     /// <summary>Every live process DCP runs for this AppHost, DCP included.</summary>
     public List<(int Pid, string CommandLine)> Descendants()
     {
-        var all = ProcessInfo.WithCommandLineContaining(string.Empty);
+        var all = ProcFs.WithCommandLineContaining(string.Empty);
         var parents = all.ToDictionary(p => p.Pid, p => SafeParent(p.Pid));
         var roots = all.Where(p => p.CommandLine.Contains($"--monitor {Process.Id.ToString(CultureInfo.InvariantCulture)} ", StringComparison.Ordinal)).Select(p => p.Pid).ToHashSet();
         var found = new HashSet<int>(roots);
@@ -151,7 +152,7 @@ internal sealed partial class AppHostProcess : IAsyncDisposable
     {
         try
         {
-            return ProcessInfo.ParentOf(pid);
+            return ProcFs.ParentOf(pid);
         }
         catch (IOException)
         {

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Observability.TestInfrastructure.Processes;
 
 namespace Observability.AppHost.Tests;
 
@@ -41,7 +42,7 @@ public sealed class StopTests
         var left = running;
         while (left.Count > 0 && !cts.IsCancellationRequested)
         {
-            left = [.. left.Where(p => ProcessInfo.Exists(p.Pid))];
+            left = [.. left.Where(p => ProcFs.IsRunning(p.Pid))];
             await Task.Delay(200, CancellationToken.None);
         }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Observability.TestInfrastructure.Processes;
 using Observability.Workflows.Messaging;
 using StackExchange.Redis;
 
@@ -37,7 +38,7 @@ public sealed class WorkerTakeoverTests(AppHostFixture fixture)
         }
 
         var run = await GatewayWorkflows.WaitForFinalStatusAsync(gateway, runId, "Completed", cts.Token);
-        Assert.False(ProcessInfo.Exists(pid));
+        Assert.False(ProcFs.IsRunning(pid));
         // Started by the killed replica, then taken over: a second attempt finished it.
         Assert.True(run.GetProperty("attemptCount").GetInt32() >= 2, $"attemptCount: {run}");
         Assert.All(run.GetProperty("steps").EnumerateArray(), step => Assert.Equal("Completed", step.GetProperty("status").GetString()));

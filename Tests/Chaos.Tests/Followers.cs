@@ -14,7 +14,7 @@ internal static class Followers
 {
     public static async Task<FollowerReport> CheckAsync(Platform platform, IReadOnlyCollection<Guid> runs, CancellationToken cancellationToken)
     {
-        using var http = platform.Gateway.CreateClient();
+        using var http = platform.CreateGatewayClient();
         var whole = 0;
         var marked = 0;
         var silent = new List<string>();

@@ -26,7 +26,7 @@ public sealed class ValidationTests(PlatformFixture fixture)
     {
         using var timeout = TestTimeout.Start();
         var platform = await fixture.SharedAsync(timeout.Token);
-        using var client = platform.Gateway.CreateClient();
+        using var client = platform.CreateGatewayClient();
         using var content = new StringContent(body, System.Text.Encoding.UTF8, "application/json");
 
         using var response = await client.PostAsync(new Uri("/api/workflows", UriKind.Relative), content, timeout.Token);

@@ -54,22 +54,6 @@ public sealed class PostgresServerTests(PostgresServerFixture postgres)
 
         Assert.False(LoopbackPort.IsListening(port), "postgres still accepts connections after dispose");
         Assert.False(Directory.Exists(directory), "the temporary directory was not deleted");
-        Assert.DoesNotContain(Directory.GetDirectories("/proc"), dir => IsPostgresFor(dir, directory));
-    }
-
-    private static bool IsPostgresFor(string procDir, string dataDirectory)
-    {
-        try
-        {
-            return File.ReadAllText(Path.Combine(procDir, "cmdline")).Contains(dataDirectory, StringComparison.Ordinal);
-        }
-        catch (IOException)
-        {
-            return false;
-        }
-        catch (UnauthorizedAccessException)
-        {
-            return false;
-        }
+        Assert.Empty(ProcFs.WithCommandLineContaining(directory));
     }
 }

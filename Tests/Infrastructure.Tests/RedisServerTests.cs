@@ -31,7 +31,7 @@ public sealed class RedisServerTests(RedisServerFixture redis)
 
         await server.DisposeAsync();
 
-        Assert.False(Directory.Exists($"/proc/{pid}"), "redis-server is still running after dispose");
+        Assert.False(ProcFs.IsRunning(pid), "redis-server is still running after dispose");
         Assert.False(LoopbackPort.IsListening(port), "the port still accepts connections after dispose");
         Assert.False(Directory.Exists(directory), "the temporary directory was not deleted");
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Observability.TestInfrastructure.Postgres;
+using Observability.TestInfrastructure.Processes;
 using Observability.TestInfrastructure.Prometheus;
 using Observability.TestInfrastructure.Redis;
 
@@ -21,7 +22,7 @@ public sealed class ServiceStartupTests(RedisServerFixture redis, PostgresServer
     {
         var ct = TestContext.Current.CancellationToken;
         await using var service = await StartAsync(project);
-        using var client = service.CreateClient();
+        using var client = CreateClient(service);
 
         foreach (var path in (string[])["/alive", "/ready", "/health", "/status"])
         {
@@ -36,7 +37,7 @@ public sealed class ServiceStartupTests(RedisServerFixture redis, PostgresServer
     {
         var ct = TestContext.Current.CancellationToken;
         await using var service = await StartAsync(project);
-        using var client = service.CreateClient();
+        using var client = CreateClient(service);
         using (await client.GetAsync(new Uri("/does-not-exist", UriKind.Relative), ct))
         {
         }
@@ -54,7 +55,7 @@ public sealed class ServiceStartupTests(RedisServerFixture redis, PostgresServer
     {
         var ct = TestContext.Current.CancellationToken;
         await using var service = await StartAsync(project);
-        using var client = service.CreateClient();
+        using var client = CreateClient(service);
         using var request = new HttpRequestMessage(HttpMethod.Get, new Uri("/does-not-exist", UriKind.Relative));
         request.Headers.Add("X-Correlation-ID", "order-42.retry_1");
 
@@ -79,7 +80,11 @@ public sealed class ServiceStartupTests(RedisServerFixture redis, PostgresServer
         var ct = TestContext.Current.CancellationToken;
         await using var service = await StartAsync(project);
 
-        var exitCode = await service.TerminateAsync(ct);
+        service.Signal(NativeMethods.SigTerm);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(30));
+        await service.WaitForExitAsync(timeout.Token);
+        var exitCode = service.ExitCode;
 
         Assert.True(exitCode == 0, $"{project} exited with {exitCode}: {service.Output}");
     }
@@ -87,11 +92,25 @@ public sealed class ServiceStartupTests(RedisServerFixture redis, PostgresServer
     /// <summary>A 44-character test key; the AppHost gives the Gateway and the WebSocketHub a generated one.</summary>
     private const string EventTicketSigningKey = "services-tests-event-ticket-key-0123456789ab";
 
-    private async Task<ServiceProcess> StartAsync(string project) =>
-        await ServiceProcess.StartAsync(project, new Dictionary<string, string>
+    /// <summary>Starts <c>Observability.{project}.dll</c> from its build output and waits until <c>/alive</c> answers.</summary>
+    private async Task<ServiceProcess> StartAsync(string project)
+    {
+        var environment = new Dictionary<string, string>
         {
+            ["OTEL_SERVICE_NAME"] = project.ToLowerInvariant(),
             ["ConnectionStrings__cache"] = redis.ConnectionString,
             ["ConnectionStrings__workflows"] = await postgres.CreateDatabaseAsync(TestContext.Current.CancellationToken),
             ["EventTickets__SigningKey"] = EventTicketSigningKey,
-        });
+        };
+        return await ServiceProcess.StartAsync(
+            project,
+            ServiceProcess.BuildOutput(typeof(ServiceStartupTests).Assembly, project),
+            ServiceProcess.NewAddress(),
+            environment,
+            "/alive",
+            TimeSpan.FromSeconds(60),
+            cancellationToken: TestContext.Current.CancellationToken);
+    }
+
+    private static HttpClient CreateClient(ServiceProcess service) => new() { BaseAddress = service.Address, Timeout = TimeSpan.FromSeconds(10) };
 }

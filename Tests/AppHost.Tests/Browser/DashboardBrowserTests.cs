@@ -1,8 +1,8 @@
-using System.Globalization;
 using System.Net.Http.Json;
 using System.Text.Json;
 using System.Text.RegularExpressions;
 using Microsoft.Playwright;
+using Observability.TestInfrastructure.Processes;
 
 namespace Observability.AppHost.Tests.Browser;
 
@@ -30,7 +30,7 @@ public sealed partial class DashboardBrowserTests
 
         // The gateway's own address and the dashboard address the AppHost gave it, from its environment.
         var gatewayPid = processes.Single(p => p.CommandLine.EndsWith("Observability.Gateway.dll", StringComparison.Ordinal)).Pid;
-        var environment = Environment(gatewayPid);
+        var environment = ProcFs.Environment(gatewayPid);
         Assert.Equal(host.Dashboard.ToString().TrimEnd('/'), environment["Gateway__DashboardUrl"]);
         using var gateway = new HttpClient { BaseAddress = new Uri(environment["ASPNETCORE_URLS"].Split(';')[0]) };
         await WaitHealthyAsync(gateway, cts.Token);
@@ -98,7 +98,7 @@ public sealed partial class DashboardBrowserTests
         // Start and Stop are the row's highlighted commands; Restart is in its "..." menu (the row's last button).
         await row.Locator("fluent-button, button").Last.ClickAsync();
         await page.GetByRole(AriaRole.Menuitem, new() { Name = "Restart" }).ClickAsync();
-        while (ProcessInfo.Exists(hubPid) || !host.Descendants().Any(p => p.CommandLine.EndsWith("Observability.WebSocketHub.dll", StringComparison.Ordinal)))
+        while (ProcFs.IsRunning(hubPid) || !host.Descendants().Any(p => p.CommandLine.EndsWith("Observability.WebSocketHub.dll", StringComparison.Ordinal)))
         {
             await Task.Delay(200, cts.Token);
         }
@@ -143,14 +143,6 @@ public sealed partial class DashboardBrowserTests
             await Task.Delay(200, cancellationToken);
         }
     }
-
-    private static Dictionary<string, string> Environment(int pid) =>
-        File.ReadAllText($"/proc/{pid.ToString(CultureInfo.InvariantCulture)}/environ")
-            .Split('\0', StringSplitOptions.RemoveEmptyEntries)
-            .Select(entry => entry.Split('=', 2))
-            .Where(parts => parts.Length == 2)
-            .GroupBy(parts => parts[0], StringComparer.Ordinal)
-            .ToDictionary(g => g.Key, g => g.Last()[1], StringComparer.Ordinal);
 
     /// <summary>A worker replica's name as the dashboard shows it (worker-xxxxxxxx).</summary>
     [GeneratedRegex(@"\bworker-[a-z0-9]{8}\b")]

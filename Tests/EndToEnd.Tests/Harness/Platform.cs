@@ -1,6 +1,7 @@
 using System.Security.Cryptography;
 using Observability.TestInfrastructure.Otlp;
 using Observability.TestInfrastructure.Postgres;
+using Observability.TestInfrastructure.Processes;
 using Observability.TestInfrastructure.Redis;
 
 namespace Observability.EndToEnd.Tests.Harness;
@@ -119,7 +120,7 @@ internal sealed class Platform : IAsyncDisposable
         }
 
         // The AppHost runs replicas of one "worker" resource: same service name, each its own process and consumer.
-        var worker = await ServiceProcess.StartAsync("Worker", "worker", ServiceProcess.NewAddress(), env, cancellationToken);
+        var worker = await StartServiceAsync("Worker", "worker", ServiceProcess.NewAddress(), env, cancellationToken);
         lock (_workers)
         {
             _workers.Add(worker);
@@ -144,6 +145,9 @@ internal sealed class Platform : IAsyncDisposable
     /// <summary>Polls the run until it reaches a final status (Completed, Failed, Cancelled, DeadLettered).</summary>
     public Task<RunDetails> WaitForFinalAsync(Guid runId, TimeSpan timeout, CancellationToken cancellationToken) =>
         WaitForAsync(runId, run => run.Status is "Completed" or "Failed" or "Cancelled" or "DeadLettered", timeout, cancellationToken);
+
+    /// <summary>A client of the Gateway's HTTP API.</summary>
+    public HttpClient CreateGatewayClient() => new() { BaseAddress = Gateway.Address, Timeout = TimeSpan.FromSeconds(60) };
 
     public async ValueTask DisposeAsync()
     {
@@ -179,13 +183,30 @@ internal sealed class Platform : IAsyncDisposable
             gatewayEnv["services__websockethub__http__0"] = hubAddress.ToString().TrimEnd('/');
         }
 
-        var gateway = StartTrackedAsync(ServiceProcess.StartAsync("Gateway", "gateway", ServiceProcess.NewAddress(), gatewayEnv, cancellationToken), s => Gateway = s);
+        var gateway = StartTrackedAsync(StartServiceAsync("Gateway", "gateway", ServiceProcess.NewAddress(), gatewayEnv, cancellationToken), s => Gateway = s);
         var hub = _options.StartHub
-            ? StartTrackedAsync(ServiceProcess.StartAsync("WebSocketHub", "websockethub", hubAddress, hubEnv, cancellationToken), s => Hub = s)
+            ? StartTrackedAsync(StartServiceAsync("WebSocketHub", "websockethub", hubAddress, hubEnv, cancellationToken), s => Hub = s)
             : Task.CompletedTask;
         var workers = Enumerable.Range(0, _options.Workers).Select(_ => StartWorkerAsync(null, cancellationToken));
         await Task.WhenAll([gateway, hub, .. workers]);
-        Api = new WorkflowsClient(Gateway.CreateClient());
+        Api = new WorkflowsClient(CreateGatewayClient());
+    }
+
+    /// <summary>
+    /// Starts <c>Observability.{project}.dll</c> from its build output on <paramref name="address"/> with the service name
+    /// the AppHost gives it (<c>OTEL_SERVICE_NAME</c>) and waits until <c>/alive</c> answers.
+    /// </summary>
+    private static Task<ServiceProcess> StartServiceAsync(
+        string project, string name, Uri address, IReadOnlyDictionary<string, string> environment, CancellationToken cancellationToken)
+    {
+        var settings = new Dictionary<string, string>(StringComparer.Ordinal) { ["OTEL_SERVICE_NAME"] = name };
+        foreach (var (key, value) in environment)
+        {
+            settings[key] = value;
+        }
+
+        return ServiceProcess.StartAsync(
+            name, ServiceProcess.BuildOutput(typeof(Platform).Assembly, project), address, settings, "/alive", TimeSpan.FromSeconds(90), cancellationToken: cancellationToken);
     }
 
     private static async Task StartTrackedAsync(Task<ServiceProcess> start, Action<ServiceProcess> keep) => keep(await start);

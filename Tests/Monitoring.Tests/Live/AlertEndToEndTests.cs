@@ -56,7 +56,7 @@ public sealed class AlertEndToEndTests(PostgresServerFixture postgres)
 
     private static async Task SubmitContinuouslyAsync(MonitoringStack stack, CancellationToken cancellationToken)
     {
-        using var gateway = new HttpClient { BaseAddress = stack.Gateway.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        using var gateway = new HttpClient { BaseAddress = stack.Gateway.Address, Timeout = TimeSpan.FromSeconds(30) };
         try
         {
             while (true)

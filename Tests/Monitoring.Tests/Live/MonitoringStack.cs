@@ -64,7 +64,7 @@ internal sealed partial class MonitoringStack : IAsyncDisposable
     /// <summary>Every service's and server's last output, for failure messages.</summary>
     public string Logs => string.Join(
         Environment.NewLine,
-        new[] { Gateway, Hub }.Concat(_workers).OfType<ServiceProcess>().Select(s => $"--- {s.Job} {s.Target}{Environment.NewLine}{s.Output}")
+        new[] { Gateway, Hub }.Concat(_workers).OfType<ServiceProcess>().Select(s => $"--- {s.Name} {s.Address.Authority}{Environment.NewLine}{s.Output}")
             .Concat(_servers.Select(s => $"--- {s.Id}{Environment.NewLine}{s.Output}")));
 
     /// <summary>
@@ -98,7 +98,7 @@ internal sealed partial class MonitoringStack : IAsyncDisposable
             env[key] = value;
         }
 
-        var worker = await ServiceProcess.StartAsync("Worker", "worker", ServiceProcess.NewAddress(), env);
+        var worker = await StartServiceAsync("Worker", "worker", ServiceProcess.NewAddress(), env);
         _workers.Add(worker);
         WriteServiceTargets();
         return worker;
@@ -139,8 +139,8 @@ internal sealed partial class MonitoringStack : IAsyncDisposable
         CopyPrometheusConfiguration(scaleWindows: withAlertmanager);
         var hubAddress = ServiceProcess.NewAddress();
         var gatewayEnv = new Dictionary<string, string>(_common, StringComparer.Ordinal) { ["services__websockethub__http__0"] = hubAddress.ToString().TrimEnd('/') };
-        var gateway = ServiceProcess.StartAsync("Gateway", "gateway", ServiceProcess.NewAddress(), gatewayEnv);
-        var hub = ServiceProcess.StartAsync("WebSocketHub", "websockethub", hubAddress, _common);
+        var gateway = StartServiceAsync("Gateway", "gateway", ServiceProcess.NewAddress(), gatewayEnv);
+        var hub = StartServiceAsync("WebSocketHub", "websockethub", hubAddress, _common);
         Gateway = await gateway;
         Hub = await hub;
         foreach (var settings in workers)
@@ -171,7 +171,7 @@ internal sealed partial class MonitoringStack : IAsyncDisposable
             _prometheusFolder);
         _servers.Add(prometheus);
         var prometheusUrl = new Uri($"http://127.0.0.1:{prometheusPort.ToString(CultureInfo.InvariantCulture)}");
-        await Http.WaitUntilOkAsync(prometheus, new Uri(prometheusUrl, "/-/ready"), "prometheus");
+        await prometheus.WaitUntilAnswersAsync(new Uri(prometheusUrl, "/-/ready"), TimeSpan.FromSeconds(90), "prometheus");
         WriteTargets("monitoring", [("prometheus", [$"127.0.0.1:{prometheusPort.ToString(CultureInfo.InvariantCulture)}"])]);
         Api = new PrometheusApi(prometheusUrl, alertmanager);
     }
@@ -198,7 +198,7 @@ internal sealed partial class MonitoringStack : IAsyncDisposable
         var address = $"127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}";
         var server = ServerProcess.Start(fileName, [.. arguments, $"--web.listen-address={address}"], _directory.Path, environment: environment);
         _servers.Add(server);
-        await Http.WaitUntilOkAsync(server, new Uri($"http://{address}{readyPath}"), fileName);
+        await server.WaitUntilAnswersAsync(new Uri($"http://{address}{readyPath}"), TimeSpan.FromSeconds(90), fileName);
         return address;
     }
 
@@ -216,8 +216,21 @@ internal sealed partial class MonitoringStack : IAsyncDisposable
         return new Uri($"http://{address}");
     }
 
+    /// <summary>
+    /// Starts <c>Observability.{project}.dll</c> from its build output on <paramref name="address"/> as the AppHost does,
+    /// its service name (<c>OTEL_SERVICE_NAME</c>) being its Prometheus <c>job</c>, and waits until <c>/alive</c> answers.
+    /// </summary>
+    private static Task<ServiceProcess> StartServiceAsync(string project, string job, Uri address, IReadOnlyDictionary<string, string> environment)
+        => ServiceProcess.StartAsync(
+            job,
+            ServiceProcess.BuildOutput(typeof(MonitoringStack).Assembly, project),
+            address,
+            new Dictionary<string, string>(environment, StringComparer.Ordinal) { ["OTEL_SERVICE_NAME"] = job },
+            "/alive",
+            TimeSpan.FromSeconds(90));
+
     private void WriteServiceTargets() =>
-        WriteTargets("services", [("gateway", [Gateway.Target]), ("websockethub", [Hub.Target]), ("worker", _workers.Select(w => w.Target).ToArray())]);
+        WriteTargets("services", [("gateway", [Gateway.Address.Authority]), ("websockethub", [Hub.Address.Authority]), ("worker", _workers.Select(w => w.Address.Authority).ToArray())]);
 
     /// <summary>Writes a file_sd file atomically (write then rename), as Prometheus expects of a file it watches.</summary>
     private void WriteTargets(string folder, IEnumerable<(string Job, string[] Targets)> groups)

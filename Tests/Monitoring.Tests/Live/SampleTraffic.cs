@@ -17,7 +17,7 @@ internal static class SampleTraffic
     /// <summary>Submits <paramref name="runs"/> workflows, reads each, follows the first to its end over the hub, closes normally.</summary>
     public static async Task RunAsync(MonitoringStack stack, int runs, CancellationToken cancellationToken)
     {
-        using var gateway = new HttpClient { BaseAddress = stack.Gateway.BaseAddress, Timeout = TimeSpan.FromSeconds(30) };
+        using var gateway = new HttpClient { BaseAddress = stack.Gateway.Address, Timeout = TimeSpan.FromSeconds(30) };
         var first = await SubmitWithLinksAsync(gateway, cancellationToken);
         using var socket = new ClientWebSocket();
         await socket.ConnectAsync(new Uri(first.GetProperty("eventsUrl").GetString()!), cancellationToken);

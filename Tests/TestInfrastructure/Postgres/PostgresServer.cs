@@ -30,6 +30,9 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>The loopback port.</summary>
     public int Port { get; }
 
+    /// <summary>The postmaster's process id (its backends are its children).</summary>
+    public int ProcessId => _process?.Id ?? throw new InvalidOperationException("PostgreSQL is not running.");
+
     /// <summary>A connection string to the <c>postgres</c> maintenance database as the superuser.</summary>
     public string AdminConnectionString => ConnectionStringFor("postgres");
 

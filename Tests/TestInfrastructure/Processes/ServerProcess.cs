@@ -10,10 +10,16 @@ namespace Observability.TestInfrastructure.Processes;
 public sealed class ServerProcess : IAsyncDisposable
 {
     private const int MaxOutputLines = 500;
+    private static readonly HttpClient Http = new() { Timeout = TimeSpan.FromSeconds(5) };
     private readonly Process _process;
     private readonly ConcurrentQueue<string> _output = new();
+    private readonly Action<string>? _onOutputLine;
 
-    private ServerProcess(Process process) => _process = process;
+    private ServerProcess(Process process, Action<string>? onOutputLine)
+    {
+        _process = process;
+        _onOutputLine = onOutputLine;
+    }
 
     /// <summary>The operating-system process id.</summary>
     public int Id => _process.Id;
@@ -24,13 +30,19 @@ public sealed class ServerProcess : IAsyncDisposable
     /// <summary>The last lines the process wrote to stdout and stderr.</summary>
     public string Output => string.Join(Environment.NewLine, _output);
 
-    /// <summary>Starts <paramref name="fileName"/>; when <paramref name="runAsUser"/> is set and we are root, runs it as that user.</summary>
+    /// <summary>
+    /// Starts <paramref name="fileName"/> with this process's environment plus <paramref name="environment"/>, less the
+    /// <paramref name="notInherited"/> variables; when <paramref name="runAsUser"/> is set and we are root, runs it as that user.
+    /// Each line it writes is kept for <see cref="Output"/> and, when given, passed to <paramref name="onOutputLine"/>.
+    /// </summary>
     public static ServerProcess Start(
         string fileName,
         IEnumerable<string> arguments,
         string workingDirectory,
         string? runAsUser = null,
-        IReadOnlyDictionary<string, string>? environment = null)
+        IReadOnlyDictionary<string, string>? environment = null,
+        IEnumerable<string>? notInherited = null,
+        Action<string>? onOutputLine = null)
     {
         var startInfo = new ProcessStartInfo
         {
@@ -60,13 +72,18 @@ public sealed class ServerProcess : IAsyncDisposable
             startInfo.ArgumentList.Add(arg);
         }
 
+        foreach (var key in notInherited ?? [])
+        {
+            startInfo.Environment.Remove(key);
+        }
+
         foreach (var (key, value) in environment ?? new Dictionary<string, string>())
         {
             startInfo.Environment[key] = value;
         }
 
         var process = new Process { StartInfo = startInfo, EnableRaisingEvents = true };
-        var server = new ServerProcess(process);
+        var server = new ServerProcess(process, onOutputLine);
         process.OutputDataReceived += (_, e) => server.Append(e.Data);
         process.ErrorDataReceived += (_, e) => server.Append(e.Data);
         process.Start();
@@ -125,6 +142,28 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Polls <c>GET <paramref name="url"/></c> until it answers 2xx; throws once the process exits or <paramref name="timeout"/>
+    /// passes. An attempt that is refused or takes over 5 s (a process busy starting) is retried.
+    /// </summary>
+    public Task WaitUntilAnswersAsync(Uri url, TimeSpan timeout, string what, CancellationToken cancellationToken = default)
+        => WaitUntilReadyAsync(
+            async deadline =>
+            {
+                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(deadline, cancellationToken);
+                try
+                {
+                    using var response = await Http.GetAsync(url, attempt.Token).ConfigureAwait(false);
+                    return response.IsSuccessStatusCode;
+                }
+                catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !attempt.IsCancellationRequested))
+                {
+                    return false;
+                }
+            },
+            timeout,
+            what);
+
     /// <summary>Sends <paramref name="signal"/>, waits up to <paramref name="grace"/>, then kills.</summary>
     public async Task StopAsync(int signal, TimeSpan grace)
     {
@@ -182,6 +221,7 @@ public sealed class ServerProcess : IAsyncDisposable
             return;
         }
 
+        _onOutputLine?.Invoke(line);
         _output.Enqueue(line);
         while (_output.Count > MaxOutputLines && _output.TryDequeue(out _))
         {

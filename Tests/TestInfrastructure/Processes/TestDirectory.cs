@@ -57,7 +57,7 @@ public sealed class TestDirectory
         foreach (var dir in Directory.EnumerateDirectories(Root))
         {
             var owner = ReadPid(System.IO.Path.Combine(dir, OwnerFile));
-            if (owner is { } ownerPid && IsAlive(ownerPid))
+            if (owner is { } ownerPid && ProcFs.IsRunning(ownerPid))
             {
                 continue;
             }
@@ -69,7 +69,7 @@ public sealed class TestDirectory
                 continue;
             }
 
-            if (ReadPid(System.IO.Path.Combine(dir, ServerFile)) is { } serverPid && IsAlive(serverPid))
+            if (ReadPid(System.IO.Path.Combine(dir, ServerFile)) is { } serverPid && ProcFs.IsRunning(serverPid))
             {
                 NativeMethods.Signal(serverPid, NativeMethods.SigKill);
             }
@@ -87,8 +87,6 @@ public sealed class TestDirectory
             }
         }
     }
-
-    private static bool IsAlive(int pid) => Directory.Exists($"/proc/{pid}");
 
     private static int? ReadPid(string file)
     {

@@ -1,0 +1,69 @@
+using System.Diagnostics;
+using System.Globalization;
+using Observability.TestInfrastructure.Processes;
+
+namespace Observability.Infrastructure.Tests;
+
+public sealed class ProcFsTests
+{
+    [Fact]
+    public void CpuSeconds_ThisProcess_MatchesTheRuntimesProcessorTime()
+    {
+        using var self = Process.GetCurrentProcess();
+        var before = self.TotalProcessorTime.TotalSeconds;
+        var read = ProcFs.CpuSeconds(Environment.ProcessId);
+        self.Refresh();
+        var after = self.TotalProcessorTime.TotalSeconds;
+
+        // /proc counts utime and stime in whole clock ticks of 10 ms each; the runtime's reading is finer (getrusage).
+        Assert.InRange(read, before - 0.021, after + 0.001);
+    }
+
+    [Fact]
+    public void Memory_ThisProcess_ResidentIsPositiveAndAtMostItsPeak()
+    {
+        var (rss, peak) = ProcFs.Memory(Environment.ProcessId);
+
+        Assert.True(rss > 1024 * 1024, $"VmRSS {rss} bytes");
+        Assert.True(peak >= rss, $"VmHWM {peak} < VmRSS {rss}");
+    }
+
+    [Fact]
+    public async Task Child_RunningThenReaped_IsReadThenReadsAsGone()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var marker = $"300.{Random.Shared.Next(1_000_000, 9_999_999).ToString(CultureInfo.InvariantCulture)}";
+        var start = new ProcessStartInfo("sleep", [marker]) { UseShellExecute = false };
+        start.Environment["PROCFS_TEST_MARKER"] = marker;
+        using var child = Process.Start(start)!;
+        try
+        {
+            Assert.True(ProcFs.IsRunning(child.Id));
+            Assert.Equal(Environment.ProcessId, ProcFs.ParentOf(child.Id));
+            Assert.Equal((child.Id, $"sleep {marker}"), Assert.Single(ProcFs.WithCommandLineContaining(marker)));
+            Assert.Equal(marker, ProcFs.Environment(child.Id)["PROCFS_TEST_MARKER"]);
+            Assert.True(ProcFs.TreePssBytes(Environment.ProcessId) > ProcFs.TreePssBytes(child.Id));
+        }
+        finally
+        {
+            child.Kill();
+            await child.WaitForExitAsync(ct);
+        }
+
+        Assert.False(ProcFs.IsRunning(child.Id));
+        Assert.Equal(0.0, ProcFs.CpuSeconds(child.Id));
+        Assert.Equal((0L, 0L), ProcFs.Memory(child.Id));
+        Assert.Equal(0L, ProcFs.TreePssBytes(child.Id));
+        Assert.Empty(ProcFs.WithCommandLineContaining(marker));
+    }
+
+    [Fact]
+    public void MachineCpuSeconds_Read_BusyIsPartOfTotal()
+    {
+        var (busy, total) = ProcFs.MachineCpuSeconds();
+
+        Assert.InRange(busy, 0, total);
+        Assert.True(total > 0);
+        Assert.Matches(@"^\d+\.\d\d \d+\.\d\d \d+\.\d\d$", ProcFs.LoadAverage());
+    }
+}
