@@ -12,6 +12,7 @@ using Observability.Workflows.Persistence;
 // Completed workflow runs per second of one Worker process (simulated model at zero latency), see README.md.
 var runs = IntArgument("--runs", 20_000);
 var concurrency = IntArgument("--concurrency", 64);
+var profile = args.Contains("--profile");
 var workerDll = Argument("--worker") ?? Path.Combine(FindRepositoryRoot(), "artifacts", "bin", "Worker", "release", "Observability.Worker.dll");
 if (!File.Exists(workerDll))
 {
@@ -22,7 +23,7 @@ if (!File.Exists(workerDll))
 using var cancellation = new CancellationTokenSource(TimeSpan.FromMinutes(10));
 var ct = cancellation.Token;
 Console.WriteLine($"Starting PostgreSQL and redis-server; {runs} runs, worker concurrency {concurrency}.");
-await using var postgres = await PostgresServer.StartAsync();
+await using var postgres = await PostgresServer.StartAsync(profile ? RunProfile.PostgresSettings : null);
 await using var redisServer = await RedisServer.StartAsync();
 var database = await postgres.CreateDatabaseAsync(ct);
 await using var dataSource = NpgsqlDataSource.Create(database);
@@ -32,6 +33,7 @@ await using (var db = new WorkflowsDbContext(new DbContextOptionsBuilder<Workflo
 }
 
 await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectAsync(redisServer.ConnectionString);
+await using var runProfile = profile ? await RunProfile.CreateAsync(dataSource, redisServer.ConnectionString, ct) : null;
 
 var seeding = Stopwatch.StartNew();
 await RunSeeder.SeedAsync(dataSource, redis, runs, ct);
@@ -69,6 +71,10 @@ while (completed < runs)
         firstAt = clock.Elapsed;
         postgresFirst = ProcFs.TreeCpuSeconds(postmaster);
         redisFirst = ProcFs.TreeCpuSeconds(redisServer.ProcessId);
+        if (runProfile is not null)
+        {
+            await runProfile.StartAsync(postmaster, ct);
+        }
     }
 
     if (first is null)
@@ -115,6 +121,11 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
     Worker memory:             {last.RssBytes / 1048576.0:F0} MiB RSS at the end, {Math.Max(peakRss, last.PeakRssBytes) / 1048576.0:F0} MiB peak
     Load average (1 5 15 min): {ProcFs.LoadAverage()}
     """));
+if (runProfile is not null)
+{
+    await runProfile.PrintAsync(runs, ct);
+}
+
 return 0;
 
 static async Task<(long Completed, long Failed)> CountAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)

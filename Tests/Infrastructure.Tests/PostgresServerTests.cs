@@ -43,6 +43,29 @@ public sealed class PostgresServerTests(PostgresServerFixture postgres)
     }
 
     [Fact]
+    public async Task StartAsync_ExtraSettings_ApplyAndSurviveRestart()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var server = await PostgresServer.StartAsync(["work_mem=7MB", "shared_preload_libraries=pg_stat_statements"]);
+        Assert.Equal(("7MB", "pg_stat_statements"), await SettingsAsync(server, ct));
+
+        await server.StopAsync();
+        await server.RestartAsync();
+
+        Assert.Equal(("7MB", "pg_stat_statements"), await SettingsAsync(server, ct));
+    }
+
+    private static async Task<(string WorkMem, string Preloaded)> SettingsAsync(PostgresServer server, CancellationToken ct)
+    {
+        await using var connection = new NpgsqlConnection(server.AdminConnectionString);
+        await connection.OpenAsync(ct);
+        await using var command = new NpgsqlCommand("SELECT current_setting('work_mem'), current_setting('shared_preload_libraries')", connection);
+        await using var reader = await command.ExecuteReaderAsync(ct);
+        await reader.ReadAsync(ct);
+        return (reader.GetString(0), reader.GetString(1));
+    }
+
+    [Fact]
     public async Task Dispose_StopsProcessFreesPortAndDeletesDirectory()
     {
         var server = await PostgresServer.StartAsync();

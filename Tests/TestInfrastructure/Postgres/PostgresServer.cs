@@ -15,13 +15,15 @@ public sealed class PostgresServer : IAsyncDisposable
     private const string SuperUser = "postgres";
     private readonly TestDirectory _directory;
     private readonly string _password;
+    private readonly IReadOnlyList<string> _settings;
     private ServerProcess? _process;
 
-    private PostgresServer(TestDirectory directory, int port, string password)
+    private PostgresServer(TestDirectory directory, int port, string password, IReadOnlyList<string> settings)
     {
         _directory = directory;
         Port = port;
         _password = password;
+        _settings = settings;
     }
 
     /// <summary>The server's temporary directory (deleted on dispose).</summary>
@@ -36,11 +38,14 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>A connection string to the <c>postgres</c> maintenance database as the superuser.</summary>
     public string AdminConnectionString => ConnectionStringFor("postgres");
 
-    /// <summary>Initialises a cluster and starts the server.</summary>
-    public static async Task<PostgresServer> StartAsync()
+    /// <summary>
+    /// Initialises a cluster and starts the server; <paramref name="settings"/> are extra server settings
+    /// (<c>name=value</c>, each passed as <c>-c</c>, after and so over the defaults), kept across <see cref="RestartAsync"/>.
+    /// </summary>
+    public static async Task<PostgresServer> StartAsync(IReadOnlyList<string>? settings = null)
     {
         var directory = TestDirectory.Create("postgres");
-        var server = new PostgresServer(directory, LoopbackPort.GetFree(), Convert.ToHexString(RandomNumberGenerator.GetBytes(16)));
+        var server = new PostgresServer(directory, LoopbackPort.GetFree(), Convert.ToHexString(RandomNumberGenerator.GetBytes(16)), settings ?? []);
         try
         {
             await server.InitializeClusterAsync().ConfigureAwait(false);
@@ -144,6 +149,7 @@ public sealed class PostgresServer : IAsyncDisposable
                 "-c", "synchronous_commit=off",
                 "-c", "full_page_writes=off",
                 "-c", "max_connections=300",
+                .. _settings.SelectMany(setting => new[] { "-c", setting }),
             ],
             _directory.Path,
             RunAs);
