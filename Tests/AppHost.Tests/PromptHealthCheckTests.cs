@@ -9,16 +9,17 @@ namespace Observability.AppHost.Tests;
 /// </summary>
 public sealed class PromptHealthCheckTests
 {
-    [Fact]
-    public async Task CheckThatHasNeverPassed_IsRepeatedUntilItPasses_WithinOneRun()
+    [Theory]
+    [InlineData(true, HealthStatus.Healthy, 4)]
+    [InlineData(false, HealthStatus.Unhealthy, 1)]
+    public async Task CheckThatHasNeverPassed_OnIsRepeatedUntilItPassesWithinOneRun_OffReportsAfterOneCall(bool prompt, HealthStatus expected, int calls)
     {
         var check = new FailingFirst(3);
-        var health = HealthChecks(check, prompt: true);
 
-        var report = await health.CheckHealthAsync(TestContext.Current.CancellationToken);
+        var report = await HealthChecks(check, prompt).CheckHealthAsync(TestContext.Current.CancellationToken);
 
-        Assert.Equal(HealthStatus.Healthy, report.Status);
-        Assert.Equal(4, check.Calls);
+        Assert.Equal(expected, report.Status);
+        Assert.Equal(calls, check.Calls);
     }
 
     [Fact]
@@ -33,18 +34,6 @@ public sealed class PromptHealthCheckTests
 
         Assert.Equal(HealthStatus.Unhealthy, report.Status);
         Assert.Equal(2, check.Calls);
-    }
-
-    [Fact]
-    public async Task TurnedOff_AFailingCheckReportsAfterOneCall()
-    {
-        var check = new FailingFirst(3);
-        var health = HealthChecks(check, prompt: false);
-
-        var report = await health.CheckHealthAsync(TestContext.Current.CancellationToken);
-
-        Assert.Equal(HealthStatus.Unhealthy, report.Status);
-        Assert.Equal(1, check.Calls);
     }
 
     private static HealthCheckService HealthChecks(IHealthCheck check, bool prompt)
