@@ -20,7 +20,8 @@ namespace Observability.AppHost.Startup;
 /// <para>
 /// So each health check registered in the AppHost (the resources' checks: <c>WithHttpHealthCheck</c>, Redis,
 /// PostgreSQL), until it has passed once, repeats itself every <see cref="PollInterval"/> within one of Aspire's
-/// checks until it passes (or reports Degraded). From then on each check runs once, as Aspire runs it (every 30 s while healthy, with its
+/// checks until it passes (or reports Degraded), for at most <see cref="PollFor"/>: a resource that never gets healthy
+/// is still reported unhealthy, with the check's reason, in the dashboard. From then on each check runs once, as Aspire runs it (every 30 s while healthy, with its
 /// back-off while not). Run mode only: publishing runs no health checks. <c>AppHost:PromptHealthChecks=false</c> turns
 /// it off.
 /// </para>
@@ -29,6 +30,9 @@ internal static class PromptHealthCheckExtensions
 {
     /// <summary>How often a check that has never passed is repeated.</summary>
     internal static readonly TimeSpan PollInterval = TimeSpan.FromMilliseconds(100);
+
+    /// <summary>How long one of Aspire's checks repeats a check that has never passed before reporting its failure.</summary>
+    internal static readonly TimeSpan PollFor = TimeSpan.FromSeconds(10);
 
     public static IDistributedApplicationBuilder WithPromptHealthChecks(this IDistributedApplicationBuilder builder)
     {
@@ -60,6 +64,7 @@ internal static class PromptHealthCheckExtensions
     {
         public async Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
         {
+            var started = timeProvider.GetTimestamp();
             while (true)
             {
                 var result = await inner.CheckHealthAsync(context, cancellationToken).ConfigureAwait(false);
@@ -69,7 +74,7 @@ internal static class PromptHealthCheckExtensions
                 }
 
                 // Degraded is an answer worth showing; only a failing check is repeated.
-                if (passed.Value || result.Status != HealthStatus.Unhealthy)
+                if (passed.Value || result.Status != HealthStatus.Unhealthy || timeProvider.GetElapsedTime(started) >= PollFor)
                 {
                     return result;
                 }

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Time.Testing;
 using Observability.AppHost.Startup;
 
 namespace Observability.AppHost.Tests;
@@ -36,9 +37,34 @@ public sealed class PromptHealthCheckTests
         Assert.Equal(2, check.Calls);
     }
 
-    private static HealthCheckService HealthChecks(IHealthCheck check, bool prompt)
+    [Fact]
+    public async Task CheckThatNeverPasses_IsReportedUnhealthy_OncePollForHasPassed()
+    {
+        var time = new FakeTimeProvider();
+        var check = new FailingFirst(int.MaxValue);
+        var health = HealthChecks(check, prompt: true, time);
+        var started = time.GetUtcNow();
+
+        var run = health.CheckHealthAsync(TestContext.Current.CancellationToken);
+        while (!run.IsCompleted)
+        {
+            time.Advance(PromptHealthCheckExtensions.PollInterval);
+            await Task.Yield();
+        }
+
+        Assert.Equal(HealthStatus.Unhealthy, (await run).Status);
+        Assert.True(check.Calls > 1, $"{check.Calls} calls");
+        Assert.True(time.GetUtcNow() - started >= PromptHealthCheckExtensions.PollFor);
+    }
+
+    private static HealthCheckService HealthChecks(IHealthCheck check, bool prompt, TimeProvider? time = null)
     {
         var builder = DistributedApplication.CreateBuilder(["--AppHost:PromptHealthChecks=" + (prompt ? "true" : "false")]);
+        if (time is not null)
+        {
+            builder.Services.AddSingleton(time);
+        }
+
         builder.Services.AddHealthChecks().AddCheck("server", check);
         builder.WithPromptHealthChecks();
         return builder.Services.BuildServiceProvider().GetRequiredService<HealthCheckService>();
