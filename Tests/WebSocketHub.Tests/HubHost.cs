@@ -3,7 +3,9 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Observability.WebSocketHub.Connections;
 using Observability.Workflows.Messaging;
 using Observability.Workflows.Tickets;
@@ -40,7 +42,12 @@ internal sealed class HubHost : IAsyncDisposable
 
     public EventTicketSigner Tickets { get; }
 
-    public static HubHost Start(string redisConnectionString, string databaseConnectionString, IReadOnlyDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Starts the hub; with <paramref name="timeProvider"/>, the hub's clock and timers are that one (e.g. a
+    /// <c>FakeTimeProvider</c> the test advances) instead of the system's.
+    /// </summary>
+    public static HubHost Start(
+        string redisConnectionString, string databaseConnectionString, IReadOnlyDictionary<string, string?>? settings = null, TimeProvider? timeProvider = null)
     {
         var all = new Dictionary<string, string?>
         {
@@ -54,7 +61,7 @@ internal sealed class HubHost : IAsyncDisposable
             all[key] = value;
         }
 
-        var factory = new Factory(all);
+        var factory = new Factory(all, timeProvider);
         // A port the system picks when it binds (a port probed free first can be taken by a parallel test by then).
         factory.UseKestrel(options => options.Listen(IPAddress.Loopback, 0));
         factory.StartServer();
@@ -70,13 +77,22 @@ internal sealed class HubHost : IAsyncDisposable
 
     public ValueTask DisposeAsync() => _factory.DisposeAsync();
 
-    private sealed class Factory(Dictionary<string, string?> settings) : WebApplicationFactory<Program>
+    private sealed class Factory(Dictionary<string, string?> settings, TimeProvider? timeProvider) : WebApplicationFactory<Program>
     {
         protected override void ConfigureWebHost(IWebHostBuilder builder)
         {
             foreach (var (key, value) in settings)
             {
                 builder.UseSetting(key, value);
+            }
+
+            if (timeProvider is not null)
+            {
+                builder.ConfigureTestServices(services =>
+                {
+                    services.RemoveAll<TimeProvider>();
+                    services.AddSingleton(timeProvider);
+                });
             }
         }
     }

@@ -1,6 +1,7 @@
 using System.Net;
 using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Time.Testing;
 using Npgsql;
 using Observability.TestInfrastructure.Processes;
 using Observability.TestInfrastructure.Redis;
@@ -135,16 +136,19 @@ public sealed class RunStateTests(RedisServerFixture redis, WorkflowsDatabaseFix
         Assert.Equal([3L, 4], replayed.Select(HubClient.Sequence));
     }
 
-    [Fact]
-    public async Task Subscribe_NewFollowerOfStreamRestartedByALaterAttempt_Truncated()
+    [Theory]
+    [InlineData(true)]
+    [InlineData(null)]
+    public async Task Subscribe_NewFollowerOfStreamRestartedByALaterAttemptThatResumed_Truncated(bool? resumed)
     {
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
         await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString);
         var sessionId = TestEvents.NewSessionId();
         var runId = await database.AddRunAsync(sessionId, "Completed", attempt: 2, steps: 2, completedSteps: 2, ct);
-        // Attempt 1's events were lost; attempt 2 found the stream empty and numbered from 1 again.
-        var first = await hub.Events.AppendAsync(sessionId, TestEvents.Queued(runId, 1, attempt: 2), null, ct);
+        // Attempt 1 planned the run and its events were lost; attempt 2 found the stream empty and numbered from 1 again
+        // (null: a worker that did not yet say whether it resumed).
+        var first = await hub.Events.AppendAsync(sessionId, TestEvents.Queued(runId, 1, attempt: 2, resumed), null, ct);
         await hub.AppendAsync(sessionId, runId, 2, ct);
 
         await using var client = await hub.ConnectAsync(ct);
@@ -155,6 +159,26 @@ public sealed class RunStateTests(RedisServerFixture redis, WorkflowsDatabaseFix
         Assert.Equal(first.RunStreamId, truncated.GetProperty("firstAvailableId").GetString());
         Assert.Equal(2, truncated.GetProperty("run").GetProperty("attempt").GetInt32());
         Assert.Equal([1L, 2], replayed.Select(HubClient.Sequence));
+    }
+
+    [Fact]
+    public async Task Subscribe_NewFollowerOfStreamStartedAfreshByALaterAttempt_WholeStreamWithoutTruncated()
+    {
+        using var timeout = TestTimeout.Start();
+        var ct = timeout.Token;
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString);
+        var sessionId = TestEvents.NewSessionId();
+        var runId = await database.AddRunAsync(sessionId, "Completed", attempt: 2, steps: 2, completedSteps: 2, ct);
+        // Attempt 1's replica was killed between the start and its first append; attempt 2 started the run afresh.
+        await hub.Events.AppendAsync(sessionId, TestEvents.Queued(runId, 1, attempt: 2, resumed: false), null, ct);
+        await hub.AppendAsync(sessionId, runId, 2, ct);
+        await hub.Events.AppendAsync(sessionId, TestEvents.Of(runId, 3, WorkflowEventType.Completed), null, ct);
+
+        await using var client = await hub.ConnectAsync(ct);
+        await client.SubscribeRunAsync(runId, hub.Tickets.IssueForRun(runId), ct);
+        var (replayed, _) = await client.ReceiveReplayAsync(ct);
+
+        Assert.Equal([1L, 2, 3], replayed.Select(HubClient.Sequence));
     }
 
     [Fact]
@@ -184,9 +208,12 @@ public sealed class RunStateTests(RedisServerFixture redis, WorkflowsDatabaseFix
     {
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
-        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString, Lag(TimeSpan.FromMilliseconds(300)));
+        // The hub's clock stands still at the run's end until the test moves it: however long the steps below take on a
+        // busy machine, the hub sees the run as having ended just now.
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var sessionId = TestEvents.NewSessionId();
         var runId = await database.AddRunAsync(sessionId, "Failed", attempt: 1, steps: 2, completedSteps: 1, ct, changedAgo: TimeSpan.Zero);
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString, Lag(TimeSpan.FromSeconds(2)), clock);
         await hub.Events.AppendAsync(sessionId, TestEvents.Queued(runId, 1, attempt: 1), null, ct);
         await hub.AppendAsync(sessionId, runId, 2, ct);
 
@@ -194,7 +221,7 @@ public sealed class RunStateTests(RedisServerFixture redis, WorkflowsDatabaseFix
         await client.SubscribeRunAsync(runId, hub.Tickets.IssueForRun(runId), ct);
         var (replayed, _) = await client.ReceiveReplayAsync(ct);
         // The final event may still be on its way: the hub looks again after EventLagTolerance, and it never comes.
-        var truncated = await client.ExpectAsync("truncated", ct);
+        var truncated = await WhileClockRunsAsync(clock, () => client.ExpectAsync(["heartbeat", "truncated"], "truncated", ct), ct);
 
         Assert.Equal([1L, 2], replayed.Select(HubClient.Sequence));
         Assert.Equal("Failed", truncated.GetProperty("run").GetProperty("status").GetString());
@@ -206,17 +233,18 @@ public sealed class RunStateTests(RedisServerFixture redis, WorkflowsDatabaseFix
     {
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
-        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString, Lag(LagTolerance));
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var ended = clock.GetUtcNow();
         var sessionId = TestEvents.NewSessionId();
         var runId = await database.AddRunAsync(sessionId, "Completed", attempt: 1, steps: 1, completedSteps: 1, ct, changedAgo: TimeSpan.Zero);
-        var ended = DateTimeOffset.UtcNow;
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString, Lag(LagTolerance), clock);
         await hub.Events.AppendAsync(sessionId, TestEvents.Queued(runId, 1, attempt: 1), null, ct);
 
         await using var client = await hub.ConnectAsync(ct);
         await client.SubscribeRunAsync(runId, hub.Tickets.IssueForRun(runId), ct);
         await client.ReceiveReplayAsync(ct);
         await hub.Events.AppendAsync(sessionId, TestEvents.Of(runId, 2, WorkflowEventType.Completed), null, ct);
-        var frames = await ReceiveUntilHeartbeatAfterAsync(client, ended + LagTolerance + TimeSpan.FromSeconds(1), ct);
+        var frames = await WhileClockRunsAsync(clock, () => ReceiveUntilHeartbeatAfterAsync(client, ended + LagTolerance + TimeSpan.FromSeconds(1), ct), ct);
 
         Assert.Equal(["event"], frames.Select(f => f.GetProperty("type").GetString()));
     }
@@ -226,16 +254,17 @@ public sealed class RunStateTests(RedisServerFixture redis, WorkflowsDatabaseFix
     {
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
-        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString, Lag(LagTolerance));
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
+        var started = clock.GetUtcNow();
         var sessionId = TestEvents.NewSessionId();
         var runId = await database.AddRunAsync(sessionId, "Running", attempt: 1, steps: 0, completedSteps: 0, ct, changedAgo: TimeSpan.Zero);
-        var started = DateTimeOffset.UtcNow;
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString, Lag(LagTolerance), clock);
 
         await using var client = await hub.ConnectAsync(ct);
         await client.SubscribeRunAsync(runId, hub.Tickets.IssueForRun(runId), ct);
         var (replayed, _) = await client.ReceiveReplayAsync(ct);
         await hub.Events.AppendAsync(sessionId, TestEvents.Queued(runId, 1, attempt: 1), null, ct);
-        var frames = await ReceiveUntilHeartbeatAfterAsync(client, started + LagTolerance + TimeSpan.FromSeconds(1), ct);
+        var frames = await WhileClockRunsAsync(clock, () => ReceiveUntilHeartbeatAfterAsync(client, started + LagTolerance + TimeSpan.FromSeconds(1), ct), ct);
 
         Assert.Empty(replayed);
         Assert.Equal(["event"], frames.Select(f => f.GetProperty("type").GetString()));
@@ -247,13 +276,14 @@ public sealed class RunStateTests(RedisServerFixture redis, WorkflowsDatabaseFix
     {
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
-        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString, Lag(TimeSpan.FromMilliseconds(300)));
+        var clock = new FakeTimeProvider(DateTimeOffset.UtcNow);
         var runId = await database.AddRunAsync(TestEvents.NewSessionId(), "Running", attempt: 1, steps: 0, completedSteps: 0, ct, changedAgo: TimeSpan.Zero);
+        await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString, Lag(TimeSpan.FromSeconds(2)), clock);
 
         await using var client = await hub.ConnectAsync(ct);
         await client.SubscribeRunAsync(runId, hub.Tickets.IssueForRun(runId), ct);
         await client.ReceiveReplayAsync(ct);
-        var truncated = await client.ExpectAsync("truncated", ct);
+        var truncated = await WhileClockRunsAsync(clock, () => client.ExpectAsync(["heartbeat", "truncated"], "truncated", ct), ct);
 
         Assert.Equal("Running", truncated.GetProperty("run").GetProperty("status").GetString());
     }
@@ -398,6 +428,41 @@ public sealed class RunStateTests(RedisServerFixture redis, WorkflowsDatabaseFix
             else if (frame.GetProperty("timestamp").GetDateTimeOffset() >= until)
             {
                 return frames;
+            }
+        }
+    }
+
+    /// <summary>
+    /// Runs <paramref name="clock"/> (the hub's) ten times faster than real time while <paramref name="action"/> waits
+    /// for frames, so the hub's rechecks and heartbeats fire whenever they were scheduled. Until then the clock stood
+    /// still: however long the test's steps took on a busy machine, the hub saw a run changed "just now".
+    /// </summary>
+    private static async Task<T> WhileClockRunsAsync<T>(FakeTimeProvider clock, Func<Task<T>> action, CancellationToken cancellationToken)
+    {
+        using var stop = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        var running = RunAsync(stop.Token);
+        try
+        {
+            return await action();
+        }
+        finally
+        {
+            await stop.CancelAsync();
+            await running;
+        }
+
+        async Task RunAsync(CancellationToken token)
+        {
+            using var ticks = new PeriodicTimer(TimeSpan.FromMilliseconds(10));
+            try
+            {
+                while (await ticks.WaitForNextTickAsync(token))
+                {
+                    clock.Advance(TimeSpan.FromMilliseconds(100));
+                }
+            }
+            catch (OperationCanceledException) when (token.IsCancellationRequested)
+            {
             }
         }
     }

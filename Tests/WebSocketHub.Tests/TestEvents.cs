@@ -14,9 +14,14 @@ internal static class TestEvents
         return new WorkflowEvent(Guid.NewGuid(), runId, sequence, WorkflowEventType.StepStarted, DateTimeOffset.UtcNow, payload);
     }
 
-    /// <summary>The <c>Queued</c> event a worker publishes when it starts <paramref name="attempt"/> on an empty stream.</summary>
-    public static WorkflowEvent Queued(Guid runId, long sequence, int attempt) =>
-        new(Guid.NewGuid(), runId, sequence, WorkflowEventType.Queued, DateTimeOffset.UtcNow, JsonSerializer.SerializeToElement(new { queuedAt = DateTimeOffset.UtcNow, attempt }));
+    /// <summary>
+    /// The <c>Queued</c> event a worker publishes when it starts <paramref name="attempt"/> on an empty stream;
+    /// <paramref name="resumed"/>: whether the run already had its plan (null: a worker before that field).
+    /// </summary>
+    public static WorkflowEvent Queued(Guid runId, long sequence, int attempt, bool? resumed = false) =>
+        new(Guid.NewGuid(), runId, sequence, WorkflowEventType.Queued, DateTimeOffset.UtcNow, resumed is { } value
+            ? JsonSerializer.SerializeToElement(new { queuedAt = DateTimeOffset.UtcNow, attempt, resumed = value })
+            : JsonSerializer.SerializeToElement(new { queuedAt = DateTimeOffset.UtcNow, attempt }));
 
     /// <summary>An event of <paramref name="type"/> without payload (e.g. a run's final <c>Completed</c>).</summary>
     public static WorkflowEvent Of(Guid runId, long sequence, WorkflowEventType type) =>

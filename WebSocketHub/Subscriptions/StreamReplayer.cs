@@ -129,9 +129,12 @@ internal sealed class StreamReplayer(
 
     /// <summary>
     /// Whether a run stream whose first entry holds <paramref name="first"/> still starts at the run's first event: its
-    /// sequence is 1 and it is not the <c>Queued</c> event of a later attempt (payload <c>attempt</c> &gt; 1; a worker
-    /// numbers from 1 again only when it found the run's stream empty, so the earlier attempts' events are gone).
-    /// False for an unreadable or missing entry.
+    /// sequence is 1 and it is not the <c>Queued</c> event of a later attempt that resumed an earlier attempt's work
+    /// (payload <c>attempt</c> &gt; 1 and <c>resumed</c> not <c>false</c>; a worker numbers from 1 again only when it
+    /// found the run's stream empty, so the events of the work it resumed are gone). A later attempt that says
+    /// <c>resumed: false</c> started the run afresh: the earlier attempt ended before its plan (e.g. its replica was
+    /// killed between the start and its first append) and left nothing a follower needs. False for an unreadable or
+    /// missing entry.
     /// </summary>
     internal static bool StartsAtRunStart(WorkflowEvent? first) =>
         first is { Sequence: 1 }
@@ -139,7 +142,8 @@ internal sealed class StreamReplayer(
             && first.Payload is { ValueKind: JsonValueKind.Object } payload
             && payload.TryGetProperty("attempt", out var attempt)
             && attempt.TryGetInt32(out var number)
-            && number > 1);
+            && number > 1
+            && !(payload.TryGetProperty("resumed", out var resumed) && resumed.ValueKind == JsonValueKind.False));
 
     /// <summary>
     /// The event of a stream's last entry, from its <c>XINFO STREAM</c> (<c>last-entry</c>); null when the stream is empty

@@ -43,8 +43,16 @@ internal sealed class WorkflowEngine(
         {
             if (lastEvent is null)
             {
-                // Nothing published for this run yet (the Gateway does not publish Queued): say it was queued, and when.
-                events.Publish(WorkflowEventType.Queued, new JsonObject { ["queuedAt"] = run.CreatedAt, ["attempt"] = run.Attempt });
+                // Nothing published for this run yet (the Gateway does not publish Queued): say it was queued, and when,
+                // and whether this attempt resumes work an earlier one recorded (its plan): only then are events of an
+                // earlier attempt missing from the stream. An earlier attempt that ended before its plan (a replica
+                // killed between the start and its first append) left nothing a follower needs.
+                events.Publish(WorkflowEventType.Queued, new JsonObject
+                {
+                    ["queuedAt"] = run.CreatedAt,
+                    ["attempt"] = run.Attempt,
+                    ["resumed"] = run.Plan is not null,
+                });
             }
 
             StepGraph graph;

@@ -102,6 +102,35 @@ public sealed partial class JobConsumerTests(PostgresServerFixture postgres)
     }
 
     [Fact]
+    public async Task ClaimAsync_ConsumerDiedBetweenStartAndFirstEvent_TakeoverSaysItStartedAfresh()
+    {
+        using var timeout = TestTimeout.Start();
+        var ct = timeout.Token;
+        await using var host = await WorkerTestHost.CreateAsync(postgres, ct, new Dictionary<string, string?>
+        {
+            ["Workflows:Worker:ClaimIdleTime"] = "00:00:00.200",
+        });
+        var runId = await host.CreateRunAsync(Task, ct);
+        await host.Redis.StreamCreateConsumerGroupAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, "0");
+        await host.EnqueueAsync(runId, ct);
+
+        // Another consumer read the job and started the run (attempt 1, Running) but was killed before its first append.
+        Assert.Single(await host.Redis.StreamReadGroupAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, "dead-worker", ">", 1));
+        await host.CrashAfterStartAsync(runId, ct);
+        await host.StartAsync(ct);
+
+        var run = await host.WaitForStatusAsync(runId, WorkflowRunStatus.Completed, ct);
+        await host.WaitForNoPendingAsync(ct);
+        Assert.Equal(2, run.AttemptCount);
+        var events = await host.GetEventsAsync(runId, ct);
+        Assert.Equal(Enumerable.Range(1, events.Count).Select(i => (long)i), events.Select(e => e.Sequence));
+        Assert.Equal([WorkflowEventType.Queued, WorkflowEventType.Planned], events.Take(2).Select(e => e.Type));
+        // Nothing of attempt 1 is missing: the hub shows a new follower the whole stream, without a "truncated" frame.
+        Assert.Equal((2, false), (events[0].Payload!.Value.GetProperty("attempt").GetInt32(), events[0].Payload!.Value.GetProperty("resumed").GetBoolean()));
+        Assert.Single(events, e => e.Type == WorkflowEventType.Completed);
+    }
+
+    [Fact]
     public async Task ReadAsync_StreamAndGroupLostWhileRunning_GroupRecreatedAndNextJobCompleted()
     {
         using var timeout = TestTimeout.Start();
@@ -270,6 +299,10 @@ public sealed partial class JobConsumerTests(PostgresServerFixture postgres)
         var events = await host.GetEventsAsync(runId, ct);
         Assert.Single(events, e => e.Type == WorkflowEventType.Completed);
         Assert.Equal(plan.Steps.Count - 1, events.Count(e => e.Type == WorkflowEventType.StepCompleted));
+        // The takeover found the stream empty with the plan recorded: it says it resumed, so a follower is told that the
+        // first attempt's events are missing.
+        Assert.Equal((WorkflowEventType.Queued, 1L), (events[0].Type, events[0].Sequence));
+        Assert.Equal((2, true), (events[0].Payload!.Value.GetProperty("attempt").GetInt32(), events[0].Payload!.Value.GetProperty("resumed").GetBoolean()));
         Assert.Empty(await host.Redis.StreamRangeAsync(WorkflowStreams.DeadLetters));
         Assert.Equal(entryId, (await host.Redis.StreamRangeAsync(WorkflowStreams.Jobs)).Single().Id);
     }

@@ -104,6 +104,13 @@ internal sealed class WorkerTestHost : IAsyncDisposable
     /// Leaves the run as a worker that crashed mid-run would: started, planned (the deterministic plan of its task),
     /// its first step completed with the given tokens, its second step running.
     /// </summary>
+    /// <summary>Another consumer started the run (Queued → Running, attempt 1) and died before its first event.</summary>
+    public async Task CrashAfterStartAsync(Guid runId, CancellationToken cancellationToken)
+    {
+        var store = Services.GetRequiredService<RunExecutionStore>();
+        Assert.NotNull(await store.TryStartAsync(runId, takeOver: false, cancellationToken));
+    }
+
     public async Task<WorkflowPlan> CrashMidRunAsync(Guid runId, string task, CancellationToken cancellationToken)
     {
         var store = Services.GetRequiredService<RunExecutionStore>();
