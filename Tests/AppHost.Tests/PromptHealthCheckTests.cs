@@ -40,21 +40,22 @@ public sealed class PromptHealthCheckTests
     [Fact]
     public async Task CheckThatNeverPasses_IsReportedUnhealthy_OncePollForHasPassed()
     {
-        var time = new FakeTimeProvider();
+        using var time = new TimerSignallingTimeProvider();
         var check = new FailingFirst(int.MaxValue);
         var health = HealthChecks(check, prompt: true, time);
         var started = time.GetUtcNow();
 
+        // The clock moves one interval each time the check waits for the next one (and only then), however the check's
+        // thread is scheduled: call n happens at (n - 1) intervals.
         var run = health.CheckHealthAsync(TestContext.Current.CancellationToken);
-        while (!run.IsCompleted)
+        while (await Task.WhenAny(time.TimerCreated.WaitAsync(TestContext.Current.CancellationToken), run) != run)
         {
             time.Advance(PromptHealthCheckExtensions.PollInterval);
-            await Task.Yield();
         }
 
         Assert.Equal(HealthStatus.Unhealthy, (await run).Status);
-        Assert.True(check.Calls > 1, $"{check.Calls} calls");
-        Assert.True(time.GetUtcNow() - started >= PromptHealthCheckExtensions.PollFor);
+        Assert.Equal((int)(PromptHealthCheckExtensions.PollFor / PromptHealthCheckExtensions.PollInterval) + 1, check.Calls);
+        Assert.Equal(PromptHealthCheckExtensions.PollFor, time.GetUtcNow() - started);
     }
 
     private static HealthCheckService HealthChecks(IHealthCheck check, bool prompt, TimeProvider? time = null)
@@ -68,6 +69,21 @@ public sealed class PromptHealthCheckTests
         builder.Services.AddHealthChecks().AddCheck("server", check);
         builder.WithPromptHealthChecks();
         return builder.Services.BuildServiceProvider().GetRequiredService<HealthCheckService>();
+    }
+
+    /// <summary>A <see cref="FakeTimeProvider"/> that counts the timers created on it (a <c>Task.Delay</c> is one).</summary>
+    private sealed class TimerSignallingTimeProvider : FakeTimeProvider, IDisposable
+    {
+        public SemaphoreSlim TimerCreated { get; } = new(0);
+
+        public override ITimer CreateTimer(TimerCallback callback, object? state, TimeSpan dueTime, TimeSpan period)
+        {
+            var timer = base.CreateTimer(callback, state, dueTime, period);
+            TimerCreated.Release();
+            return timer;
+        }
+
+        public void Dispose() => TimerCreated.Dispose();
     }
 
     /// <summary>Fails its first N calls, then passes until told to fail.</summary>
