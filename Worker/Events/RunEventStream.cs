@@ -5,9 +5,9 @@ using Observability.Workflows.Messaging;
 namespace Observability.Worker.Events;
 
 /// <summary>
-/// One run's events in order. <c>Publish</c> numbers the event and captures the current span's
-/// <c>traceparent</c> at once, then appends it after the previous one finished (so stream order equals sequence order)
-/// without making the engine wait for Redis; <see cref="FlushAsync"/> waits for everything published so far.
+/// One run's events in order. <c>Publish</c> numbers the event, captures the current span's <c>traceparent</c> and
+/// writes the event's JSON at once, then appends it after the previous one finished (so stream order equals sequence
+/// order) without making the engine wait for Redis; <see cref="FlushAsync"/> waits for everything published so far.
 /// Thread-safe for parallel steps.
 /// </summary>
 internal sealed class RunEventStream(WorkflowEventPublisher publisher, Guid runId, string sessionId, WorkflowEvent? lastEvent)
@@ -30,13 +30,12 @@ internal sealed class RunEventStream(WorkflowEventPublisher publisher, Guid runI
     public void Publish(WorkflowEventType type, JsonObject? payload, Activity? span)
     {
         var traceParent = MessageTraceContext.TraceParentOf(span);
-        var element = payload is null ? (System.Text.Json.JsonElement?)null : WorkflowEventPublisher.ToPayload(payload);
         lock (_lock)
         {
             _sequence++;
             var now = publisher.Now();
-            var workflowEvent = new WorkflowEvent(Guid.CreateVersion7(now), runId, _sequence, type, now, element);
-            _tail = AppendAfterAsync(_tail, workflowEvent, traceParent);
+            var json = WorkflowEventWriter.Write(Guid.CreateVersion7(now), runId, _sequence, type, now, payload);
+            _tail = AppendAfterAsync(_tail, new EncodedWorkflowEvent(type, json, traceParent));
         }
     }
 
@@ -49,9 +48,9 @@ internal sealed class RunEventStream(WorkflowEventPublisher publisher, Guid runI
         }
     }
 
-    private async Task AppendAfterAsync(Task previous, WorkflowEvent workflowEvent, string? traceParent)
+    private async Task AppendAfterAsync(Task previous, EncodedWorkflowEvent workflowEvent)
     {
         await previous.ConfigureAwait(false);
-        await publisher.PublishAsync(sessionId, workflowEvent, traceParent).ConfigureAwait(false);
+        await publisher.PublishAsync(sessionId, runId, [workflowEvent]).ConfigureAwait(false);
     }
 }
