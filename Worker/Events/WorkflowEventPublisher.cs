@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Observability.Worker.Monitoring;
 using Observability.Workflows.Messaging;
 using StackExchange.Redis;
@@ -7,11 +6,11 @@ using StackExchange.Redis;
 namespace Observability.Worker.Events;
 
 /// <summary>
-/// Publishes a run's <see cref="WorkflowEvent"/>s through the shared <see cref="WorkflowEventLog"/> (one script appends
-/// to the run's and the session's bounded streams and publishes on <see cref="WorkflowStreams.EventsChannel"/>), with
-/// the W3C <c>traceparent</c> of the current span so that the hub's delivery continues the run's trace. A failed
-/// append is logged and counted, never thrown: PostgreSQL holds the run's truth. Open one <see cref="RunEventStream"/>
-/// per execution of a run.
+/// Publishes a run's <see cref="WorkflowEvent"/>s through the shared <see cref="WorkflowEventLog"/> (one script call
+/// appends one or more events of a run to its and the session's bounded streams and publishes each on
+/// <see cref="WorkflowStreams.EventsChannel"/>), each with the W3C <c>traceparent</c> of the span that published it so
+/// that the hub's delivery continues the run's trace. A failed append is logged and counted, never thrown: PostgreSQL
+/// holds the run's truth. Open one <see cref="RunEventStream"/> per execution of a run.
 /// </summary>
 internal sealed class WorkflowEventPublisher(
     WorkflowEventLog log,
@@ -49,23 +48,24 @@ internal sealed class WorkflowEventPublisher(
         }
     }
 
-    /// <summary>Appends one event; never throws (a failure is logged and counted).</summary>
-    internal async Task PublishAsync(string sessionId, WorkflowEvent workflowEvent, string? traceParent)
+    /// <summary>Appends <paramref name="events"/> of one run in one script call; never throws (a failure is logged and counted).</summary>
+    internal async Task PublishAsync(string sessionId, Guid runId, IReadOnlyList<EncodedWorkflowEvent> events)
     {
         try
         {
             // Not cancelled with the job: the client's command timeout bounds it, and a stopping worker still reports.
-            await log.AppendAsync(sessionId, workflowEvent, traceParent, CancellationToken.None).ConfigureAwait(false);
+            await log.AppendBatchAsync(sessionId, runId, events, CancellationToken.None).ConfigureAwait(false);
         }
         catch (Exception e) when (e is RedisException or RedisTimeoutException or ObjectDisposedException)
         {
             // Events are a view of the run; PostgreSQL holds its truth. A lost event must not fail the run.
-            telemetry.EventPublishFailures.Add(1, new KeyValuePair<string, object?>("workflow.event.type", workflowEvent.Type.ToString()));
-            WorkerLog.PublishFailed(logger, workflowEvent.RunId, workflowEvent.Type.ToString(), e);
+            foreach (var workflowEvent in events)
+            {
+                telemetry.EventPublishFailures.Add(1, new KeyValuePair<string, object?>("workflow.event.type", workflowEvent.Type.ToString()));
+                WorkerLog.PublishFailed(logger, runId, workflowEvent.Type.ToString(), e);
+            }
         }
     }
 
     internal DateTimeOffset Now() => timeProvider.GetUtcNow();
-
-    internal static JsonElement ToPayload(JsonObject payload) => JsonDocument.Parse(payload.ToJsonString()).RootElement.Clone();
 }

@@ -177,12 +177,112 @@ public sealed class WorkflowEventLogTests : IClassFixture<RedisServerFixture>, I
         Assert.InRange(length, WorkflowStreams.MaxEventsPerRun, WorkflowStreams.MaxEventsPerRun + 200);
     }
 
+    [Fact]
+    public async Task AppendAsync_Subscriber_ReceivesTheEventJsonAsStoredInsideTheMessage()
+    {
+        using var timeout = TestTimeout.Start();
+        var log = new WorkflowEventLog(Connection);
+        var sessionId = $"session-{Guid.NewGuid():N}";
+        var workflowEvent = NewEvent(Guid.NewGuid(), 1, WorkflowEventType.StepStarted);
+        const string traceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+        var subscription = await Connection.GetSubscriber().SubscribeAsync(RedisChannel.Literal(WorkflowStreams.EventsChannel));
+
+        var published = await log.AppendAsync(sessionId, workflowEvent, traceParent, timeout.Token);
+
+        var message = await ReadMessageAsync(subscription, workflowEvent.RunId, timeout.Token);
+        var stored = (string)Assert.Single(await Client.StreamRangeAsync(WorkflowStreams.Events(workflowEvent.RunId)))[WorkflowStreams.EventField]!;
+        Assert.Equal(JsonSerializer.Serialize(workflowEvent, WorkflowsJsonContext.Default.WorkflowEvent), stored);
+        Assert.Equal(
+            $$"""{"runStreamId":"{{published.RunStreamId}}","sessionStreamId":"{{published.SessionStreamId}}","channelSequence":{{published.ChannelSequence}},"sessionId":"{{sessionId}}","traceParent":"{{traceParent}}","event":{{stored}}}""",
+            message);
+        await subscription.UnsubscribeAsync();
+    }
+
+    [Fact]
+    public async Task AppendAsync_SessionIdAndTraceParentNeedingEscapes_RoundTripThroughParsePublished()
+    {
+        // The Gateway accepts only letters, digits and - _ . : in a session id; the log itself takes any text.
+        using var timeout = TestTimeout.Start();
+        var log = new WorkflowEventLog(Connection);
+        var sessionId = $"quote\"back\\slash/line\nfeed\ttab\u0001\u001f\u007f-é-日本-😀-{Guid.NewGuid():N}";
+        const string traceParent = "00-\"odd\\trace\r\n";
+        var workflowEvent = NewEvent(Guid.NewGuid(), 1, WorkflowEventType.Queued);
+        var subscription = await Connection.GetSubscriber().SubscribeAsync(RedisChannel.Literal(WorkflowStreams.EventsChannel));
+
+        await log.AppendAsync(sessionId, workflowEvent, traceParent, timeout.Token);
+
+        var parsed = WorkflowEventLog.ParsePublished(System.Text.Encoding.UTF8.GetBytes(await ReadMessageAsync(subscription, workflowEvent.RunId, timeout.Token)));
+        Assert.NotNull(parsed);
+        Assert.Equal(sessionId, parsed.SessionId);
+        Assert.Equal(traceParent, parsed.TraceParent);
+        Assert.Equal(workflowEvent.EventId, parsed.Event.EventId);
+        var entry = Assert.Single(await Client.StreamRangeAsync(WorkflowStreams.SessionEvents(sessionId)));
+        Assert.Equal(sessionId, (string?)entry[WorkflowStreams.SessionField]);
+        Assert.Equal(traceParent, (string?)entry[WorkflowStreams.TraceParentField]);
+        await subscription.UnsubscribeAsync();
+    }
+
+    [Fact]
+    public async Task AppendBatchAsync_SeveralEvents_AppendedAndPublishedInOrderEachWithItsOwnIds()
+    {
+        using var timeout = TestTimeout.Start();
+        var log = new WorkflowEventLog(Connection);
+        var runId = Guid.NewGuid();
+        var sessionId = $"session-{Guid.NewGuid():N}";
+        WorkflowEvent[] events = [NewEvent(runId, 1, WorkflowEventType.StepCompleted), NewEvent(runId, 2, WorkflowEventType.StepStarted), NewEvent(runId, 3, WorkflowEventType.LlmCall)];
+        string?[] traceParents = ["00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01", null, "00-0af7651916cd43dd8448eb211c80319c-00f067aa0ba902b7-01"];
+        var subscription = await Connection.GetSubscriber().SubscribeAsync(RedisChannel.Literal(WorkflowStreams.EventsChannel));
+
+        await log.AppendBatchAsync(
+            sessionId,
+            runId,
+            [.. events.Select((e, i) => new EncodedWorkflowEvent(e.Type, JsonSerializer.SerializeToUtf8Bytes(e, WorkflowsJsonContext.Default.WorkflowEvent), traceParents[i]))],
+            timeout.Token);
+
+        var received = new List<PublishedWorkflowEvent>();
+        while (received.Count < events.Length)
+        {
+            received.Add(WorkflowEventLog.ParsePublished(System.Text.Encoding.UTF8.GetBytes(await ReadMessageAsync(subscription, runId, timeout.Token)))!);
+        }
+
+        var runEntries = await Client.StreamRangeAsync(WorkflowStreams.Events(runId));
+        var sessionEntries = await Client.StreamRangeAsync(WorkflowStreams.SessionEvents(sessionId));
+        Assert.Equal(events.Select(e => e.EventId), received.Select(p => p.Event.EventId));
+        Assert.Equal(runEntries.Select(e => e.Id.ToString()), received.Select(p => p.RunStreamId));
+        Assert.Equal(sessionEntries.Select(e => e.Id.ToString()), received.Select(p => p.SessionStreamId));
+        Assert.Equal(events.Select(e => e.EventId), runEntries.Select(e => JsonSerializer.Deserialize((string)e[WorkflowStreams.EventField]!, WorkflowsJsonContext.Default.WorkflowEvent)!.EventId));
+        Assert.Equal(traceParents, received.Select(p => p.TraceParent));
+        Assert.Equal(traceParents, runEntries.Select(e => (string?)e[WorkflowStreams.TraceParentField]));
+        Assert.Equal(new[] { received[0].ChannelSequence + 1, received[0].ChannelSequence + 2 }, received.Skip(1).Select(p => p.ChannelSequence));
+        Assert.All(received, p => Assert.Equal(sessionId, p.SessionId));
+        var ttl = await Client.KeyTimeToLiveAsync(WorkflowStreams.Events(runId));
+        Assert.InRange(ttl!.Value, TimeSpan.FromMilliseconds(1), WorkflowStreams.EventsRetention);
+        await subscription.UnsubscribeAsync();
+    }
+
+    [Fact]
+    public async Task AppendBatchAsync_NoEvents_Throws() =>
+        await Assert.ThrowsAsync<ArgumentOutOfRangeException>(() => new WorkflowEventLog(Connection).AppendBatchAsync("s", Guid.NewGuid(), [], CancellationToken.None));
+
     [Theory]
     [InlineData("")]
     [InlineData("not json")]
     [InlineData("{\"runStreamId\":1}")]
     public void ParsePublished_NotAnEvent_ReturnsNull(string message) =>
         Assert.Null(WorkflowEventLog.ParsePublished(System.Text.Encoding.UTF8.GetBytes(message)));
+
+    /// <summary>The next message on the channel about <paramref name="runId"/> (other tests publish on the same server).</summary>
+    private static async Task<string> ReadMessageAsync(ChannelMessageQueue subscription, Guid runId, CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var message = (string?)(await subscription.ReadAsync(cancellationToken)).Message ?? string.Empty;
+            if (WorkflowEventLog.ParsePublished(System.Text.Encoding.UTF8.GetBytes(message))?.Event.RunId == runId)
+            {
+                return message;
+            }
+        }
+    }
 
     private static WorkflowEvent NewEvent(Guid runId, long sequence, WorkflowEventType type) =>
         new(Guid.CreateVersion7(), runId, sequence, type, DateTimeOffset.UtcNow, JsonDocument.Parse("""{"step":"s1","tokens":12}""").RootElement.Clone());
