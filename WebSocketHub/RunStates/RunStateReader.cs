@@ -23,7 +23,7 @@ internal sealed class RunStateReader(NpgsqlDataSource dataSource, IOptions<WebSo
         GROUP BY r.id
         """;
 
-    // Served from ix_workflow_runs_session_status_keyset.
+    // Served from ix_workflow_runs_session_keyset (the session's index entries, then their rows' status).
     private const string SessionSql = "SELECT status, count(*) FROM workflow_runs WHERE session_id = $1 GROUP BY status";
 
     private readonly TimeSpan _timeout = options.Value.RunStateTimeout;

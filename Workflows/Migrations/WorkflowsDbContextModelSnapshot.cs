@@ -236,10 +236,6 @@ namespace Observability.Workflows.Migrations
                         .IsDescending(false, true, true)
                         .HasDatabaseName("ix_workflow_runs_session_keyset");
 
-                    b.HasIndex("SessionId", "Status", "CreatedAt", "Id")
-                        .IsDescending(false, false, true, true)
-                        .HasDatabaseName("ix_workflow_runs_session_status_keyset");
-
                     b.ToTable("workflow_runs", null, t =>
                         {
                             t.HasCheckConstraint("workflow_runs_check", "(idempotency_key IS NULL) = (request_hash IS NULL)");

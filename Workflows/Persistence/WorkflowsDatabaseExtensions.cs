@@ -28,6 +28,18 @@ public static class WorkflowsDatabaseExtensions
     private const string ReadyTag = "ready";
 
     /// <summary>
+    /// The data source's connections plan a prepared statement once, generically (<c>plan_cache_mode</c>), instead of
+    /// PostgreSQL's default (<c>auto</c>: a plan for each of the first five executions, then, for as long as the generic
+    /// plan's estimated cost exceeds the custom plans' average, a new plan on every execution). Under <c>auto</c> the
+    /// step completion was re-planned on every execution by many connections: its custom plan drops the run-finishing
+    /// part when that flag is false, so it looks cheaper than the generic plan, which keeps the part behind a one-time
+    /// filter. The statements on this data source (the hot path, the performance summary, the worker's Redis
+    /// reconciliation) have the same plan shape generic and custom. Sent as a startup option, so every physical
+    /// connection has it; an <c>Options</c> value of the connection string comes after it, and so wins.
+    /// </summary>
+    internal const string GenericPlansOption = "-c plan_cache_mode=force_generic_plan";
+
+    /// <summary>
     /// Registers the workflow database from <c>ConnectionStrings:workflows</c> and <c>Workflows:Database</c>:
     /// Aspire's <c>AddNpgsqlDbContext&lt;WorkflowsDbContext&gt;</c> (pooled context) and <c>AddNpgsqlDataSource</c> (the
     /// <see cref="Npgsql.NpgsqlDataSource"/> of the hot-path SQL), with their health checks tagged <c>ready</c>,
@@ -52,7 +64,8 @@ public static class WorkflowsDatabaseExtensions
 
         // The worker's hot path (RunExecutionStore) runs a few statements many times: each connection prepares
         // them once (Max Auto Prepare), and since none leaves session state behind, a connection going back to
-        // the pool is not reset (No Reset On Close saves PostgreSQL a DISCARD ALL per statement).
+        // the pool is not reset (No Reset On Close saves PostgreSQL a DISCARD ALL per statement). Prepared, they
+        // are also planned once: see GenericPlansOption.
         builder.AddNpgsqlDataSource(ConnectionName, configureDataSourceBuilder: dataSource =>
         {
             var connection = dataSource.ConnectionStringBuilder;
@@ -60,6 +73,7 @@ public static class WorkflowsDatabaseExtensions
             connection.MaxAutoPrepare = 16;
             connection.AutoPrepareMinUsages = 2;
             connection.NoResetOnClose = true;
+            connection.Options = string.IsNullOrWhiteSpace(connection.Options) ? GenericPlansOption : $"{GenericPlansOption} {connection.Options}";
         });
 
         // No retrying execution strategy: every change here is one compare-and-set (or a transaction the stores

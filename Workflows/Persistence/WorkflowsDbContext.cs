@@ -67,9 +67,10 @@ public sealed class WorkflowsDbContext(DbContextOptions<WorkflowsDbContext> opti
             ZeroByDefault(run.Property(r => r.InputTokens), run.Property(r => r.OutputTokens), run.Property(r => r.Cost), run.Property(r => r.AttemptCount));
             run.HasIndex(r => r.IdempotencyKey).IsUnique().HasFilter("idempotency_key IS NOT NULL").HasDatabaseName("ux_workflow_runs_idempotency_key");
 
-            // Pages of a session's runs, newest first: (created_at, id) is the keyset, optionally filtered by status.
+            // Pages of a session's runs, newest first: (created_at, id) is the keyset; a status filter reads the same
+            // index and filters. No index holds status: a run changes status twice (Running, then its end), and an
+            // update that changes no indexed column can stay on its page without new index entries (HOT).
             run.HasIndex(r => new { r.SessionId, r.CreatedAt, r.Id }).IsDescending(false, true, true).HasDatabaseName("ix_workflow_runs_session_keyset");
-            run.HasIndex(r => new { r.SessionId, r.Status, r.CreatedAt, r.Id }).IsDescending(false, false, true, true).HasDatabaseName("ix_workflow_runs_session_status_keyset");
         });
 
         modelBuilder.Entity<WorkflowStep>(step =>

@@ -13,8 +13,9 @@ namespace Observability.Workflows.Runs;
 /// </summary>
 /// <remarks>
 /// It runs on the <see cref="NpgsqlDataSource"/> of Aspire's <c>AddNpgsqlDataSource</c> (registered by
-/// <c>AddWorkflowsDatabase</c>), whose connections prepare these few statements once each (<c>Max Auto Prepare</c>)
-/// and are not reset on return to the pool (<c>No Reset On Close</c>: these statements leave no session state).
+/// <c>AddWorkflowsDatabase</c>), whose connections prepare these few statements once each (<c>Max Auto Prepare</c>),
+/// plan each once (<c>plan_cache_mode=force_generic_plan</c>) and are not reset on return to the pool
+/// (<c>No Reset On Close</c>: these statements leave no session state).
 /// </remarks>
 public sealed class RunExecutionStore(NpgsqlDataSource dataSource, TimeProvider timeProvider)
 {

@@ -24,9 +24,27 @@ public sealed class WorkflowsMigrationTests(PostgresServerFixture postgres)
 
         Assert.Equal(all, applied);
         Assert.Empty(pending);
-        Assert.Equal(2, all.Count);
+        Assert.Equal(3, all.Count);
         Assert.Equal((long)all.Count, await host.ScalarAsync("SELECT count(*) FROM \"__EFMigrationsHistory\"", timeout.Token));
         Assert.Null(await host.ScalarAsync("SELECT to_regclass('schema_migrations')::text", timeout.Token));
+    }
+
+    [Fact]
+    public async Task StartAsync_EmptyDatabase_RunStatusIsInNoIndex()
+    {
+        using var timeout = TestTimeout.Start();
+        await using var host = await WorkflowsTestHost.CreateAsync(postgres, start: true, timeout.Token);
+
+        // A run's status changes (Running, then its end) stay HOT updates only while no index holds the column.
+        var indexesWithStatus = await host.ScalarAsync(
+            """
+            SELECT count(*) FROM pg_index i JOIN pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = ANY(i.indkey)
+            WHERE i.indrelid = 'workflow_runs'::regclass AND a.attname = 'status'
+            """,
+            timeout.Token);
+
+        Assert.Equal(0L, indexesWithStatus);
+        Assert.Equal("ix_workflow_runs_session_keyset", await host.ScalarAsync("SELECT to_regclass('ix_workflow_runs_session_keyset')::text", timeout.Token));
     }
 
     [Fact]
@@ -127,8 +145,8 @@ public sealed class WorkflowsMigrationTests(PostgresServerFixture postgres)
         {
             await Task.WhenAll(hosts.Select(h => Task.Run(() => h.StartAsync(timeout.Token), timeout.Token)));
 
-            Assert.Equal(2L, await hosts[0].ScalarAsync("SELECT count(DISTINCT \"MigrationId\") FROM \"__EFMigrationsHistory\"", timeout.Token));
-            Assert.Equal(2L, await hosts[0].ScalarAsync("SELECT count(*) FROM \"__EFMigrationsHistory\"", timeout.Token));
+            Assert.Equal(3L, await hosts[0].ScalarAsync("SELECT count(DISTINCT \"MigrationId\") FROM \"__EFMigrationsHistory\"", timeout.Token));
+            Assert.Equal(3L, await hosts[0].ScalarAsync("SELECT count(*) FROM \"__EFMigrationsHistory\"", timeout.Token));
             Assert.Equal(1L, await hosts[0].ScalarAsync("SELECT count(*) FROM information_schema.columns WHERE table_name = 'workflow_runs' AND column_name = 'traceparent'", timeout.Token));
         }
         finally
