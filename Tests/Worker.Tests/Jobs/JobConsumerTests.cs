@@ -85,15 +85,8 @@ public sealed partial class JobConsumerTests(PostgresServerFixture postgres)
     {
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
-        await using var host = await WorkerTestHost.CreateAsync(postgres, ct, new Dictionary<string, string?>
-        {
-            ["Workflows:Worker:ClaimIdleTime"] = "00:00:00.200",
-        });
-        var runId = await host.CreateRunAsync(Task, ct);
-        await host.Redis.StreamCreateConsumerGroupAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, "0");
-        var entryId = await host.EnqueueAsync(runId, ct);
-        var stolen = await host.Redis.StreamReadGroupAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, "dead-worker", ">", 1);
-        Assert.Equal(entryId, Assert.Single(stolen).Id);
+        await using var host = await ClaimingHostAsync(ct);
+        var (runId, _) = await host.JobReadByDeadConsumerAsync(Task, ct);
 
         await host.StartAsync(ct);
 
@@ -106,16 +99,10 @@ public sealed partial class JobConsumerTests(PostgresServerFixture postgres)
     {
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
-        await using var host = await WorkerTestHost.CreateAsync(postgres, ct, new Dictionary<string, string?>
-        {
-            ["Workflows:Worker:ClaimIdleTime"] = "00:00:00.200",
-        });
-        var runId = await host.CreateRunAsync(Task, ct);
-        await host.Redis.StreamCreateConsumerGroupAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, "0");
-        await host.EnqueueAsync(runId, ct);
+        await using var host = await ClaimingHostAsync(ct);
+        var (runId, _) = await host.JobReadByDeadConsumerAsync(Task, ct);
 
-        // Another consumer read the job and started the run (attempt 1, Running) but was killed before its first append.
-        Assert.Single(await host.Redis.StreamReadGroupAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, "dead-worker", ">", 1));
+        // The other consumer had started the run (attempt 1, Running) and was killed before its first append.
         await host.CrashAfterStartAsync(runId, ct);
         await host.StartAsync(ct);
 
@@ -273,16 +260,10 @@ public sealed partial class JobConsumerTests(PostgresServerFixture postgres)
     {
         using var timeout = TestTimeout.Start();
         var ct = timeout.Token;
-        await using var host = await WorkerTestHost.CreateAsync(postgres, ct, new Dictionary<string, string?>
-        {
-            ["Workflows:Worker:ClaimIdleTime"] = "00:00:00.200",
-        });
-        var runId = await host.CreateRunAsync(Task, ct);
-        await host.Redis.StreamCreateConsumerGroupAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, "0");
-        var entryId = await host.EnqueueAsync(runId, ct);
+        await using var host = await ClaimingHostAsync(ct);
+        var (runId, entryId) = await host.JobReadByDeadConsumerAsync(Task, ct);
 
-        // Another consumer read the job, planned the run, completed one step, was inside the next, and died unacknowledged.
-        Assert.Single(await host.Redis.StreamReadGroupAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, "dead-worker", ">", 1));
+        // The other consumer had planned the run, completed one step, was inside the next, and died unacknowledged.
         var plan = await host.CrashMidRunAsync(runId, Task, ct);
         await host.StartAsync(ct);
 
@@ -378,4 +359,11 @@ public sealed partial class JobConsumerTests(PostgresServerFixture postgres)
 
     [GeneratedRegex(@"^Claimed (\d+) jobs")]
     private static partial Regex ClaimedCount();
+
+    /// <summary>A worker host (not started) that claims a dead consumer's job after 200 ms of idleness.</summary>
+    private Task<WorkerTestHost> ClaimingHostAsync(CancellationToken cancellationToken) =>
+        WorkerTestHost.CreateAsync(postgres, cancellationToken, new Dictionary<string, string?>
+        {
+            ["Workflows:Worker:ClaimIdleTime"] = "00:00:00.200",
+        });
 }

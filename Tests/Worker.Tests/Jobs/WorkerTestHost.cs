@@ -104,6 +104,20 @@ internal sealed class WorkerTestHost : IAsyncDisposable
     /// Leaves the run as a worker that crashed mid-run would: started, planned (the deterministic plan of its task),
     /// its first step completed with the given tokens, its second step running.
     /// </summary>
+    /// <summary>
+    /// Creates a run with its job in the stream, read (and left pending) by another consumer, "dead-worker", that never
+    /// acknowledges it; returns the run and its job's entry.
+    /// </summary>
+    public async Task<(Guid RunId, RedisValue EntryId)> JobReadByDeadConsumerAsync(string task, CancellationToken cancellationToken)
+    {
+        var runId = await CreateRunAsync(task, cancellationToken);
+        await Redis.StreamCreateConsumerGroupAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, "0");
+        var entryId = await EnqueueAsync(runId, cancellationToken);
+        var read = await Redis.StreamReadGroupAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, "dead-worker", ">", 1);
+        Assert.Equal(entryId, Assert.Single(read).Id);
+        return (runId, entryId);
+    }
+
     /// <summary>Another consumer started the run (Queued → Running, attempt 1) and died before its first event.</summary>
     public async Task CrashAfterStartAsync(Guid runId, CancellationToken cancellationToken)
     {
