@@ -6,14 +6,23 @@ namespace Observability.Worker.Events;
 
 /// <summary>
 /// One run's events in order. <c>Publish</c> numbers the event, captures the current span's <c>traceparent</c> and
-/// writes the event's JSON at once, then appends it after the previous one finished (so stream order equals sequence
-/// order) without making the engine wait for Redis; <see cref="FlushAsync"/> waits for everything published so far.
+/// writes the event's JSON at once, then appends it after the previous append finished (so stream order equals
+/// sequence order) without making the engine wait for Redis; <see cref="FlushAsync"/> waits for everything published
+/// so far. Events published while an append is in flight wait together and go out in one script call as soon as it
+/// finishes (at most <see cref="MaxEventsPerAppend"/>): no timer, so an event never waits longer than it would alone.
 /// Thread-safe for parallel steps.
 /// </summary>
 internal sealed class RunEventStream(WorkflowEventPublisher publisher, Guid runId, string sessionId, WorkflowEvent? lastEvent)
 {
+    /// <summary>The most events one script call appends (it blocks Redis while it runs).</summary>
+    internal const int MaxEventsPerAppend = 32;
+
     private readonly Lock _lock = new();
     private long _sequence = lastEvent?.Sequence ?? 0;
+
+    /// <summary>The events waiting for the append in flight; null when none wait (the next event starts a new call).</summary>
+    private List<EncodedWorkflowEvent>? _waiting;
+
     private Task _tail = Task.CompletedTask;
 
     public Guid RunId => runId;
@@ -35,7 +44,16 @@ internal sealed class RunEventStream(WorkflowEventPublisher publisher, Guid runI
             _sequence++;
             var now = publisher.Now();
             var json = WorkflowEventWriter.Write(Guid.CreateVersion7(now), runId, _sequence, type, now, payload);
-            _tail = AppendAfterAsync(_tail, new EncodedWorkflowEvent(type, json, traceParent));
+            var encoded = new EncodedWorkflowEvent(type, json, traceParent);
+            if (_waiting is { Count: < MaxEventsPerAppend } waiting)
+            {
+                waiting.Add(encoded);
+                return;
+            }
+
+            var batch = new List<EncodedWorkflowEvent>(4) { encoded };
+            _waiting = batch;
+            _tail = AppendAfterAsync(_tail, batch);
         }
     }
 
@@ -48,9 +66,18 @@ internal sealed class RunEventStream(WorkflowEventPublisher publisher, Guid runI
         }
     }
 
-    private async Task AppendAfterAsync(Task previous, EncodedWorkflowEvent workflowEvent)
+    private async Task AppendAfterAsync(Task previous, List<EncodedWorkflowEvent> batch)
     {
         await previous.ConfigureAwait(false);
-        await publisher.PublishAsync(sessionId, runId, [workflowEvent]).ConfigureAwait(false);
+        lock (_lock)
+        {
+            // From here on the batch is closed: later events wait for this call and form the next one.
+            if (ReferenceEquals(_waiting, batch))
+            {
+                _waiting = null;
+            }
+        }
+
+        await publisher.PublishAsync(sessionId, runId, batch).ConfigureAwait(false);
     }
 }
