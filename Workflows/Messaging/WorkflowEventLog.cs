@@ -18,6 +18,9 @@ namespace Observability.Workflows.Messaging;
 /// Each event's JSON crosses the wire once: the script writes the published message around it (the stream ids, the
 /// channel sequence, the session id and traceparent as JSON strings, escaped by the script). Several events of one run
 /// can go in one call, appended and published in their order, each with its own stream ids and channel sequence.
+/// A call fails before its first write or not at all: Redis does not undo a script's writes when a later command in it
+/// fails, so the script checks that both stream keys are streams (or absent) and numbers the call's publications with
+/// one <c>INCRBY</c> before it appends anything; a key of another type (<c>WRONGTYPE</c>) appends none of the events.
 /// StackExchange.Redis loads the script once per server (<c>SCRIPT LOAD</c>) and sends <c>EVALSHA</c>, loading it
 /// again when a restarted server answers <c>NOSCRIPT</c>.
 /// </remarks>
@@ -37,6 +40,14 @@ public sealed class WorkflowEventLog(IConnectionMultiplexer redis)
         end
         local runStream, sessionStream, published = KEYS[1], KEYS[2], KEYS[3]
         local runMaxLength, sessionMaxLength, channel, session = ARGV[1], ARGV[2], ARGV[4], ARGV[5]
+        for _, key in ipairs({ runStream, sessionStream }) do
+          local kind = redis.call('TYPE', key)['ok']
+          if kind ~= 'stream' and kind ~= 'none' then
+            return redis.error_reply('WRONGTYPE ' .. key .. ' holds a ' .. kind .. ', not a stream: no event appended')
+          end
+        end
+        local count = (#ARGV - 5) / 2
+        local sequence = redis.call('INCRBY', published, count) - count
         local sessionMember = ',"sessionId":' .. quoted(session)
         local ids = {}
         for i = 6, #ARGV, 2 do
@@ -51,7 +62,7 @@ public sealed class WorkflowEventLog(IConnectionMultiplexer redis)
             sessionEntry = redis.call('XADD', sessionStream, 'MAXLEN', '~', sessionMaxLength, '*', 'event', eventJson, 'session', session, 'traceparent', traceParent)
             members = sessionMember .. ',"traceParent":' .. quoted(traceParent)
           end
-          local sequence = redis.call('INCR', published)
+          sequence = sequence + 1
           redis.call('PUBLISH', channel, '{"runStreamId":"' .. runEntry .. '","sessionStreamId":"' .. sessionEntry .. '","channelSequence":' .. sequence .. members .. ',"event":' .. eventJson .. '}')
           ids[#ids + 1] = runEntry
           ids[#ids + 1] = sessionEntry

@@ -1,5 +1,8 @@
 using System.Diagnostics;
 using System.Text.Json;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging.Testing;
+using Observability.TestInfrastructure.Polling;
 using Observability.TestInfrastructure.Postgres;
 using Observability.Worker.Monitoring;
 using Observability.Worker.Tests.Jobs;
@@ -73,10 +76,19 @@ public sealed class WorkflowEventPublishingTests(PostgresServerFixture postgres)
         await host.EnqueueAsync(runId, ct);
         await host.StartAsync(ct);
 
-        var run = await host.WaitForStatusAsync(runId, WorkflowRunStatus.Completed, ct);
+        // Not WaitForStatusAsync: it also waits for the Completed event in the run's stream, which no failed append
+        // writes. The entry is acknowledged after the run's events were flushed, so every failure is logged by then.
+        var run = await Poll.UntilAsync<WorkflowRun?>(token => host.GetRunAsync(runId, token), r => r?.Status == WorkflowRunStatus.Completed, ct, r => $"{r?.Status}");
         await host.WaitForNoPendingAsync(ct);
-        Assert.Equal(1, run.AttemptCount);
+        Assert.Equal(1, run!.AttemptCount);
         Assert.Empty(await host.Redis.StreamRangeAsync(WorkflowStreams.DeadLetters));
+        Assert.False(await host.Redis.KeyExistsAsync(WorkflowStreams.Events(runId)));
+        var failed = host.Services.GetRequiredService<FakeLogCollector>().GetSnapshot()
+            .Where(r => r.Id.Name == "PublishFailed").Select(r => r.GetStructuredStateValue("Type")).ToList();
+        Assert.Equal(nameof(WorkflowEventType.Queued), failed[0]);
+        Assert.Equal(nameof(WorkflowEventType.Completed), failed[^1]);
+        Assert.Contains(nameof(WorkflowEventType.Planned), failed);
+        Assert.Contains(nameof(WorkflowEventType.StepCompleted), failed);
     }
 
     [Fact]
