@@ -10,8 +10,8 @@ namespace Observability.Gateway.Outbox;
 /// Moves committed jobs from the outbox to their Redis stream: immediately after a submit (<see cref="OutboxSignal"/>),
 /// otherwise every <see cref="OutboxRelayOptions.PollInterval"/>, in <see cref="OutboxRelayOptions.ConcurrentBatches"/> loops. When Redis (or the database) fails, it backs off
 /// exponentially and retries; the rows stay unsent meanwhile, so no job is lost. A batch's XADDs are started together,
-/// so the multiplexer pipelines them in one write; after a batch of jobs it publishes one nudge on
-/// <see cref="WorkflowStreams.JobsAdded"/>, which wakes idle workers at once.
+/// so the multiplexer pipelines them in one write; once they are in the stream, before the rows are marked sent, it
+/// publishes one nudge on <see cref="WorkflowStreams.JobsAdded"/>, which wakes idle workers at once.
 /// </summary>
 internal sealed class OutboxRelayService(
     IServiceScopeFactory scopeFactory,
@@ -77,18 +77,22 @@ internal sealed class OutboxRelayService(
         await using (scope.ConfigureAwait(false))
         {
             var relay = scope.ServiceProvider.GetRequiredService<OutboxRelay>();
-            var count = await relay.RelayBatchAsync(_options.BatchSize, maxConcurrentPublishes: _options.BatchSize, PublishAsync, cancellationToken).ConfigureAwait(false);
+            var count = await relay.RelayBatchAsync(_options.BatchSize, maxConcurrentPublishes: _options.BatchSize, PublishAsync, _ => NudgeWorkersAsync(), cancellationToken)
+                .ConfigureAwait(false);
             if (count > 0)
             {
                 GatewayLog.Relayed(logger, count);
-                await NudgeWorkersAsync().ConfigureAwait(false);
             }
 
             return count;
         }
     }
 
-    /// <summary>Wakes idle workers; a lost nudge costs only latency (they poll too), so a failure is not the batch's.</summary>
+    /// <summary>
+    /// Wakes idle workers as soon as the batch's jobs are in the stream, without waiting for the rows to be marked sent
+    /// and committed (two more database round trips); a lost nudge costs only latency (they poll too), so a failure is
+    /// not the batch's.
+    /// </summary>
     private async Task NudgeWorkersAsync()
     {
         try

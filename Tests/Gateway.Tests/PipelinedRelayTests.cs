@@ -125,7 +125,7 @@ public sealed class PipelinedRelayTests(PostgresServerFixture postgres)
         public async Task<int> RelayAsync(int max, int inFlight, Func<OutboxMessage, CancellationToken, Task> publish, CancellationToken cancellationToken)
         {
             await using var scope = _host.Services.CreateAsyncScope();
-            return await scope.ServiceProvider.GetRequiredService<OutboxRelay>().RelayBatchAsync(max, inFlight, publish, cancellationToken);
+            return await scope.ServiceProvider.GetRequiredService<OutboxRelay>().RelayBatchAsync(max, inFlight, publish, published: null, cancellationToken);
         }
 
         public async Task<long> ScalarAsync(string sql, CancellationToken cancellationToken)

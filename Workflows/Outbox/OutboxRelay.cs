@@ -20,7 +20,7 @@ public sealed class OutboxRelay(WorkflowsDbContext db, TimeProvider timeProvider
     /// </summary>
     /// <returns>How many messages were published.</returns>
     public Task<int> RelayBatchAsync(int maxMessages, Func<OutboxMessage, CancellationToken, Task> publish, CancellationToken cancellationToken = default)
-        => RelayBatchAsync(maxMessages, maxConcurrentPublishes: 1, publish, cancellationToken);
+        => RelayBatchAsync(maxMessages, maxConcurrentPublishes: 1, publish, published: null, cancellationToken);
 
     /// <summary>
     /// Claims up to <paramref name="maxMessages"/> unsent messages and publishes them in order, with up to
@@ -30,11 +30,22 @@ public sealed class OutboxRelay(WorkflowsDbContext db, TimeProvider timeProvider
     /// started stay for the next call, and the first failure propagates. One publish at a time behaves exactly as
     /// <see cref="RelayBatchAsync(int, Func{OutboxMessage, CancellationToken, Task}, CancellationToken)"/>.
     /// </summary>
+    /// <param name="maxMessages">The most messages claimed.</param>
+    /// <param name="maxConcurrentPublishes">The most publishes in flight at once.</param>
+    /// <param name="publish">Publishes one message.</param>
+    /// <param name="published">
+    /// When every claimed message was published (and at least one was), called once with their number, before they are
+    /// marked sent: a consumer told here (say, with a wake-up) does not wait for the marking and the commit, which take
+    /// milliseconds of round trips. Not called when a publish failed. An exception from it propagates and leaves the
+    /// batch unmarked, so its messages are published again (at least once, as after a crash before the commit).
+    /// </param>
+    /// <param name="cancellationToken">Cancels the claim, the publishes and the marking.</param>
     /// <returns>How many messages were published.</returns>
     public async Task<int> RelayBatchAsync(
         int maxMessages,
         int maxConcurrentPublishes,
         Func<OutboxMessage, CancellationToken, Task> publish,
+        Func<int, Task>? published,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(publish);
@@ -84,6 +95,11 @@ public sealed class OutboxRelay(WorkflowsDbContext db, TimeProvider timeProvider
                     .ExecuteUpdateAsync(set => set.SetProperty(m => m.Attempts, m => m.Attempts + 1), CancellationToken.None).ConfigureAwait(false);
                 await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
+            }
+
+            if (published is not null && sent.Count > 0)
+            {
+                await published(sent.Count).ConfigureAwait(false);
             }
 
             await MarkAsync(sent, cancellationToken).ConfigureAwait(false);
