@@ -21,25 +21,15 @@ worker_dll="$tree/artifacts/bin/Worker/release/Observability.Worker.dll"
 for dll in "$gateway_dll" "$worker_dll"; do
   [ -f "$dll" ] || { echo "$dll not found: build $tree in Release first" >&2; exit 2; }
 done
-pgbin=/usr/lib/postgresql/15/bin
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-pg_port=$(free_port); redis_port=$(free_port); gateway_port=$(free_port); worker_port=$(free_port)
-work="$(mktemp -d)"
-chmod 755 "$work"
-chown postgres "$work"
+source "$(dirname "$0")/../local-servers.sh"
+gateway_port=$(free_port); worker_port=$(free_port)
 gateway=""; worker=""
 cleanup() {
   for pid in $worker $gateway; do kill -TERM "$pid" 2>/dev/null && wait "$pid" 2>/dev/null; done
-  redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
-  runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg" -m immediate stop >/dev/null 2>&1 || true
-  rm -rf "$work"
+  stop_local_servers
 }
 trap cleanup EXIT
-runuser -u postgres -- "$pgbin/initdb" -D "$work/pg" -A trust -U postgres >/dev/null
-runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg" -l "$work/pg.log" -w \
-  -o "-p $pg_port -k $work -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off" start >/dev/null
-runuser -u postgres -- "$pgbin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres workflows
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes --logfile "$work/redis.log"
+start_local_servers
 export PGHOST=127.0.0.1 PGPORT="$pg_port" PGUSER=postgres PGDATABASE=workflows
 export ASPNETCORE_ENVIRONMENT=Production DOTNET_ENVIRONMENT=Production
 export ConnectionStrings__workflows="Host=127.0.0.1;Port=$pg_port;Username=postgres;Database=workflows"
