@@ -11,25 +11,15 @@ gateway_dll="$(realpath "${1:-artifacts/bin/Gateway/release/Observability.Gatewa
 seconds="${2:-15}"
 connections="${3:-16}"
 warmup="${4:-10}"
-pgbin=/usr/lib/postgresql/15/bin
-free_port() { python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'; }
-pg_port=$(free_port); redis_port=$(free_port); gateway_port=$(free_port)
-work="$(mktemp -d)"
-chmod 755 "$work"
-chown postgres "$work"
+source "$(dirname "$0")/../local-servers.sh"
+gateway_port=$(free_port)
 gateway=""
 cleanup() {
   [ -n "$gateway" ] && kill -TERM "$gateway" 2>/dev/null && wait "$gateway" 2>/dev/null
-  redis-cli -p "$redis_port" shutdown nosave >/dev/null 2>&1 || true
-  runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg" -m immediate stop >/dev/null 2>&1 || true
-  rm -rf "$work"
+  stop_local_servers
 }
 trap cleanup EXIT
-runuser -u postgres -- "$pgbin/initdb" -D "$work/pg" -A trust -U postgres >/dev/null
-runuser -u postgres -- "$pgbin/pg_ctl" -D "$work/pg" -l "$work/pg.log" -w \
-  -o "-p $pg_port -k $work -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off" start >/dev/null
-runuser -u postgres -- "$pgbin/createdb" -h 127.0.0.1 -p "$pg_port" -U postgres workflows
-redis-server --port "$redis_port" --bind 127.0.0.1 --save '' --appendonly no --daemonize yes --logfile "$work/redis.log"
+start_local_servers
 psql() { runuser -u postgres -- /usr/bin/psql -h 127.0.0.1 -p "$pg_port" -U postgres -d workflows -qAt -c "$1"; }
 
 ASPNETCORE_URLS="http://127.0.0.1:$gateway_port" ASPNETCORE_ENVIRONMENT=Production \

@@ -10,6 +10,7 @@
 # Usage: Benchmarks/Worker.Benchmarks/pickup.sh [IDLE_SECONDS=60] [RUNS=100] [INTERVAL=0.5] [SETTLE=120]
 set -euo pipefail
 cd "$(dirname "$0")/../.."
+source Benchmarks/Worker.Benchmarks/pickup-lib.sh
 idle_seconds="${1:-60}"
 runs="${2:-100}"
 interval="${3:-0.5}"
@@ -56,32 +57,7 @@ for pid in $workers; do
 done
 
 echo "submitting $runs workflows, one every $interval s, to $gateway_url"
-for i in $(seq 1 "$runs"); do
-  curl -fsS -o /dev/null -X POST "$gateway_url/api/workflows" -H 'Content-Type: application/json' \
-    -d "{\"task\":\"Summarise the quarterly report and list three risks ($i)\",\"sessionId\":\"pickup-$((i % 10))\",\"mode\":\"auto\"}"
-  sleep "$interval"   # the arrival rate
-done
-deadline=$((SECONDS + 120))
-until [ "$(psql -Atc "SELECT count(*) FROM workflow_runs WHERE status IN ('Queued','Running')")" = 0 ]; do
-  ((SECONDS < deadline)) || { echo "runs still unfinished after 120 s" >&2; exit 1; }
-  sleep 0.5
-done
-psql -At -F ' ' -c "
-  WITH r AS (
-    SELECT extract(epoch FROM run.started_at - run.created_at) * 1000 AS picked,
-           extract(epoch FROM o.sent_at - run.created_at) * 1000 AS relayed,
-           extract(epoch FROM run.started_at - o.sent_at) * 1000 AS taken,
-           extract(epoch FROM (SELECT min(s.started_at) FROM workflow_steps s WHERE s.run_id = run.id) - run.created_at) * 1000 AS step
-    FROM workflow_runs run JOIN outbox_messages o ON (o.payload::jsonb ->> 'runId')::uuid = run.id AND (o.payload::jsonb ->> 'attempt')::int = 1)
-  SELECT count(*),
-         round(percentile_cont(0.5) WITHIN GROUP (ORDER BY picked)::numeric, 1), round(percentile_cont(0.99) WITHIN GROUP (ORDER BY picked)::numeric, 1), round(max(picked)::numeric, 1),
-         round(percentile_cont(0.5) WITHIN GROUP (ORDER BY relayed)::numeric, 1), round(percentile_cont(0.99) WITHIN GROUP (ORDER BY relayed)::numeric, 1),
-         round(percentile_cont(0.5) WITHIN GROUP (ORDER BY taken)::numeric, 1), round(percentile_cont(0.99) WITHIN GROUP (ORDER BY taken)::numeric, 1),
-         round(percentile_cont(0.5) WITHIN GROUP (ORDER BY step)::numeric, 1), round(percentile_cont(0.99) WITHIN GROUP (ORDER BY step)::numeric, 1), round(max(step)::numeric, 1)
-  FROM r" | awk '{ printf "%s runs; submit -> run started: p50 %s ms, p99 %s ms, max %s ms (submit -> relayed to the stream: p50 %s, p99 %s ms; relayed -> run started: p50 %s, p99 %s ms); submit -> first step started: p50 %s ms, p99 %s ms, max %s ms\n", $1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11 }'
-psql -At -c "
-  SELECT string_agg(format('#%s of %s: %s ms', n, total, round(picked)), ', ' ORDER BY picked DESC)
-  FROM (SELECT row_number() OVER (ORDER BY created_at) AS n, count(*) OVER () AS total,
-               extract(epoch FROM started_at - created_at) * 1000 AS picked FROM workflow_runs ORDER BY picked DESC LIMIT 3) slowest" \
-  | sed 's/^/slowest pickups (submit order): /'
+submit_runs "$gateway_url" "$runs" "$interval" pickup
+wait_for_runs 120
+report_pickup pickup
 echo "load average: $(cut -d' ' -f1-3 /proc/loadavg)"

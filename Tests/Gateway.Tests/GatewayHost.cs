@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Observability.TestInfrastructure.Postgres;
 using Observability.Workflows.Messaging;
@@ -140,7 +141,7 @@ internal sealed class GatewayHost : IAsyncDisposable
 
             if (configureServices is not null)
             {
-                builder.ConfigureServices(configureServices);
+                builder.ConfigureTestServices(configureServices);
             }
         }
     }
