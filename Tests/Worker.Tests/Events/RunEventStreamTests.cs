@@ -26,15 +26,7 @@ public sealed class RunEventStreamTests(PostgresServerFixture postgres)
         const int count = 1 + (2 * RunEventStream.MaxEventsPerAppend) + 5;
         var callsBefore = await ScriptCallsAsync(admin);
 
-        // Writes (and scripts) wait while Redis is paused: the first append stays in flight while the others are published.
-        await admin.GetDatabase().ExecuteAsync("CLIENT", "PAUSE", "30000", "WRITE");
-        for (var i = 1; i <= count; i++)
-        {
-            events.Publish(i % 2 == 0 ? WorkflowEventType.StepStarted : WorkflowEventType.StepCompleted, new JsonObject { ["i"] = i }, span: null);
-        }
-
-        await admin.GetDatabase().ExecuteAsync("CLIENT", "UNPAUSE");
-        await events.FlushAsync().WaitAsync(ct);
+        await PublishWhileTheFirstAppendWaitsAsync(admin, events, count, ct);
 
         // One call for the first event, then the 69 that waited for it, at most MaxEventsPerAppend per call.
         Assert.Equal(1 + 3, await ScriptCallsAsync(admin) - callsBefore);
@@ -69,14 +61,7 @@ public sealed class RunEventStreamTests(PostgresServerFixture postgres)
         // The session stream's key holds a string: every append script fails with WRONGTYPE, after the run stream's check.
         await host.Redis.StringSetAsync(WorkflowStreams.SessionEvents("session-1"), "not a stream");
         var callsBefore = await ScriptCallsAsync(admin);
-        await admin.GetDatabase().ExecuteAsync("CLIENT", "PAUSE", "30000", "WRITE");
-        for (var i = 1; i <= count; i++)
-        {
-            events.Publish(i % 2 == 0 ? WorkflowEventType.StepStarted : WorkflowEventType.StepCompleted, new JsonObject { ["i"] = i }, span: null);
-        }
-
-        await admin.GetDatabase().ExecuteAsync("CLIENT", "UNPAUSE");
-        await events.FlushAsync().WaitAsync(ct);
+        await PublishWhileTheFirstAppendWaitsAsync(admin, events, count, ct);
 
         // Grouped as when the appends succeed, and a failed call wrote nothing: not the first of its events either.
         Assert.Equal(1 + 3, await ScriptCallsAsync(admin) - callsBefore);
@@ -120,6 +105,23 @@ public sealed class RunEventStreamTests(PostgresServerFixture postgres)
         Assert.All(Enumerable.Range(0, 8), step => Assert.Equal(
             Enumerable.Range(0, 50),
             stored.Where(e => e.Payload!.Value.GetProperty("step").GetInt32() == step).Select(e => e.Payload!.Value.GetProperty("i").GetInt32())));
+    }
+
+    /// <summary>
+    /// Publishes events 1..<paramref name="count"/> (alternately StepCompleted and StepStarted, payload <c>{"i": n}</c>)
+    /// while Redis holds writes (<c>CLIENT PAUSE … WRITE</c>, scripts included), so the first append stays in flight while
+    /// the others are published; then lets Redis go and waits for the stream's flush.
+    /// </summary>
+    private static async Task PublishWhileTheFirstAppendWaitsAsync(ConnectionMultiplexer admin, RunEventStream events, int count, CancellationToken ct)
+    {
+        await admin.GetDatabase().ExecuteAsync("CLIENT", "PAUSE", "30000", "WRITE");
+        for (var i = 1; i <= count; i++)
+        {
+            events.Publish(i % 2 == 0 ? WorkflowEventType.StepStarted : WorkflowEventType.StepCompleted, new JsonObject { ["i"] = i }, span: null);
+        }
+
+        await admin.GetDatabase().ExecuteAsync("CLIENT", "UNPAUSE");
+        await events.FlushAsync().WaitAsync(ct);
     }
 
     /// <summary>Script calls the server executed so far (<c>INFO commandstats</c>: EVALSHA and EVAL).</summary>
