@@ -206,7 +206,9 @@ internal sealed class SensitiveDataMasker
         return ReferenceEquals(masked, text) ? value : masked;
     }
 
-    // True when the text holds at least 13 digits in one run, single spaces or dashes allowed between them.
+    // True when the text holds at least 13 digits in one run, single spaces or dashes allowed between them, that
+    // starts where CardNumber() can start a match: not right after a letter, digit or underscore. Digits inside a
+    // longer token (a hex correlation ID often has a run of 13 digits or more) never reach the regular expression.
     private static bool HasLongDigitRun(ReadOnlySpan<char> span)
     {
         if (span.Length < MinCardDigits)
@@ -214,39 +216,54 @@ internal sealed class SensitiveDataMasker
             return false;
         }
 
-        var first = span.IndexOfAny(Digits);
-        if (first < 0)
+        var i = span.IndexOfAny(Digits);
+        if (i < 0)
         {
             return false;
         }
 
-        var run = 0;
-        var previousWasSeparator = false;
-        for (var i = first; i < span.Length; i++)
+        while (i <= span.Length - MinCardDigits)
         {
-            var c = span[i];
-            if (char.IsAsciiDigit(c))
+            if (!char.IsAsciiDigit(span[i]) || (i > 0 && IsWordChar(span[i - 1])))
             {
-                if (++run >= MinCardDigits)
-                {
-                    return true;
-                }
+                i++;
+                continue;
+            }
 
-                previousWasSeparator = false;
-            }
-            else if (c is ' ' or '-' && run > 0 && !previousWasSeparator)
+            // A possible start: count its digits. A later start inside this run follows a space or dash and only
+            // has a suffix of these digits, so the scan goes on after the run.
+            var run = 0;
+            var previousWasSeparator = false;
+            var end = i;
+            for (; end < span.Length; end++)
             {
-                previousWasSeparator = true;
+                var c = span[end];
+                if (char.IsAsciiDigit(c))
+                {
+                    if (++run >= MinCardDigits)
+                    {
+                        return true;
+                    }
+
+                    previousWasSeparator = false;
+                }
+                else if (c is ' ' or '-' && !previousWasSeparator)
+                {
+                    previousWasSeparator = true;
+                }
+                else
+                {
+                    break;
+                }
             }
-            else
-            {
-                run = 0;
-                previousWasSeparator = false;
-            }
+
+            i = end + 1;
         }
 
         return false;
     }
+
+    private static bool IsWordChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';
 
     private static string Replace(string text, Regex regex, Func<ReadOnlySpan<char>, bool>? validate, string replacement = Mask)
     {
