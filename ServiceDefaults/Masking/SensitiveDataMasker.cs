@@ -34,6 +34,8 @@ internal sealed class SensitiveDataMasker
     // IndexOfAnyInRange allocates on some paths; a SearchValues set never does.
     private static readonly SearchValues<char> Digits = SearchValues.Create("0123456789");
     private static readonly SearchValues<char> Separators = SearchValues.Create("@=:");
+    private static readonly SearchValues<char> WordChars =
+        SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz");
     private static readonly SearchValues<string> TriggerWords =
         SearchValues.Create(["bearer", "basic", "eyJ"], StringComparison.OrdinalIgnoreCase);
 
@@ -217,16 +219,13 @@ internal sealed class SensitiveDataMasker
         }
 
         var i = span.IndexOfAny(Digits);
-        if (i < 0)
+        while (i >= 0 && i <= span.Length - MinCardDigits)
         {
-            return false;
-        }
-
-        while (i <= span.Length - MinCardDigits)
-        {
-            if (!char.IsAsciiDigit(span[i]) || (i > 0 && IsWordChar(span[i - 1])))
+            if (i > 0 && IsWordChar(span[i - 1]))
             {
-                i++;
+                // Inside a token: the next possible start follows the token's end.
+                var tokenEnd = span[i..].IndexOfAnyExcept(WordChars);
+                i = tokenEnd < 0 ? -1 : NextDigit(span, i + tokenEnd);
                 continue;
             }
 
@@ -257,10 +256,16 @@ internal sealed class SensitiveDataMasker
                 }
             }
 
-            i = end + 1;
+            i = NextDigit(span, end);
         }
 
         return false;
+    }
+
+    private static int NextDigit(ReadOnlySpan<char> span, int from)
+    {
+        var next = from < span.Length ? span[from..].IndexOfAny(Digits) : -1;
+        return next < 0 ? -1 : from + next;
     }
 
     private static bool IsWordChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';
