@@ -9,8 +9,8 @@ namespace Observability.ServiceDefaults.Masking;
 /// Replaces secrets by <c>***</c>: whole values of sensitive keys, and secrets found inside any string
 /// (see <see cref="BuiltInValuePatterns"/>). Built for the hot path of every span and log record: a string runs
 /// through a regular expression only when a cheap, vectorised prefilter finds that pattern's trigger
-/// (<c>@</c>, <c>=</c>, <c>:</c>, <c>eyJ</c>, <c>bearer</c>, <c>basic</c>, 13 or more digits), and a value with
-/// nothing to mask comes back as the same instance, without allocating.
+/// (<c>@</c>, <c>=</c>, <c>:</c>, <c>eyJ</c>, <c>bearer</c>, <c>basic</c>, 13 or more digits not inside a longer
+/// token), and a value with nothing to mask comes back as the same instance, without allocating.
 /// </summary>
 internal sealed class SensitiveDataMasker
 {
