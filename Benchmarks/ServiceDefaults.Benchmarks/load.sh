@@ -6,6 +6,8 @@
 # off/stock/on so drift of the machine's speed hits all alike. CPU per request is user + system time from /proc,
 # which other load on the machine disturbs less than requests per second.
 # Usage: load.sh [rounds=3] [seconds=10] [connections=32]   (WARMUP=seconds per endpoint, default 8)
+# BASELINE_DLL=<another build of Observability.ServiceDefaults.Benchmarks.dll> adds a fourth mode, "base": that
+# build's "on", in the same rounds, so two versions of ours are compared under the same conditions.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds=${1:-3}; seconds=${2:-10}; connections=${3:-32}
@@ -37,8 +39,10 @@ run_round() { # mode -> "get-req/s get-cpu post-req/s post-cpu"
   [[ $1 == off ]] || otel=(OTEL_SERVICE_NAME=bench OTEL_EXPORTER_OTLP_ENDPOINT=http://127.0.0.1:$sink
     OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OTEL_TRACES_SAMPLER=always_on
     OTEL_BSP_SCHEDULE_DELAY=1000 OTEL_BLRP_SCHEDULE_DELAY=1000 OTEL_METRIC_EXPORT_INTERVAL=1000)
+  local server=$dll mode=$1
+  [[ $mode == base ]] && server=$BASELINE_DLL mode=on
   env ASPNETCORE_URLS=http://127.0.0.1:$port ASPNETCORE_ENVIRONMENT=Production "${otel[@]}" \
-    taskset -c 0 dotnet "$dll" serve "$1" >/dev/null &
+    taskset -c 0 dotnet "$server" serve "$mode" >/dev/null &
   local pid=$!; wait_port "$port"
   local get post_result
   get=$(measure "$pid" "http://127.0.0.1:$port/api/hello/world")
@@ -48,6 +52,7 @@ run_round() { # mode -> "get-req/s get-cpu post-req/s post-cpu"
 }
 
 modes=(off stock on)
+[[ -n ${BASELINE_DLL:-} ]] && modes=(off stock base on)
 declare -A results
 for ((r=1; r<=rounds; r++)); do
   for mode in "${modes[@]}"; do
@@ -67,5 +72,8 @@ for endpoint in g p; do
     "on/off $(awk -v a="$on_rps" -v b="$off_rps" 'BEGIN {printf "%.3f", a/b}')," \
     "on-stock $(awk -v a="$on_cpu" -v b="$stock_cpu" 'BEGIN {printf "%+.1f", a-b}') us CPU/req," \
     "stock-off $(awk -v a="$stock_cpu" -v b="$off_cpu" 'BEGIN {printf "%+.1f", a-b}') us CPU/req"
+  [[ -z ${BASELINE_DLL:-} ]] || echo "  base $base_rps req/s $base_cpu us; base-stock" \
+    "$(awk -v a="$base_cpu" -v b="$stock_cpu" 'BEGIN {printf "%+.1f", a-b}') us, on-base" \
+    "$(awk -v a="$on_cpu" -v b="$base_cpu" 'BEGIN {printf "%+.1f", a-b}') us CPU/req"
 done
 echo "sink received: $(curl -s "http://127.0.0.1:$sink/stats")"

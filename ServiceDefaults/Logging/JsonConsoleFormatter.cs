@@ -134,21 +134,26 @@ internal sealed class JsonConsoleFormatter : ConsoleFormatter, IDisposable
         if (_options.IncludeScopes && scopeProvider is not null)
         {
             writer.WriteStartArray("scopes");
-            scopeProvider.ForEachScope(WriteScope, (this, writer));
+            // The logger factory's MaskingScopeProvider hands out scopes whose strings are masked already.
+            scopeProvider.ForEachScope(WriteScope, (this, writer, scopeProvider is MaskingScopeProvider));
             writer.WriteEndArray();
         }
 
         writer.WriteEndObject();
     }
 
-    private static void WriteScope(object? scope, (JsonConsoleFormatter Formatter, Utf8JsonWriter Writer) state)
+    private static void WriteScope(object? scope, (JsonConsoleFormatter Formatter, Utf8JsonWriter Writer, bool StringsMasked) state)
     {
-        var (formatter, writer) = state;
+        var (formatter, writer, stringsMasked) = state;
         if (scope is IEnumerable<KeyValuePair<string, object?>> properties)
         {
             writer.WriteStartObject();
-            formatter.WriteProperties(writer, properties);
+            formatter.WriteProperties(writer, properties, stringsMasked);
             writer.WriteEndObject();
+        }
+        else if (stringsMasked && scope is string text)
+        {
+            writer.WriteStringValue(text);
         }
         else if (scope is not null)
         {
@@ -169,14 +174,16 @@ internal sealed class JsonConsoleFormatter : ConsoleFormatter, IDisposable
         return false;
     }
 
-    private void WriteProperties(Utf8JsonWriter writer, IEnumerable<KeyValuePair<string, object?>> properties)
+    // stringsMasked: string values come masked already (by the MaskingScopeProvider: whole values of sensitive keys
+    // and secrets inside strings), so they are written as they are; any other value is masked here as always.
+    private void WriteProperties(Utf8JsonWriter writer, IEnumerable<KeyValuePair<string, object?>> properties, bool stringsMasked = false)
     {
         if (properties is IReadOnlyList<KeyValuePair<string, object?>> list)
         {
             // Indexing avoids boxing an enumerator for the common case (logging state is a list).
             for (var i = 0; i < list.Count; i++)
             {
-                WriteProperty(writer, list[i]);
+                WriteProperty(writer, list[i], stringsMasked);
             }
 
             return;
@@ -184,11 +191,11 @@ internal sealed class JsonConsoleFormatter : ConsoleFormatter, IDisposable
 
         foreach (var property in properties)
         {
-            WriteProperty(writer, property);
+            WriteProperty(writer, property, stringsMasked);
         }
     }
 
-    private void WriteProperty(Utf8JsonWriter writer, KeyValuePair<string, object?> property)
+    private void WriteProperty(Utf8JsonWriter writer, KeyValuePair<string, object?> property, bool stringsMasked)
     {
         var (key, value) = property;
         if (key == OriginalFormatKey || string.IsNullOrEmpty(key))
@@ -197,7 +204,11 @@ internal sealed class JsonConsoleFormatter : ConsoleFormatter, IDisposable
         }
 
         writer.WritePropertyName(key);
-        if (value is not null && _masker.IsSensitiveKey(key))
+        if (stringsMasked && value is string text)
+        {
+            writer.WriteStringValue(text);
+        }
+        else if (value is not null && _masker.IsSensitiveKey(key))
         {
             writer.WriteStringValue(SensitiveDataMasker.Mask);
         }

@@ -9,8 +9,8 @@ namespace Observability.ServiceDefaults.Masking;
 /// Replaces secrets by <c>***</c>: whole values of sensitive keys, and secrets found inside any string
 /// (see <see cref="BuiltInValuePatterns"/>). Built for the hot path of every span and log record: a string runs
 /// through a regular expression only when a cheap, vectorised prefilter finds that pattern's trigger
-/// (<c>@</c>, <c>=</c>, <c>:</c>, <c>eyJ</c>, <c>bearer</c>, <c>basic</c>, 13 or more digits), and a value with
-/// nothing to mask comes back as the same instance, without allocating.
+/// (<c>@</c>, <c>=</c>, <c>:</c>, <c>eyJ</c>, <c>bearer</c>, <c>basic</c>, 13 or more digits not inside a longer
+/// token), and a value with nothing to mask comes back as the same instance, without allocating.
 /// </summary>
 internal sealed class SensitiveDataMasker
 {
@@ -34,6 +34,8 @@ internal sealed class SensitiveDataMasker
     // IndexOfAnyInRange allocates on some paths; a SearchValues set never does.
     private static readonly SearchValues<char> Digits = SearchValues.Create("0123456789");
     private static readonly SearchValues<char> Separators = SearchValues.Create("@=:");
+    private static readonly SearchValues<char> WordChars =
+        SearchValues.Create("0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZ_abcdefghijklmnopqrstuvwxyz");
     private static readonly SearchValues<string> TriggerWords =
         SearchValues.Create(["bearer", "basic", "eyJ"], StringComparison.OrdinalIgnoreCase);
 
@@ -206,7 +208,9 @@ internal sealed class SensitiveDataMasker
         return ReferenceEquals(masked, text) ? value : masked;
     }
 
-    // True when the text holds at least 13 digits in one run, single spaces or dashes allowed between them.
+    // True when the text holds at least 13 digits in one run, single spaces or dashes allowed between them, that
+    // starts where CardNumber() can start a match: not right after a letter, digit or underscore. Digits inside a
+    // longer token (a hex correlation ID often has a run of 13 digits or more) never reach the regular expression.
     private static bool HasLongDigitRun(ReadOnlySpan<char> span)
     {
         if (span.Length < MinCardDigits)
@@ -214,39 +218,57 @@ internal sealed class SensitiveDataMasker
             return false;
         }
 
-        var first = span.IndexOfAny(Digits);
-        if (first < 0)
+        var i = span.IndexOfAny(Digits);
+        while (i >= 0 && i <= span.Length - MinCardDigits)
         {
-            return false;
-        }
-
-        var run = 0;
-        var previousWasSeparator = false;
-        for (var i = first; i < span.Length; i++)
-        {
-            var c = span[i];
-            if (char.IsAsciiDigit(c))
+            if (i > 0 && IsWordChar(span[i - 1]))
             {
-                if (++run >= MinCardDigits)
+                // Inside a token: the next possible start follows the token's end.
+                var tokenEnd = span[i..].IndexOfAnyExcept(WordChars);
+                i = tokenEnd < 0 ? -1 : NextDigit(span, i + tokenEnd);
+                continue;
+            }
+
+            // A possible start: count its digits. A later start inside this run follows a space or dash and only
+            // has a suffix of these digits, so the scan goes on after the run.
+            var run = 0;
+            var previousWasSeparator = false;
+            var end = i;
+            for (; end < span.Length; end++)
+            {
+                var c = span[end];
+                if (char.IsAsciiDigit(c))
                 {
-                    return true;
-                }
+                    if (++run >= MinCardDigits)
+                    {
+                        return true;
+                    }
 
-                previousWasSeparator = false;
+                    previousWasSeparator = false;
+                }
+                else if (c is ' ' or '-' && !previousWasSeparator)
+                {
+                    previousWasSeparator = true;
+                }
+                else
+                {
+                    break;
+                }
             }
-            else if (c is ' ' or '-' && run > 0 && !previousWasSeparator)
-            {
-                previousWasSeparator = true;
-            }
-            else
-            {
-                run = 0;
-                previousWasSeparator = false;
-            }
+
+            i = NextDigit(span, end);
         }
 
         return false;
     }
+
+    private static int NextDigit(ReadOnlySpan<char> span, int from)
+    {
+        var next = from < span.Length ? span[from..].IndexOfAny(Digits) : -1;
+        return next < 0 ? -1 : from + next;
+    }
+
+    private static bool IsWordChar(char c) => char.IsAsciiLetterOrDigit(c) || c == '_';
 
     private static string Replace(string text, Regex regex, Func<ReadOnlySpan<char>, bool>? validate, string replacement = Mask)
     {

@@ -1,11 +1,14 @@
 using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 
 namespace Observability.ServiceDefaults.Masking;
 
 /// <summary>
 /// Decides whether an attribute key names a secret: the key, lower-cased with <c>_</c>, <c>-</c>, <c>.</c>, <c>:</c>
 /// and spaces removed, ends with one of the sensitive words. Answers are cached per key (keys repeat: every
-/// span of a kind carries the same ones), so the common case is one dictionary lookup.
+/// span of a kind carries the same ones). Attribute keys are nearly always the same string instances (the
+/// instrumentation's and the code's constants), so a small cache by object identity answers first: one identity
+/// hash and one reference comparison instead of hashing the key's characters; a miss falls back to the dictionary.
 /// </summary>
 internal sealed class SensitiveKeySet
 {
@@ -21,9 +24,15 @@ internal sealed class SensitiveKeySet
     private const int MaxCachedKeys = 4096;
     private const int MaxNormalizedLength = 256;
 
+    // Slots of the identity cache (a power of two), direct-mapped; a slot belongs to the first key that lands in it.
+    private const int IdentitySlots = 256;
+
     private readonly string[] _words;
     private readonly ConcurrentDictionary<string, bool> _cache = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, bool>.AlternateLookup<ReadOnlySpan<char>> _spanCache;
+
+    // Entries are immutable and set once, so a reader sees a key with its own answer or nothing.
+    private readonly Verdict?[] _byIdentity = new Verdict?[IdentitySlots];
 
     public SensitiveKeySet(IEnumerable<string> words)
     {
@@ -50,15 +59,26 @@ internal sealed class SensitiveKeySet
             return false;
         }
 
-        if (_cache.TryGetValue(key, out var sensitive))
+        ref var slot = ref _byIdentity[RuntimeHelpers.GetHashCode(key) & (IdentitySlots - 1)];
+        if (Volatile.Read(ref slot) is { } verdict && ReferenceEquals(verdict.Key, key))
         {
-            return sensitive;
+            return verdict.Sensitive;
         }
 
-        sensitive = Compute(key);
-        if (_cache.Count < MaxCachedKeys)
+        if (!_cache.TryGetValue(key, out var sensitive))
         {
-            _cache.TryAdd(key, sensitive);
+            sensitive = Compute(key);
+            if (_cache.Count < MaxCachedKeys)
+            {
+                _cache.TryAdd(key, sensitive);
+            }
+        }
+
+        // First come keeps its slot: keys that collide then take the dictionary path without allocating, where
+        // replacing each other would allocate on every call.
+        if (Volatile.Read(ref slot) is null)
+        {
+            Interlocked.CompareExchange(ref slot, new Verdict(key, sensitive), null);
         }
 
         return sensitive;
@@ -118,4 +138,6 @@ internal sealed class SensitiveKeySet
 
         return buffer[position..];
     }
+
+    private sealed record Verdict(string Key, bool Sensitive);
 }

@@ -93,6 +93,35 @@ public sealed class JsonConsoleFormatterTests
     }
 
     [Fact]
+    public void Write_ScopesOfMaskingScopeProvider_EverySecretMaskedOnce()
+    {
+        // The formatter writes the provider's strings as they come (masked already) and masks everything else itself.
+        var scopes = new MaskingScopeProvider(new SensitiveDataMasker(new SensitiveDataMaskingOptions()));
+        using var first = scopes.Push(new Dictionary<string, object?>
+        {
+            ["tenant"] = "t-1",
+            ["api-key"] = "k-123",
+            ["note"] = "call me at jane.doe@example.com",
+            ["masked"] = "***",
+            ["recipients"] = new List<string> { "ok", "bob@example.com" },
+            ["uri"] = new Uri("postgres://app:S3cr3t@db.internal/orders"),
+        });
+        using var second = scopes.Push("request from jane.doe@example.com");
+
+        var entry = Format(LogLevel.Information, "scoped", exception: null, scopeProvider: scopes);
+
+        var written = entry.GetProperty("scopes").EnumerateArray().ToArray();
+        Assert.Equal(2, written.Length);
+        Assert.Equal("t-1", written[0].GetProperty("tenant").GetString());
+        Assert.Equal("***", written[0].GetProperty("api-key").GetString());
+        Assert.Equal("call me at ***@***", written[0].GetProperty("note").GetString());
+        Assert.Equal("***", written[0].GetProperty("masked").GetString());
+        Assert.Equal(["ok", "***@***"], written[0].GetProperty("recipients").EnumerateArray().Select(e => e.GetString()));
+        Assert.Equal("postgres://app:***@db.internal/orders", written[0].GetProperty("uri").GetString());
+        Assert.Equal("request from ***@***", written[1].GetString());
+    }
+
+    [Fact]
     public void Write_TwoEntries_OneLineEach()
     {
         using var formatter = CreateFormatter();

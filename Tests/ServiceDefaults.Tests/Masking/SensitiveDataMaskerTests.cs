@@ -93,6 +93,9 @@ public sealed class SensitiveDataMaskerTests
     [InlineData("4111-1111-1111-1111", "***")]
     [InlineData("pan=5500005555555559", "pan=***")]
     [InlineData("amex 378282246310005.", "amex ***.")]
+    [InlineData("ref a1234 4111111111111111", "ref a1234 ***")]
+    [InlineData("x12-4111111111111111", "x12-***")]
+    [InlineData("e4d775ee1d0d47369b43996866529082 4111 1111 1111 1111", "e4d775ee1d0d47369b43996866529082 ***")]
     public void MaskText_LuhnValidCardNumber_Masked(string input, string expected) =>
         Assert.Equal(expected, Masker.MaskText(input));
 
