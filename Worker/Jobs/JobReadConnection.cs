@@ -46,7 +46,8 @@ internal sealed class JobReadConnection(IOptionsMonitor<ConfigurationOptions> re
 
     /// <summary>
     /// The entries of an <c>XREADGROUP</c> reply for one stream: null (the block timed out), RESP2's
-    /// <c>[[stream, entries]]</c> or RESP3's map <c>{stream: entries}</c>; each entry <c>[id, [field, value, …]]</c>.
+    /// <c>[[stream, entries]]</c> or RESP3's map <c>{stream: entries}</c> (which the client presents as
+    /// <c>[stream, entries]</c>); each entry <c>[id, [field, value, …]]</c>.
     /// </summary>
     internal static StreamEntry[] ParseReply(RedisResult reply)
     {
@@ -55,7 +56,7 @@ internal sealed class JobReadConnection(IOptionsMonitor<ConfigurationOptions> re
             return [];
         }
 
-        var entries = reply.Resp3Type == ResultType.Map ? reply[1] : reply[0][1];
+        var entries = reply[0].Resp2Type == ResultType.Array ? reply[0][1] : reply[1];
         var parsed = new StreamEntry[entries.Length];
         for (var i = 0; i < parsed.Length; i++)
         {

@@ -89,6 +89,22 @@ public sealed partial class JobConsumerTests(PostgresServerFixture postgres)
     }
 
     [Fact]
+    public async Task ReadAsync_RedisRequiresAPassword_ReadConnectionUsesTheConnectionStringsCredentials()
+    {
+        // Jobs are read only on the consumer's own connection: it must authenticate as Aspire's multiplexer does.
+        using var timeout = TestTimeout.Start();
+        var ct = timeout.Token;
+        await using var host = await WorkerTestHost.CreateAsync(postgres, ct, redisPassword: "worker-secret");
+        var runId = await host.CreateRunAsync(Task, ct);
+        await host.EnqueueAsync(runId, ct);
+        await host.StartAsync(ct);
+
+        await host.WaitForStatusAsync(runId, WorkflowRunStatus.Completed, ct);
+        await host.WaitForNoPendingAsync(ct);
+        Assert.DoesNotContain(host.LogMessages, m => m.Contains("worker-secret", StringComparison.Ordinal));
+    }
+
+    [Fact]
     public async Task ReadinessCheck_ReadConnection_HealthyWhileConnectedUnhealthyWhenRedisIsDown()
     {
         using var timeout = TestTimeout.Start();
