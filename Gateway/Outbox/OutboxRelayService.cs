@@ -10,8 +10,7 @@ namespace Observability.Gateway.Outbox;
 /// Moves committed jobs from the outbox to their Redis stream: immediately after a submit (<see cref="OutboxSignal"/>),
 /// otherwise every <see cref="OutboxRelayOptions.PollInterval"/>, in <see cref="OutboxRelayOptions.ConcurrentBatches"/> loops. When Redis (or the database) fails, it backs off
 /// exponentially and retries; the rows stay unsent meanwhile, so no job is lost. A batch's XADDs are started together,
-/// so the multiplexer pipelines them in one write, and one nudge on <see cref="WorkflowStreams.JobsAdded"/> goes right
-/// behind them, which wakes idle workers at once.
+/// so the multiplexer pipelines them in one write; an idle worker's blocking XREADGROUP is answered by them at once.
 /// </summary>
 internal sealed class OutboxRelayService(
     IServiceScopeFactory scopeFactory,
@@ -77,7 +76,7 @@ internal sealed class OutboxRelayService(
         await using (scope.ConfigureAwait(false))
         {
             var relay = scope.ServiceProvider.GetRequiredService<OutboxRelay>();
-            var count = await relay.RelayBatchAsync(_options.BatchSize, maxConcurrentPublishes: _options.BatchSize, PublishAsync, _ => NudgeWorkers(), cancellationToken)
+            var count = await relay.RelayBatchAsync(_options.BatchSize, maxConcurrentPublishes: _options.BatchSize, PublishAsync, cancellationToken)
                 .ConfigureAwait(false);
             if (count > 0)
             {
@@ -85,23 +84,6 @@ internal sealed class OutboxRelayService(
             }
 
             return count;
-        }
-    }
-
-    /// <summary>
-    /// Wakes idle workers: sent right behind the batch's XADDs on the same connection (so Redis has the jobs when a
-    /// worker reads), without waiting for their replies, the marking of the rows and the commit. Fire and forget: a lost
-    /// nudge costs only latency (the workers poll too), so a failure is not the batch's.
-    /// </summary>
-    private void NudgeWorkers()
-    {
-        try
-        {
-            redis.GetSubscriber().Publish(RedisChannel.Literal(WorkflowStreams.JobsAdded), 1, CommandFlags.FireAndForget);
-        }
-        catch (RedisException)
-        {
-            // The jobs are in the stream; the workers' fallback poll finds them.
         }
     }
 

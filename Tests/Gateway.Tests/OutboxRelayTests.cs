@@ -3,15 +3,10 @@ using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json;
-using Microsoft.Extensions.DependencyInjection;
-using Microsoft.Extensions.Hosting;
-using Npgsql;
-using Observability.Gateway.Outbox;
 using Observability.TestInfrastructure.Polling;
 using Observability.TestInfrastructure.Postgres;
 using Observability.TestInfrastructure.Redis;
 using Observability.Workflows.Messaging;
-using StackExchange.Redis;
 
 namespace Observability.Gateway.Tests;
 
@@ -51,41 +46,6 @@ public sealed class OutboxRelayTests(PostgresServerFixture postgres, RedisServer
         // Only the submit's signal can deliver the job before the 30 s bound: the next poll is 10 minutes away.
         var entry = await gateway.WaitForJobAsync(runId, timeout.Token);
         Assert.NotNull(entry[WorkflowStreams.MessageField]);
-    }
-
-    [Fact]
-    public async Task RelayOnce_MarkingTheBatchSentWaits_NudgesWorkersOnceTheJobIsInTheStream()
-    {
-        using var timeout = TestTimeout.Start(30);
-        await using var server = await RedisServer.StartAsync(); // its own: other tests' relays nudge on the shared one
-        // The relay runs only when the test calls it, not as the host's background loops.
-        await using var gateway = await GatewayHost.StartAsync(postgres, server.ConnectionString, timeout.Token, configureServices: services =>
-        {
-            services.Remove(services.Single(d => d.ServiceType == typeof(IHostedService) && d.ImplementationType == typeof(OutboxRelayService)));
-            services.AddSingleton<OutboxRelayService>();
-        });
-        await using var subscriber = await ConnectionMultiplexer.ConnectAsync(server.ConnectionString);
-        var nudged = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        await subscriber.GetSubscriber().SubscribeAsync(RedisChannel.Literal(WorkflowStreams.JobsAdded), (_, _) => nudged.TrySetResult());
-        var (runId, _) = await WorkflowsApiReadTests.SubmitAsync(gateway, "s-nudge", timeout.Token);
-
-        // A SHARE lock on the outbox lets the relay claim the row (FOR UPDATE) and publish it, but holds back its UPDATE
-        // marking the row sent until this transaction ends.
-        await using var connection = new NpgsqlConnection(gateway.DatabaseConnectionString);
-        await connection.OpenAsync(timeout.Token);
-        var hold = await connection.BeginTransactionAsync(timeout.Token);
-        await using (var command = new NpgsqlCommand("LOCK TABLE outbox_messages IN SHARE MODE", connection, hold))
-        {
-            await command.ExecuteNonQueryAsync(timeout.Token);
-        }
-
-        var relaying = gateway.Services.GetRequiredService<OutboxRelayService>().RelayOnceAsync(timeout.Token);
-
-        await nudged.Task.WaitAsync(timeout.Token);
-        Assert.False(relaying.IsCompleted);
-        await gateway.WaitForJobAsync(runId, timeout.Token);
-        await hold.RollbackAsync(timeout.Token);
-        Assert.Equal(1, await relaying.WaitAsync(timeout.Token));
     }
 
     [Fact]

@@ -72,26 +72,6 @@ public sealed class PipelinedRelayTests(PostgresServerFixture postgres)
     }
 
     [Fact]
-    public async Task RelayBatchAsync_EveryPublishStarted_CallsStartedOnceWhileThePublishesAreInFlight()
-    {
-        using var timeout = TestTimeout.Start(30);
-        await using var database = await WorkflowsDatabase.StartAsync(postgres, timeout.Token);
-        await database.CreateRunsAsync(3, timeout.Token);
-        var release = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-        var calls = new List<int>();
-
-        // No publish completes before the callback has run: it must come while all three are in flight.
-        var published = await database.RelayAsync(10, 10, (_, cancellationToken) => release.Task.WaitAsync(cancellationToken), timeout.Token, started: count =>
-        {
-            calls.Add(count);
-            release.SetResult();
-        });
-
-        Assert.Equal(3, published);
-        Assert.Equal([3], calls);
-    }
-
-    [Fact]
     public async Task RelayBatchAsync_InFlightWindowSmallerThanTheBatch_PublishesEveryMessageOnce()
     {
         using var timeout = TestTimeout.Start(30);
@@ -143,10 +123,10 @@ public sealed class PipelinedRelayTests(PostgresServerFixture postgres)
         }
 
         public async Task<int> RelayAsync(
-            int max, int inFlight, Func<OutboxMessage, CancellationToken, Task> publish, CancellationToken cancellationToken, Action<int>? started = null)
+            int max, int inFlight, Func<OutboxMessage, CancellationToken, Task> publish, CancellationToken cancellationToken)
         {
             await using var scope = _host.Services.CreateAsyncScope();
-            return await scope.ServiceProvider.GetRequiredService<OutboxRelay>().RelayBatchAsync(max, inFlight, publish, started, cancellationToken);
+            return await scope.ServiceProvider.GetRequiredService<OutboxRelay>().RelayBatchAsync(max, inFlight, publish, cancellationToken);
         }
 
         public async Task<long> ScalarAsync(string sql, CancellationToken cancellationToken)

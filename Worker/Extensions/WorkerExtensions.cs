@@ -1,4 +1,5 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Observability.Worker.Engine;
 using Observability.Worker.Events;
@@ -15,7 +16,8 @@ internal static class WorkerExtensions
 {
     /// <summary>
     /// Registers the workflow database (<c>ConnectionStrings:workflows</c>), the Redis client (<c>ConnectionStrings:cache</c>),
-    /// the engine, the event publisher, the performance monitor (<c>Workflows:Thresholds</c>), the job consumer, the
+    /// the engine, the event publisher, the performance monitor (<c>Workflows:Thresholds</c>), the job consumer (with its
+    /// own Redis connection for blocking reads and that connection's readiness check), the
     /// stuck-run sweeper and the Redis reconciler (<c>Workflows:Worker</c>). Call after <c>AddLlmProviders</c>. Options are validated at start.
     /// </summary>
     public static TBuilder AddWorkflowEngine<TBuilder>(this TBuilder builder)
@@ -44,6 +46,9 @@ internal static class WorkerExtensions
         services.TryAddSingleton<RunRequeuer>();
         services.TryAddSingleton<JobProcessor>();
         services.TryAddSingleton<RedisLossSignal>();
+        services.TryAddSingleton<JobReadConnection>();
+        services.AddHealthChecks().Add(new HealthCheckRegistration(
+            JobReadConnection.HealthCheckName, sp => sp.GetRequiredService<JobReadConnection>(), HealthStatus.Unhealthy, ["ready"]));
         services.AddHostedService<JobConsumer>();
         services.AddHostedService<StuckRunSweeper>();
         services.AddHostedService<RedisReconciler>();

@@ -9,14 +9,15 @@ namespace Observability.Worker.Jobs;
 
 /// <summary>
 /// Reads <c>workflows.jobs</c> as consumer <c>Workflows:Worker:ConsumerName</c> of group <c>workers</c>, running at
-/// most <c>Workflows:Worker:Concurrency</c> jobs at once. Reads never block on Redis (StackExchange.Redis shares one
-/// connection between callers, so <c>XREADGROUP</c> is sent without <c>BLOCK</c>): when the stream has nothing new,
-/// the consumer waits for a nudge on <see cref="WorkflowStreams.JobsAdded"/> (the relay publishes one per batch) or
-/// for <c>PollInterval</c>, whichever comes first.
+/// most <c>Workflows:Worker:Concurrency</c> jobs at once. Each read is a blocking <c>XREADGROUP … BLOCK</c>
+/// (<c>PollInterval</c>) on a connection of its own (<see cref="JobReadConnection"/>): Redis answers it with the
+/// entry the moment the relay's XADD arrives, so a job is picked up without a nudge or a poll in between; when the
+/// block passes with nothing new, the loop reads again (opening a due claim round first).
 /// </summary>
 /// <remarks>
 /// <para>Orphans (entries idle longer than <c>ClaimIdleTime</c>: their consumer died) are claimed by the same loop that
-/// reads, ahead of new entries, each time slots are free: every <c>MaintenanceInterval</c> opens a claim round, which
+/// reads, ahead of new entries, each time slots are free: every <c>MaintenanceInterval</c> opens a claim round (taken
+/// up when the read in flight returns, at most <c>PollInterval</c> later), which
 /// follows XAUTOCLAIM's cursor through the whole pending list, as many entries per call as slots are free, until the
 /// cursor comes back to <c>0-0</c>. So a worker that dies holding 100 jobs has them all resumed by the survivors as
 /// fast as their slots allow, not one per interval.</para>
@@ -27,6 +28,7 @@ namespace Observability.Worker.Jobs;
 /// </remarks>
 internal sealed class JobConsumer(
     IConnectionMultiplexer redis,
+    JobReadConnection reads,
     JobProcessor processor,
     RedisLossSignal lossSignal,
     WorkerTelemetry telemetry,
@@ -46,8 +48,6 @@ internal sealed class JobConsumer(
     private readonly Channel<bool> _slots = CreateSlots(options.Value.Concurrency);
     private readonly CancellationTokenSource _processing = new();
     private readonly ConcurrentDictionary<string, InFlightJob> _inFlight = new(StringComparer.Ordinal);
-    private readonly Channel<bool> _nudges = Channel.CreateBounded<bool>(new BoundedChannelOptions(1) { FullMode = BoundedChannelFullMode.DropWrite });
-    private readonly RedisChannel _jobsAdded = RedisChannel.Literal(WorkflowStreams.JobsAdded);
 
     // The claim round: opened by the maintenance loop, walked by the read loop (only it touches the cursor).
     private volatile bool _claimDue;
@@ -59,11 +59,8 @@ internal sealed class JobConsumer(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         WorkerLog.ConsumerStarted(logger, _options.ConsumerName, WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, _options.Concurrency);
-        var subscriber = redis.GetSubscriber();
-        Action<RedisChannel, RedisValue> nudge = (_, _) => _nudges.Writer.TryWrite(true);
         try
         {
-            await SubscribeAsync(subscriber, nudge).ConfigureAwait(false);
             await EnsureGroupAsync(stoppingToken).ConfigureAwait(false);
             await Task.WhenAll(ReadLoopAsync(stoppingToken), MaintenanceLoopAsync(stoppingToken)).ConfigureAwait(false);
         }
@@ -77,38 +74,12 @@ internal sealed class JobConsumer(
         }
         finally
         {
-            await UnsubscribeAsync(subscriber, nudge).ConfigureAwait(false);
+            // A read still blocked on the server ends with its connection, so no job is delivered to this stopping
+            // consumer from now on (one already on its way stays pending, to be claimed).
+            await reads.DisposeAsync().ConfigureAwait(false);
         }
 
         await DrainAsync().ConfigureAwait(false);
-    }
-
-    /// <summary>
-    /// Subscribes to the relay's nudges. When Redis is down the handler is still registered and the multiplexer
-    /// subscribes once it connects; meanwhile the fallback poll finds the jobs.
-    /// </summary>
-    private async Task SubscribeAsync(ISubscriber subscriber, Action<RedisChannel, RedisValue> nudge)
-    {
-        try
-        {
-            await subscriber.SubscribeAsync(_jobsAdded, nudge).ConfigureAwait(false);
-        }
-        catch (Exception e) when (IsRedisFailure(e))
-        {
-            WorkerLog.ReadFailed(logger, e);
-        }
-    }
-
-    private async Task UnsubscribeAsync(ISubscriber subscriber, Action<RedisChannel, RedisValue> nudge)
-    {
-        try
-        {
-            await subscriber.UnsubscribeAsync(_jobsAdded, nudge, CommandFlags.FireAndForget).ConfigureAwait(false);
-        }
-        catch (Exception e) when (IsRedisFailure(e) || e is ObjectDisposedException)
-        {
-            // Gone with the connection.
-        }
     }
 
     /// <summary>A failure of Redis or of the connection to it (the multiplexer reports time-outs as <see cref="TimeoutException"/>).</summary>
@@ -176,16 +147,13 @@ internal sealed class JobConsumer(
         {
             var free = await AcquireSlotsAsync(stoppingToken).ConfigureAwait(false);
 
-            // A nudge that came before this read is answered by it.
-            _nudges.Reader.TryRead(out _);
             var claiming = _claimDue;
             StreamEntry[] entries;
             try
             {
                 entries = claiming
                     ? await ClaimAsync(free, stoppingToken).ConfigureAwait(false)
-                    : await Database.StreamReadGroupAsync(WorkflowStreams.Jobs, WorkflowStreams.WorkersGroup, _options.ConsumerName, StreamPosition.NewMessages, free)
-                        .WaitAsync(stoppingToken).ConfigureAwait(false);
+                    : await reads.ReadAsync(free, stoppingToken).ConfigureAwait(false);
             }
             catch (Exception e) when (IsNoGroup(e))
             {
@@ -207,25 +175,6 @@ internal sealed class JobConsumer(
             }
 
             Dispatch(entries, free, redelivered: claiming);
-            if (!claiming && entries.Length < free)
-            {
-                // The stream has nothing more for now: wait for the relay's nudge, a claim round, or PollInterval.
-                await WaitForNudgeAsync(stoppingToken).ConfigureAwait(false);
-            }
-        }
-    }
-
-    private async Task WaitForNudgeAsync(CancellationToken stoppingToken)
-    {
-        using var poll = new CancellationTokenSource(_options.PollInterval, timeProvider);
-        using var linked = CancellationTokenSource.CreateLinkedTokenSource(poll.Token, stoppingToken);
-        try
-        {
-            await _nudges.Reader.WaitToReadAsync(linked.Token).ConfigureAwait(false);
-        }
-        catch (OperationCanceledException) when (!stoppingToken.IsCancellationRequested)
-        {
-            // PollInterval passed without a nudge: read anyway.
         }
     }
 
@@ -234,9 +183,8 @@ internal sealed class JobConsumer(
         using var timer = new PeriodicTimer(_options.MaintenanceInterval, timeProvider);
         while (await timer.WaitForNextTickAsync(stoppingToken).ConfigureAwait(false))
         {
-            // Open a claim round (the read loop walks it with the slots it frees) and wake the read loop if idle.
+            // Open a claim round (the read loop walks it with the slots it frees, once its read in flight returns).
             _claimDue = true;
-            _nudges.Writer.TryWrite(true);
             try
             {
                 await KeepClaimedAsync(stoppingToken).ConfigureAwait(false);

@@ -12,9 +12,9 @@ internal sealed class JobConsumerOptions
     public string ConsumerName { get; set; } = $"{Environment.MachineName}-{Environment.ProcessId}";
 
     /// <summary>
-    /// <c>Workflows:Worker:PollInterval</c>: how long an idle worker waits for a nudge (<c>workflows.jobs.added</c>,
-    /// published by the relay after each batch) before it reads the stream anyway (10 ms–1 min). Default 2 s: the
-    /// bound on a job's wait when its nudge was lost, at one non-blocking XREADGROUP per interval while idle.
+    /// <c>Workflows:Worker:PollInterval</c>: how long one blocking <c>XREADGROUP</c> waits in Redis for a new job
+    /// before it returns empty (10 ms–1 min). Default 2 s: an idle worker sends one read per interval, and a claim
+    /// round opened meanwhile waits at most this long. A job is answered to the waiting read as soon as it is added.
     /// </summary>
     public TimeSpan PollInterval { get; set; } = TimeSpan.FromSeconds(2);
 

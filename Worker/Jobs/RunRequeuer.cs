@@ -77,8 +77,5 @@ internal sealed class RunRequeuer(IServiceScopeFactory scopes, RunExecutionStore
 
         var id = await redis.GetDatabase().StreamAddAsync(WorkflowStreams.Jobs, fields.ToArray()).WaitAsync(cancellationToken).ConfigureAwait(false);
         activity?.SetTag("messaging.message.id", id.ToString());
-
-        // Wake an idle worker at once (a lost nudge only delays the job to the workers' next poll).
-        await redis.GetSubscriber().PublishAsync(RedisChannel.Literal(WorkflowStreams.JobsAdded), 1, CommandFlags.FireAndForget).ConfigureAwait(false);
     }
 }

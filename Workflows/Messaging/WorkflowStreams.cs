@@ -40,9 +40,6 @@ public static class WorkflowStreams
     /// </summary>
     public const string EventsPublished = "workflows.events.published";
 
-    /// <summary>The pub/sub channel a relay publishes on after it added jobs to <see cref="Jobs"/>: idle workers read at once instead of at their next poll.</summary>
-    public const string JobsAdded = "workflows.jobs.added";
-
     /// <summary>
     /// The key a worker executing the run keeps alive (<c>SET … PX ClaimIdleTime</c>, refreshed every maintenance
     /// interval, value: the consumer's name): after Redis lost its pending lists, a Running run without it has no live

@@ -20,7 +20,7 @@ public sealed class OutboxRelay(WorkflowsDbContext db, TimeProvider timeProvider
     /// </summary>
     /// <returns>How many messages were published.</returns>
     public Task<int> RelayBatchAsync(int maxMessages, Func<OutboxMessage, CancellationToken, Task> publish, CancellationToken cancellationToken = default)
-        => RelayBatchAsync(maxMessages, maxConcurrentPublishes: 1, publish, started: null, cancellationToken);
+        => RelayBatchAsync(maxMessages, maxConcurrentPublishes: 1, publish, cancellationToken);
 
     /// <summary>
     /// Claims up to <paramref name="maxMessages"/> unsent messages and publishes them in order, with up to
@@ -33,21 +33,12 @@ public sealed class OutboxRelay(WorkflowsDbContext db, TimeProvider timeProvider
     /// <param name="maxMessages">The most messages claimed.</param>
     /// <param name="maxConcurrentPublishes">The most publishes in flight at once.</param>
     /// <param name="publish">Publishes one message.</param>
-    /// <param name="started">
-    /// Called once as soon as the publish of every claimed message has been started (not when none was claimed), with
-    /// their number, while they are in flight: a client that sends commands in order on one connection (as the
-    /// StackExchange.Redis multiplexer does) can queue a notification right behind them, so a consumer told there finds
-    /// the messages without waiting for their replies, the marking and the commit. The messages may still fail to
-    /// publish (then the notification was for nothing; the failed ones are published again later). It must not block;
-    /// an exception from it propagates and leaves the batch unmarked, so its messages are published again.
-    /// </param>
     /// <param name="cancellationToken">Cancels the claim, the publishes and the marking.</param>
     /// <returns>How many messages were published.</returns>
     public async Task<int> RelayBatchAsync(
         int maxMessages,
         int maxConcurrentPublishes,
         Func<OutboxMessage, CancellationToken, Task> publish,
-        Action<int>? started,
         CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(publish);
@@ -72,11 +63,6 @@ public sealed class OutboxRelay(WorkflowsDbContext db, TimeProvider timeProvider
                 for (var i = 0; i < count; i++)
                 {
                     tasks[i] = Start(publish, batch[start + i], cancellationToken);
-                }
-
-                if (start + count == batch.Count)
-                {
-                    started?.Invoke(batch.Count);
                 }
 
                 for (var i = 0; i < count; i++)

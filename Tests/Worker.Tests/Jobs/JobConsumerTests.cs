@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Text.RegularExpressions;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Observability.TestInfrastructure.Polling;
 using Observability.TestInfrastructure.Postgres;
@@ -56,6 +57,68 @@ public sealed partial class JobConsumerTests(PostgresServerFixture postgres)
         var partsCompleted = events.Where(e => e.Type == WorkflowEventType.StepCompleted && e.Payload!.Value.GetProperty("step").GetString()!.StartsWith("task-", StringComparison.Ordinal));
         Assert.Equal(3, partsCompleted.Count());
         Assert.All(partsCompleted, e => Assert.True(e.Sequence < reviewStarted.Sequence, "a step starts only after its dependencies completed"));
+    }
+
+    [Fact]
+    public async Task ReadAsync_JobAddedWhileIdleWithoutNudge_PickedUpWithinTheBlockingRead()
+    {
+        // PollInterval (the longest one read blocks) of a minute, twice the test's deadline: the job must be answered
+        // to the read already waiting in Redis, not found by a later one. Nothing is published on any channel.
+        using var timeout = TestTimeout.Start();
+        var ct = timeout.Token;
+        await using var host = await WorkerTestHost.CreateAsync(postgres, ct, new Dictionary<string, string?>
+        {
+            ["Workflows:Worker:PollInterval"] = "00:01:00",
+            ["Workflows:Worker:MaintenanceInterval"] = "00:01:00",
+            ["Workflows:Worker:ClaimIdleTime"] = "00:10:00",
+        });
+        var runId = await host.CreateRunAsync(Task, ct);
+        await host.StartAsync(ct);
+
+        // The consumer is idle: its read waits in Redis (a client blocked in XREADGROUP) when the job comes.
+        await using var admin = await ConnectionMultiplexer.ConnectAsync(host.Server.ConnectionString + ",allowAdmin=true");
+        var server = admin.GetServer(admin.GetEndPoints()[0]);
+        await Poll.UntilAsync(
+            async _ => await server.ClientListAsync(),
+            clients => clients.Any(c => c.Flags.HasFlag(ClientFlags.Blocked) && c.LastCommand == "xreadgroup"),
+            ct);
+        await host.EnqueueAsync(runId, ct);
+
+        await host.WaitForStatusAsync(runId, WorkflowRunStatus.Completed, ct);
+        await host.WaitForNoPendingAsync(ct);
+    }
+
+    [Fact]
+    public async Task ReadAsync_RedisRequiresAPassword_ReadConnectionUsesTheConnectionStringsCredentials()
+    {
+        // Jobs are read only on the consumer's own connection: it must authenticate as Aspire's multiplexer does.
+        using var timeout = TestTimeout.Start();
+        var ct = timeout.Token;
+        await using var host = await WorkerTestHost.CreateAsync(postgres, ct, redisPassword: "worker-secret");
+        var runId = await host.CreateRunAsync(Task, ct);
+        await host.EnqueueAsync(runId, ct);
+        await host.StartAsync(ct);
+
+        await host.WaitForStatusAsync(runId, WorkflowRunStatus.Completed, ct);
+        await host.WaitForNoPendingAsync(ct);
+        Assert.DoesNotContain(host.LogMessages, m => m.Contains("worker-secret", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task ReadinessCheck_ReadConnection_HealthyWhileConnectedUnhealthyWhenRedisIsDown()
+    {
+        using var timeout = TestTimeout.Start();
+        var ct = timeout.Token;
+        await using var host = await WorkerTestHost.CreateAsync(postgres, ct);
+        await host.StartAsync(ct);
+        var health = host.Services.GetRequiredService<HealthCheckService>();
+        async Task<HealthStatus> ReadConnectionStatusAsync(CancellationToken token)
+            => (await health.CheckHealthAsync(r => r.Tags.Contains("ready"), token)).Entries[JobReadConnection.HealthCheckName].Status;
+
+        await Poll.UntilAsync(ReadConnectionStatusAsync, status => status == HealthStatus.Healthy, ct);
+        await host.Server.KillAsync();
+
+        await Poll.UntilAsync(ReadConnectionStatusAsync, status => status == HealthStatus.Unhealthy, ct);
     }
 
     [Fact]

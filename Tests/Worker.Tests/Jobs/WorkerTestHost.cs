@@ -43,11 +43,15 @@ internal sealed class WorkerTestHost : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    /// <summary>Creates the host. The Redis reconciler checks every 10 min unless a test sets <c>Workflows:Worker:ReconcileInterval</c>.</summary>
-    public static async Task<WorkerTestHost> CreateAsync(PostgresServerFixture postgres, CancellationToken cancellationToken, IDictionary<string, string?>? settings = null)
+    /// <summary>
+    /// Creates the host. The Redis reconciler checks every 10 min unless a test sets <c>Workflows:Worker:ReconcileInterval</c>;
+    /// <paramref name="redisPassword"/> gives the Redis server a password (in the connection string, as Aspire injects it).
+    /// </summary>
+    public static async Task<WorkerTestHost> CreateAsync(
+        PostgresServerFixture postgres, CancellationToken cancellationToken, IDictionary<string, string?>? settings = null, string? redisPassword = null)
     {
         var database = await postgres.CreateDatabaseAsync(cancellationToken);
-        var redis = await RedisServer.StartAsync();
+        var redis = await RedisServer.StartAsync(redisPassword);
         var builder = Host.CreateApplicationBuilder(new HostApplicationBuilderSettings { DisableDefaults = true });
         var configuration = new Dictionary<string, string?>
         {
