@@ -8,6 +8,8 @@
 # Usage: load.sh [rounds=3] [seconds=10] [connections=32]   (WARMUP=seconds per endpoint, default 8)
 # BASELINE_DLL=<another build of Observability.ServiceDefaults.Benchmarks.dll> adds a fourth mode, "base": that
 # build's "on", in the same rounds, so two versions of ours are compared under the same conditions.
+# BASE_ENV="NAME=value ..." gives the "base" server extra environment, so one build can be compared with itself
+# under other settings (BASELINE_DLL=<this build's dll> BASE_ENV=Metrics__Prometheus__Enabled=false: without /metrics).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 rounds=${1:-3}; seconds=${2:-10}; connections=${3:-32}
@@ -40,8 +42,9 @@ run_round() { # mode -> "get-req/s get-cpu post-req/s post-cpu"
     OTEL_EXPORTER_OTLP_PROTOCOL=http/protobuf OTEL_TRACES_SAMPLER=always_on
     OTEL_BSP_SCHEDULE_DELAY=1000 OTEL_BLRP_SCHEDULE_DELAY=1000 OTEL_METRIC_EXPORT_INTERVAL=1000)
   local server=$dll mode=$1
-  [[ $mode == base ]] && server=$BASELINE_DLL mode=on
-  env ASPNETCORE_URLS=http://127.0.0.1:$port ASPNETCORE_ENVIRONMENT=Production "${otel[@]}" \
+  local -a extra=()
+  if [[ $mode == base ]]; then server=$BASELINE_DLL mode=on; read -r -a extra <<<"${BASE_ENV:-}"; fi
+  env ASPNETCORE_URLS=http://127.0.0.1:$port ASPNETCORE_ENVIRONMENT=Production "${otel[@]}" "${extra[@]}" \
     taskset -c 0 dotnet "$server" serve "$mode" >/dev/null &
   local pid=$!; wait_port "$port"
   local get post_result

@@ -147,6 +147,20 @@ public sealed class PrometheusEndpointTests
     }
 
     [Fact]
+    public async Task Metrics_DisabledInConfiguration_PathNotMappedAndTheAppStillServes()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var host = await MetricsHost.StartAsync(ct, new() { ["Metrics:Prometheus:Enabled"] = "false" });
+        host.Meter.CreateCounter<long>("shop.orders", "{order}", "Orders placed").Add(1);
+
+        using var metrics = await host.Web.Client.GetAsync("/metrics", ct);
+        using var hello = await host.Web.Client.GetAsync("/hello/ada", ct);
+
+        Assert.Equal(HttpStatusCode.NotFound, metrics.StatusCode);
+        Assert.Equal(HttpStatusCode.OK, hello.StatusCode);
+    }
+
+    [Fact]
     public async Task Metrics_TextAccepted_AnswersTextFormatWithoutEof()
     {
         var ct = TestContext.Current.CancellationToken;
