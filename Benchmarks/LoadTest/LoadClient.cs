@@ -18,6 +18,10 @@ internal sealed class LoadClient : IAsyncDisposable
     /// <summary>Three sentences: the simulated planner makes a five-step plan of it (as in Worker.Benchmarks).</summary>
     private const string TaskText = "Research the market for solar panels. Write a summary of the findings; then draft a recommendation";
 
+    /// <summary>How often one run is subscribed to again after <c>unavailable</c>, each time <see cref="ResubscribeDelay"/> later than the last.</summary>
+    private const int MaxResubscribes = 5;
+
+    private static readonly TimeSpan ResubscribeDelay = TimeSpan.FromMilliseconds(250);
     private static readonly MediaTypeHeaderValue Json = new("application/json");
     private static readonly Uri WorkflowsPath = new("/api/workflows", UriKind.Relative);
 
@@ -99,7 +103,7 @@ internal sealed class LoadClient : IAsyncDisposable
                 _counters.Error("submit: eventsUrl is not the hub's /ws");
             }
 
-            if (!_runs.TryAdd(answer.RunId, new RunRecord(answer.RunId, dueTimestamp, accepted, inWarmup)))
+            if (!_runs.TryAdd(answer.RunId, new RunRecord(answer.RunId, answer.EventsTicket, dueTimestamp, accepted, inWarmup)))
             {
                 _counters.Error("submit: run id answered twice");
                 return;
@@ -201,7 +205,7 @@ internal sealed class LoadClient : IAsyncDisposable
                 {
                     _counters.Error("hub: event of a run this client did not submit");
                 }
-                else if (run.Receive(workflowEvent.Sequence, workflowEvent.Type, now))
+                else if (run.Receive(frame.Id, workflowEvent.Sequence, workflowEvent.Type, now))
                 {
                     _counters.RunFinished();
                     _ = UnsubscribeAsync(runId, cancellationToken);
@@ -210,12 +214,39 @@ internal sealed class LoadClient : IAsyncDisposable
                 break;
             case "subscribed" or "heartbeat":
                 break;
+            case "truncated":
+                _counters.TruncatedFrame();
+                break;
+            case "error" when frame.Code == "unavailable" && frame.RunId is { } refused && _runs.TryGetValue(refused, out var again)
+                && again.Resubscribed < MaxResubscribes:
+                // The protocol's answer to "unavailable": subscribe again later, from the last event seen.
+                again.Resubscribed++;
+                _counters.Resubscribe();
+                _ = ResubscribeAsync(again, again.LastEventId, cancellationToken);
+                break;
             case "error":
                 _counters.Error($"hub: error {frame.Code}");
                 break;
             default:
                 _counters.Error($"hub: unexpected frame '{frame.Type}'");
                 break;
+        }
+    }
+
+    private async Task ResubscribeAsync(RunRecord run, string? lastEventId, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await Task.Delay(ResubscribeDelay * run.Resubscribed, cancellationToken).ConfigureAwait(false);
+            await SendAsync(new RunFrame("subscribe", run.RunId, run.Ticket, lastEventId), cancellationToken).ConfigureAwait(false);
+        }
+        catch (OperationCanceledException) when (cancellationToken.IsCancellationRequested)
+        {
+            // The test is over.
+        }
+        catch (WebSocketException)
+        {
+            _counters.Error("subscribe again: WebSocket send failed");
         }
     }
 

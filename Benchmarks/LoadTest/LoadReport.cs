@@ -84,6 +84,7 @@ internal static class LoadReport
         Row(output, "**lost runs** (accepted, and then missing, failed, or finished without its Completed event arriving)", Invariant($"**{lostRuns:N0}**"));
         Row(output, "events of the finished runs: expected (entries in their streams) / delivered (distinct)", Invariant($"{expectedEvents:N0} / {deliveredEvents:N0} ({expectedEvents / (double)Math.Max(1, finished):N1} per run)"));
         Row(output, "**events lost / duplicated / out of order**", Invariant($"**{lostEvents:N0} / {duplicates:N0} / {outOfOrder:N0}** ({runsWithGap:N0} runs with a gap)"));
+        Row(output, "`truncated` frames (the hub said a run's events may be gone) / subscribes answered `unavailable` and sent again", Invariant($"{results.Counters.Truncated:N0} / {results.Counters.Resubscribed:N0}"));
         Row(output, "errors (non-2xx, transport, hub error frames)", results.Counters.ErrorCount == 0
             ? "0"
             : string.Join("; ", results.Counters.Errors.OrderByDescending(e => e.Value).Select(e => Invariant($"{e.Key}: {e.Value:N0}"))));

@@ -6,12 +6,21 @@ namespace Observability.LoadTest;
 /// What one client saw of one run: when it was due, when the Gateway accepted it, which event numbers arrived (to count
 /// duplicates, gaps and reordering) and when its terminal event arrived. Written by the client's one receive loop only.
 /// </summary>
-internal sealed class RunRecord(Guid runId, long dueTimestamp, long acceptedTimestamp, bool inWarmup)
+internal sealed class RunRecord(Guid runId, string ticket, long dueTimestamp, long acceptedTimestamp, bool inWarmup)
 {
     private HashSet<long>? _beyondMask;
     private ulong _seen;
 
     public Guid RunId => runId;
+
+    /// <summary>The run's event ticket from the submit's answer, to subscribe with (again).</summary>
+    public string Ticket => ticket;
+
+    /// <summary>The stream entry id of the last event frame received (null before the first): <c>lastEventId</c> when subscribing again.</summary>
+    public string? LastEventId { get; private set; }
+
+    /// <summary>Times the hub answered a subscribe with <c>unavailable</c> and the client subscribed again.</summary>
+    public int Resubscribed { get; set; }
 
     /// <summary><see cref="System.Diagnostics.Stopwatch"/> timestamp at which the open-model schedule said to submit it.</summary>
     public long DueTimestamp => dueTimestamp;
@@ -44,9 +53,10 @@ internal sealed class RunRecord(Guid runId, long dueTimestamp, long acceptedTime
     public long FinishedTimestamp { get; private set; }
 
     /// <summary>Records one <c>event</c> frame; returns true when it is the run's terminal event (the first time).</summary>
-    public bool Receive(long sequence, WorkflowEventType type, long now)
+    public bool Receive(string? id, long sequence, WorkflowEventType type, long now)
     {
         Received++;
+        LastEventId = id ?? LastEventId;
         if (!MarkSeen(sequence))
         {
             Duplicates++;

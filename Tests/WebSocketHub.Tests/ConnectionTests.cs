@@ -167,5 +167,6 @@ public sealed class ConnectionTests(RedisServerFixture redis, WorkflowsDatabaseF
         var error = await client.ExpectAsync("error", ct);
 
         Assert.Equal("too_many_subscriptions", error.GetProperty("code").GetString());
+        Assert.Equal(third, error.GetProperty("runId").GetGuid());
     }
 }

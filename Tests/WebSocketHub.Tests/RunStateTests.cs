@@ -406,6 +406,7 @@ public sealed class RunStateTests(RedisServerFixture redis, WorkflowsDatabaseFix
         using var health = await http.GetAsync(new Uri("/health", UriKind.Relative), ct);
 
         Assert.Equal("unavailable", error.GetProperty("code").GetString());
+        Assert.Equal(lost, error.GetProperty("runId").GetGuid());
         Assert.Equal([1L], replayed.Select(HubClient.Sequence));
         Assert.Equal(HttpStatusCode.OK, ready.StatusCode);
         Assert.Equal(HttpStatusCode.ServiceUnavailable, health.StatusCode);

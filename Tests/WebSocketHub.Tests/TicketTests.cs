@@ -36,6 +36,7 @@ public sealed class TicketTests(RedisServerFixture redis, WorkflowsDatabaseFixtu
 
         Assert.Equal("ticket_invalid", error.GetProperty("code").GetString());
         Assert.Equal("ticket", error.GetProperty("field").GetString());
+        Assert.Equal(runId, error.GetProperty("runId").GetGuid());
         Assert.False(string.IsNullOrEmpty(error.GetProperty("message").GetString()));
         Assert.Equal(runId, subscribed.GetProperty("runId").GetGuid());
     }
@@ -48,10 +49,13 @@ public sealed class TicketTests(RedisServerFixture redis, WorkflowsDatabaseFixtu
         await using var hub = HubHost.Start(redis.ConnectionString, database.ConnectionString);
         await using var client = await hub.ConnectAsync(ct);
 
-        await client.SubscribeSessionAsync(TestEvents.NewSessionId(), hub.Tickets.IssueForRun(Guid.NewGuid()), ct);
+        var sessionId = TestEvents.NewSessionId();
+        await client.SubscribeSessionAsync(sessionId, hub.Tickets.IssueForRun(Guid.NewGuid()), ct);
         var error = await client.ExpectAsync("error", ct);
 
         Assert.Equal("ticket_invalid", error.GetProperty("code").GetString());
+        Assert.Equal(sessionId, error.GetProperty("sessionId").GetString());
+        Assert.False(error.TryGetProperty("runId", out _));
     }
 
     private static EventTicketSigner Signer(string key, TimeProvider timeProvider) =>

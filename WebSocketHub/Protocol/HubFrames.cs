@@ -36,8 +36,13 @@ internal sealed record HeartbeatFrame(DateTimeOffset Timestamp)
     public string Type { get; init; } = "heartbeat";
 }
 
-/// <summary>An <c>error</c> frame; <see cref="Field"/> names the JSON field at fault when there is one.</summary>
-internal sealed record ErrorFrame(string Code, string Message, string? Field)
+/// <summary>
+/// An <c>error</c> frame; <see cref="Field"/> names the JSON field at fault when there is one. An error that answers
+/// a valid <c>subscribe</c> (<c>ticket_invalid</c>, <c>too_many_subscriptions</c>, <c>unavailable</c>) names the
+/// <see cref="RunId"/> or <see cref="SessionId"/> it refused, so a client following several knows which to subscribe
+/// to again.
+/// </summary>
+internal sealed record ErrorFrame(string Code, string Message, string? Field, Guid? RunId = null, string? SessionId = null)
 {
     [JsonPropertyOrder(-1)]
     public string Type { get; init; } = "error";

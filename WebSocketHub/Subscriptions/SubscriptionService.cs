@@ -28,18 +28,18 @@ internal sealed class SubscriptionService(
         var ticket = tickets.Verify(frame.Ticket, out var failure);
         if (ticket is null)
         {
-            return new ErrorFrame(ErrorCodes.TicketInvalid, failure ?? "The ticket is not valid.", "ticket");
+            return new ErrorFrame(ErrorCodes.TicketInvalid, failure ?? "The ticket is not valid.", "ticket", key.RunId, key.SessionId);
         }
 
         if (key.RunId is { } runId ? !ticket.Allows(runId) : !ticket.Allows(key.SessionId!))
         {
-            return new ErrorFrame(ErrorCodes.TicketInvalid, $"The ticket does not allow the {key}.", "ticket");
+            return new ErrorFrame(ErrorCodes.TicketInvalid, $"The ticket does not allow the {key}.", "ticket", key.RunId, key.SessionId);
         }
 
         Unsubscribe(connection, key);
         if (connection.Subscriptions.Count >= _options.MaxSubscriptionsPerConnection)
         {
-            return new ErrorFrame(ErrorCodes.TooManySubscriptions, $"A connection may follow at most {_options.MaxSubscriptionsPerConnection} runs and sessions.", null);
+            return new ErrorFrame(ErrorCodes.TooManySubscriptions, $"A connection may follow at most {_options.MaxSubscriptionsPerConnection} runs and sessions.", null, key.RunId, key.SessionId);
         }
 
         StreamId? after = frame.LastEventId is { } lastEventId ? StreamId.Parse(lastEventId) : null;
@@ -63,7 +63,7 @@ internal sealed class SubscriptionService(
         {
             HubLog.ReplayFailed(logger, e, key.StreamKey, connection.Id);
             Unsubscribe(connection, key);
-            return new ErrorFrame(ErrorCodes.Unavailable, "The run's events or state cannot be read right now; subscribe again later.", null);
+            return new ErrorFrame(ErrorCodes.Unavailable, "The run's events or state cannot be read right now; subscribe again later.", null, key.RunId, key.SessionId);
         }
     }
 
