@@ -19,7 +19,8 @@ internal sealed record LoadResults(
     ResourceSample WindowStart,
     ResourceSample WindowEnd,
     string LoadBefore,
-    string LoadAfter);
+    string LoadAfter,
+    PgStatementsWindow? Statements = null);
 
 /// <summary>
 /// The load test's verdicts: whether any run or event was lost, whether the platform kept up (every accepted run
@@ -90,9 +91,32 @@ internal static class LoadReport
             : string.Join("; ", results.Counters.Errors.OrderByDescending(e => e.Value).Select(e => Invariant($"{e.Key}: {e.Value:N0}"))));
         Row(output, "load average (1/5/15 min) before → after", $"{results.LoadBefore} → {results.LoadAfter}");
         WriteCpu(results, completedInWindow, window, output);
+        WriteStatements(results.Statements, completedInWindow, output);
         var growing = WriteMemory(results, output);
         WriteTimeline(results, output);
         return new LoadVerdict(lostRuns, unfinished, lostEvents, duplicates, outOfOrder, results.Counters.ErrorCount, growing);
+    }
+
+    private static void WriteStatements(PgStatementsWindow? statements, int completedInWindow, TextWriter output)
+    {
+        if (statements is null)
+        {
+            return;
+        }
+
+        double runs = Math.Max(1, completedInWindow);
+        output.WriteLine();
+        output.WriteLine(Invariant($"PostgreSQL statements in the measured window (`pg_stat_statements`, every process; per completed run): {statements.TotalCalls / runs:N2} calls, {statements.TotalExecMs / runs:N3} ms of execution. The {statements.Top.Count} with the most execution time:"));
+        output.WriteLine();
+        output.WriteLine("| statement | calls | exec ms | mean ms | rows | WAL bytes |");
+        output.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: |");
+        foreach (var statement in statements.Top)
+        {
+            var text = string.Join(' ', statement.Query.Split((char[])['\n', '\r', '\t', ' '], StringSplitOptions.RemoveEmptyEntries)).Replace("|", "\\|", StringComparison.Ordinal);
+            text = text.Length > 110 ? text[..110] + "…" : text;
+            output.WriteLine(Invariant(
+                $"| `{text}` | {statement.Calls / runs:N3} | {statement.ExecMs / runs:N3} | {statement.ExecMs / Math.Max(1, statement.Calls):N3} | {statement.Rows / runs:N2} | {statement.WalBytes / runs:N0} |"));
+        }
     }
 
     private static void WriteCpu(LoadResults results, int completedInWindow, double window, TextWriter output)

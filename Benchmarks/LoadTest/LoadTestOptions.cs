@@ -11,6 +11,10 @@ namespace Observability.LoadTest;
 /// <param name="SampleInterval">How often each process's CPU and memory are read from /proc.</param>
 /// <param name="WorkerConcurrency">Jobs each of the two workers executes at once (<c>Workflows:Worker:Concurrency</c>).</param>
 /// <param name="Workers">Worker processes.</param>
+/// <param name="PgStatements">
+/// When above 0, PostgreSQL runs with <c>pg_stat_statements</c> and the report lists the statements (of every process)
+/// that took the most execution time in the measured window, this many, per completed run.
+/// </param>
 internal sealed record LoadTestOptions(
     double Rate,
     TimeSpan Duration,
@@ -19,10 +23,11 @@ internal sealed record LoadTestOptions(
     int Clients,
     TimeSpan SampleInterval,
     int WorkerConcurrency,
-    int Workers)
+    int Workers,
+    int PgStatements = 0)
 {
     public const string Usage =
-        "usage: Observability.LoadTest --rate RUNS_PER_SECOND [--duration 600] [--warmup 60] [--drain 120] [--clients 100] [--sample 10] [--worker-concurrency 64] [--workers 2] (seconds)";
+        "usage: Observability.LoadTest --rate RUNS_PER_SECOND [--duration 600] [--warmup 60] [--drain 120] [--clients 100] [--sample 10] [--worker-concurrency 64] [--workers 2] [--pg-statements 0] (seconds)";
 
     public static LoadTestOptions Parse(string[] args)
     {
@@ -40,6 +45,7 @@ internal sealed record LoadTestOptions(
                 "--sample" => options with { SampleInterval = Seconds(args[i], value) },
                 "--worker-concurrency" => options with { WorkerConcurrency = WholeNumber(args[i], value) },
                 "--workers" => options with { Workers = WholeNumber(args[i], value) },
+                "--pg-statements" => options with { PgStatements = WholeNumber(args[i], value, allowZero: true) },
                 _ => throw new ArgumentException($"Unknown option {args[i]}. {Usage}"),
             };
         }

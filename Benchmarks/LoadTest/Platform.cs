@@ -47,9 +47,13 @@ internal sealed class Platform : IAsyncDisposable
         var platform = new Platform();
         try
         {
-            platform.Postgres = await platform.Track(PostgresServer.StartAsync()).ConfigureAwait(false);
+            platform.Postgres = await platform.Track(PostgresServer.StartAsync(options.PgStatements > 0 ? PgStatements.ServerSettings : null)).ConfigureAwait(false);
             platform.Redis = await platform.Track(RedisServer.StartAsync()).ConfigureAwait(false);
             platform.Database = await platform.Postgres.CreateDatabaseAsync(cancellationToken).ConfigureAwait(false);
+            if (options.PgStatements > 0)
+            {
+                await PgStatements.CreateExtensionAsync(platform.Database, cancellationToken).ConfigureAwait(false);
+            }
             var signingKey = Convert.ToHexString(RandomNumberGenerator.GetBytes(32));
             var common = new Dictionary<string, string>
             {

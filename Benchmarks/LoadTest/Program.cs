@@ -53,8 +53,14 @@ var sampling = sampler.RunAsync(stopSampling.Token);
 var arrivals = OpenModelArrivals.RunAsync(clients, options.Rate, options.Duration, options.Warmup, cancellationToken);
 await Task.Delay(options.Warmup, cancellationToken);
 var windowStart = sampler.Take();
+if (options.PgStatements > 0)
+{
+    await PgStatements.ResetAsync(platform.Database, cancellationToken);
+}
+
 var schedule = await arrivals;
 var windowEnd = sampler.Take();
+var statements = options.PgStatements > 0 ? await PgStatements.ReadAsync(platform.Database, options.PgStatements, cancellationToken) : null;
 Console.WriteLine($"arrivals over: {schedule.Arrivals} due, {counters.Accepted} accepted, {counters.Finished} finished; draining (up to {options.Drain.TotalSeconds} s)");
 
 // Drain: every submit answered and every accepted run's terminal event received, or the drain time is up.
@@ -95,7 +101,7 @@ foreach (var client in clients)
 var streamLengths = await SourceOfTruth.EventStreamLengthsAsync(platform.Redis.ConnectionString, [.. runs.Select(r => r.RunId)], cancellationToken);
 var runsByStatus = await SourceOfTruth.RunsByStatusAsync(platform.Database, cancellationToken);
 var verdict = LoadReport.Write(
-    new LoadResults(options, schedule, counters, runs, streamLengths, runsByStatus, runStatuses, watched, sampler.Samples, windowStart, windowEnd, loadBefore, loadAfter),
+    new LoadResults(options, schedule, counters, runs, streamLengths, runsByStatus, runStatuses, watched, sampler.Samples, windowStart, windowEnd, loadBefore, loadAfter, statements),
     Console.Out);
 Console.WriteLine();
 Console.WriteLine(verdict.Clean
