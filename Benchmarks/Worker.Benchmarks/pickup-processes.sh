@@ -7,8 +7,12 @@
 # a run never waits for a free slot: Workflows:Worker:Concurrency stays at its default), submits WARMUP runs and waits
 # for them (first calls, JIT), then RUNS runs one every INTERVAL seconds, and reports from PostgreSQL's timestamps
 # (pickup-lib.sh): submit -> run started, split at the outbox's sent_at, and submit -> first step started.
-# Usage: Benchmarks/Worker.Benchmarks/pickup-processes.sh [TREE=.] [RUNS=60] [INTERVAL=1] [WARMUP=10]
+# Usage: [PICKUP_HOPS=DIR] Benchmarks/Worker.Benchmarks/pickup-processes.sh [TREE=.] [RUNS=60] [INTERVAL=1] [WARMUP=10]
 #   TREE: a repository checkout built with `dotnet build Observability.sln -c Release` (artifacts/bin/{Gateway,Worker}/release).
+#   PICKUP_HOPS: a diagnosis, not a measurement: records the socket system calls of the Gateway, the Worker,
+#   redis-server and PostgreSQL during the measured runs (`perf record`, root) into DIR and prints where each pickup's
+#   time goes hop by hop (pickup-hops.py; tracing every call slows each hop a little, so compare traced runs only
+#   with traced runs).
 # Compare two trees by alternating them: A B B A.
 set -euo pipefail
 source "$(dirname "$0")/pickup-lib.sh"
@@ -61,7 +65,31 @@ echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
 submit_runs "$url" "$warmup" "$interval" warmup
 wait_for_runs 60
 echo "submitting $runs workflows, one every $interval s"
+hops="${PICKUP_HOPS:-}"
+if [ -n "$hops" ]; then
+  mkdir -p "$hops"
+  redis_pid=$(redis-cli -p "$redis_port" info server | tr -d '\r' | sed -n 's/^process_id://p')
+  postmaster=$(head -1 "$work/pg/postmaster.pid")
+  traced="$gateway,$worker,$redis_pid,$postmaster$(pgrep -P "$postmaster" | sed 's/^/,/' | tr -d '\n')"
+  echo "gateway=$gateway worker=$worker redis=$redis_pid redis_port=$redis_port pg_port=$pg_port" \
+    "offset_us=$(python3 -c 'import time; print(round((time.clock_gettime(time.CLOCK_REALTIME) - time.clock_gettime(time.CLOCK_MONOTONIC)) * 1e6))')" >"$hops/pids.txt"
+  calls=""
+  for call in read recvfrom recvmsg readv epoll_wait epoll_pwait; do calls="$calls,syscalls:sys_enter_$call,syscalls:sys_exit_$call"; done
+  for call in write sendto sendmsg writev; do calls="$calls,syscalls:sys_enter_$call"; done
+  perf record -q -k CLOCK_MONOTONIC -p "$traced" -o "$hops/perf.data" -e "${calls#,}" 2>"$hops/perf.log" &
+  perf_pid=$!
+  sleep 1   # perf attached
+fi
 submit_runs "$url" "$runs" "$interval" pickup
 wait_for_runs 60
+if [ -n "$hops" ]; then
+  ss -tnpH >"$hops/sockets.txt"
+  redis-cli -p "$redis_port" client list >"$hops/clients.txt"
+  kill -INT "$perf_pid"; wait "$perf_pid" || true
+  psql -At -F , -c "SELECT extract(epoch FROM created_at) * 1000000, extract(epoch FROM started_at) * 1000000
+    FROM workflow_runs WHERE session_id LIKE 'pickup-%' ORDER BY created_at" >"$hops/runs.txt"
+  perf script -i "$hops/perf.data" -F comm,pid,tid,time,event,trace --ns >"$hops/perf.txt" 2>/dev/null
+  python3 "$(dirname "$0")/pickup-hops.py" "$hops"
+fi
 report_pickup pickup
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -299,19 +299,21 @@ internal sealed class JobConsumer(
     {
         foreach (var entry in entries)
         {
+            // Parsed once, here: the in-flight record needs the run, and the processor gets the message.
+            var message = JobProcessor.Parse(entry);
             var started = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
-            _inFlight[entry.Id.ToString()] = new InFlightJob(started.Task, JobProcessor.Parse(entry)?.RunId);
-            _ = RunAsync(entry, redelivered, started);
+            _inFlight[entry.Id.ToString()] = new InFlightJob(started.Task, message?.RunId);
+            _ = RunAsync(entry, message, redelivered, started);
         }
 
         ReleaseSlots(slots - entries.Length);
     }
 
-    private async Task RunAsync(StreamEntry entry, bool redelivered, TaskCompletionSource done)
+    private async Task RunAsync(StreamEntry entry, WorkflowJobMessage? message, bool redelivered, TaskCompletionSource done)
     {
         try
         {
-            await processor.ProcessAsync(entry, redelivered, _processing.Token).ConfigureAwait(false);
+            await processor.ProcessAsync(entry, message, redelivered, _processing.Token).ConfigureAwait(false);
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {

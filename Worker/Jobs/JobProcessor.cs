@@ -34,15 +34,16 @@ internal sealed class JobProcessor(
     private readonly JobConsumerOptions _options = options.Value;
 
     /// <summary>
-    /// Processes the entry; true when it was acknowledged (done, skipped or dead-lettered). <paramref name="redelivered"/>:
-    /// the entry was claimed from another consumer (XAUTOCLAIM), so its delivery count is read and a Running run is taken over.
+    /// Processes the entry; true when it was acknowledged (done, skipped or dead-lettered). <paramref name="message"/>:
+    /// the entry's job message as <see cref="Parse"/> read it (null: missing or unreadable, dead-lettered).
+    /// <paramref name="redelivered"/>: the entry was claimed from another consumer (XAUTOCLAIM), so its delivery count is
+    /// read and a Running run is taken over.
     /// </summary>
-    public async Task<bool> ProcessAsync(StreamEntry entry, bool redelivered, CancellationToken cancellationToken)
+    public async Task<bool> ProcessAsync(StreamEntry entry, WorkflowJobMessage? message, bool redelivered, CancellationToken cancellationToken)
     {
         using var activity = JobTrace.StartProcess(entry, _options.ConsumerName);
         var deliveries = redelivered ? await DeliveryCountAsync(entry.Id, cancellationToken).ConfigureAwait(false) : 1;
         activity?.SetTag("messaging.redis.delivery_count", deliveries);
-        var message = Parse(entry);
         if (deliveries > _options.MaxDeliveries)
         {
             await DeadLetterAsync(entry, message?.RunId, $"Delivered {deliveries} times (Workflows:Worker:MaxDeliveries is {_options.MaxDeliveries}).", cancellationToken).ConfigureAwait(false);
@@ -57,12 +58,14 @@ internal sealed class JobProcessor(
 
         activity?.SetTag("workflow.run.id", message.RunId.ToString());
 
-        // Read alongside the start: the events continue after the run stream's last one.
+        // The start goes out first: it is the longer round trip and the one the pickup waits for. The read of the run
+        // stream's last event (the events continue after it) follows on Redis while PostgreSQL answers the start.
+        var start = runs.TryStartAsync(message.RunId, takeOver: redelivered, cancellationToken);
         var lastEvent = publisher.LastEventAsync(message.RunId, cancellationToken);
         RunExecution? run;
         try
         {
-            run = await runs.TryStartAsync(message.RunId, takeOver: redelivered, cancellationToken).ConfigureAwait(false);
+            run = await start.ConfigureAwait(false);
         }
         catch (DbException e)
         {
