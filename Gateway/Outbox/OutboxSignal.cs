@@ -14,19 +14,30 @@ internal sealed class OutboxSignal
     /// <summary>Asks for a relay pass (one waiting relay loop wakes); signals coalesce while one is pending.</summary>
     public void Notify() => _channel.Writer.TryWrite(true);
 
-    /// <summary>Waits for a signal or until <paramref name="timeout"/> passes; consumes the signal.</summary>
-    public async Task WaitAsync(TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)
+    /// <summary>
+    /// Waits for a signal or until <paramref name="timeout"/> passes; true when this caller consumed a signal. Of several
+    /// waiting callers one signal wakes one: <c>WaitToReadAsync</c> completes for every waiting reader, so the others,
+    /// finding the signal taken, wait again (each of them woken would otherwise send the database a claim of its own).
+    /// </summary>
+    public async Task<bool> WaitAsync(TimeSpan timeout, TimeProvider timeProvider, CancellationToken cancellationToken)
     {
         using var timeoutSource = new CancellationTokenSource(timeout, timeProvider);
         using var linked = CancellationTokenSource.CreateLinkedTokenSource(timeoutSource.Token, cancellationToken);
         try
         {
-            await _channel.Reader.WaitToReadAsync(linked.Token).ConfigureAwait(false);
-            _channel.Reader.TryRead(out _);
+            while (await _channel.Reader.WaitToReadAsync(linked.Token).ConfigureAwait(false))
+            {
+                if (_channel.Reader.TryRead(out _))
+                {
+                    return true;
+                }
+            }
         }
         catch (OperationCanceledException) when (!cancellationToken.IsCancellationRequested)
         {
             // The poll interval passed without a signal.
         }
+
+        return false;
     }
 }
