@@ -10,4 +10,7 @@ internal static partial class WorkflowsLog
 
     [LoggerMessage(EventId = 9103, Level = LogLevel.Information, Message = "Idempotent replay of run {RunId}")]
     public static partial void IdempotentReplay(ILogger logger, Guid runId);
+
+    [LoggerMessage(EventId = 9104, Level = LogLevel.Warning, Message = "A batch of {Count} statements failed on the server ({SqlState}); nothing of it was applied, running its statements one by one")]
+    public static partial void BatchFailedRunningOneByOne(ILogger logger, int count, string sqlState, Exception exception);
 }

@@ -40,7 +40,7 @@ public sealed class RunExecutionPlanCacheTests(PostgresServerFixture postgres)
         using var timeout = TestTimeout.Start();
         await using var host = await WorkflowsTestHost.CreateAsync(postgres, start: true, timeout.Token);
         var dataSource = host.Services.GetRequiredService<NpgsqlDataSource>();
-        var store = new RunExecutionStore(dataSource, host.Time);
+        var store = host.Services.GetRequiredService<RunExecutionStore>();
 
         // One call at a time, so the pool hands out the same connection (and its prepared statements) every time;
         // PostgreSQL's default would make custom plans for at least the first five executions of the prepared statement.

@@ -1,5 +1,4 @@
 using Microsoft.Extensions.DependencyInjection;
-using Npgsql;
 using Observability.TestInfrastructure.Postgres;
 using Observability.Workflows.Runs;
 
@@ -19,7 +18,7 @@ public sealed class RunTraceContextTests(PostgresServerFixture postgres)
 
         var created = await host.WithStoreAsync(store => store.CreateAsync(
             new CreateRunRequest("session-1", "plan a trip", TraceParent: TraceParent, Baggage: Baggage), timeout.Token));
-        var store = new RunExecutionStore(host.Services.GetRequiredService<NpgsqlDataSource>(), host.Time);
+        var store = host.Services.GetRequiredService<RunExecutionStore>();
         var execution = await store.TryStartAsync(created.Run.Id, takeOver: false, timeout.Token);
 
         Assert.Equal((TraceParent, Baggage), (created.Run.TraceParent, created.Run.Baggage));
@@ -35,7 +34,7 @@ public sealed class RunTraceContextTests(PostgresServerFixture postgres)
         using var timeout = TestTimeout.Start();
         await using var host = await WorkflowsTestHost.CreateAsync(postgres, start: true, timeout.Token);
         var created = await host.WithStoreAsync(store => store.CreateAsync(new CreateRunRequest("session-1", "no context"), timeout.Token));
-        var store = new RunExecutionStore(host.Services.GetRequiredService<NpgsqlDataSource>(), host.Time);
+        var store = host.Services.GetRequiredService<RunExecutionStore>();
 
         Assert.Equal(((string?)null, (string?)null), await store.GetTraceContextAsync(created.Run.Id, timeout.Token));
         Assert.Equal(((string?)null, (string?)null), await store.GetTraceContextAsync(Guid.NewGuid(), timeout.Token));

@@ -35,6 +35,23 @@ public sealed class WorkflowsDatabaseOptionsTests
         Assert.Contains("00:10:00", error.Message, StringComparison.Ordinal);
     }
 
+    [Theory]
+    [InlineData("0")]
+    [InlineData("1025")]
+    public async Task StartAsync_MaxBatchSizeOutOfRange_FailsNamingTheKey(string maxBatchSize)
+    {
+        using var timeout = TestTimeout.Start();
+        using var host = Build(new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:workflows"] = "Host=127.0.0.1;Database=none",
+            ["Workflows:Database:MaxBatchSize"] = maxBatchSize,
+        });
+
+        var error = await Assert.ThrowsAsync<OptionsValidationException>(() => host.StartAsync(timeout.Token));
+
+        Assert.Contains("MaxBatchSize", error.Message, StringComparison.Ordinal);
+    }
+
     private static IHost Build(Dictionary<string, string?> settings)
     {
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());

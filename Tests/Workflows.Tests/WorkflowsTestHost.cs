@@ -28,17 +28,22 @@ internal sealed class WorkflowsTestHost : IAsyncDisposable
 
     public IServiceProvider Services => _host.Services;
 
-    /// <summary>Builds a host on a new database; <paramref name="start"/> starts it, which applies the migrations.</summary>
-    public static async Task<WorkflowsTestHost> CreateAsync(PostgresServerFixture postgres, bool start, CancellationToken cancellationToken)
+    /// <summary>
+    /// Builds a host on a new database; <paramref name="start"/> starts it, which applies the migrations;
+    /// <paramref name="settings"/> are added to its configuration.
+    /// </summary>
+    public static async Task<WorkflowsTestHost> CreateAsync(
+        PostgresServerFixture postgres, bool start, CancellationToken cancellationToken, IDictionary<string, string?>? settings = null)
     {
         var connectionString = await postgres.CreateDatabaseAsync(cancellationToken);
-        return await CreateForAsync(connectionString, start, cancellationToken);
+        return await CreateForAsync(connectionString, start, cancellationToken, settings);
     }
 
     /// <summary>Builds a host on an existing database.</summary>
-    public static async Task<WorkflowsTestHost> CreateForAsync(string connectionString, bool start, CancellationToken cancellationToken)
+    public static async Task<WorkflowsTestHost> CreateForAsync(
+        string connectionString, bool start, CancellationToken cancellationToken, IDictionary<string, string?>? settings = null)
     {
-        var host = CreateUnstarted(connectionString);
+        var host = CreateUnstarted(connectionString, settings);
         if (start)
         {
             await host._host.StartAsync(cancellationToken);
@@ -48,11 +53,12 @@ internal sealed class WorkflowsTestHost : IAsyncDisposable
     }
 
     /// <summary>Builds a host on an existing database without starting it (<see cref="StartAsync"/> applies the migrations).</summary>
-    public static WorkflowsTestHost CreateUnstarted(string connectionString)
+    public static WorkflowsTestHost CreateUnstarted(string connectionString, IDictionary<string, string?>? settings = null)
     {
         var time = new FakeTimeProvider(new DateTimeOffset(2026, 11, 22, 12, 0, 0, TimeSpan.Zero));
         var builder = Host.CreateEmptyApplicationBuilder(new HostApplicationBuilderSettings());
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?> { ["ConnectionStrings:workflows"] = connectionString });
+        builder.Configuration.AddInMemoryCollection(settings ?? new Dictionary<string, string?>());
         builder.Services.AddLogging();
         builder.Services.AddSingleton<TimeProvider>(time);
         builder.AddWorkflowsDatabase();

@@ -5,6 +5,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using Microsoft.Extensions.Options;
+using Npgsql;
 using Observability.Workflows.Alerts;
 using Observability.Workflows.Outbox;
 using Observability.Workflows.Runs;
@@ -43,7 +44,8 @@ public static class WorkflowsDatabaseExtensions
     /// Registers the workflow database from <c>ConnectionStrings:workflows</c> and <c>Workflows:Database</c>:
     /// Aspire's <c>AddNpgsqlDbContext&lt;WorkflowsDbContext&gt;</c> (pooled context) and <c>AddNpgsqlDataSource</c> (the
     /// <see cref="Npgsql.NpgsqlDataSource"/> of the hot-path SQL), with their health checks tagged <c>ready</c>,
-    /// Npgsql tracing and metrics; the run stores and queries; and start-up migrations. Options are validated
+    /// Npgsql tracing and metrics; the run stores and queries (the worker's <see cref="RunExecutionStore"/> with the
+    /// <see cref="StatementBatcher"/> its hot statements go through); and start-up migrations. Options are validated
     /// when the host starts.
     /// </summary>
     public static IHostApplicationBuilder AddWorkflowsDatabase(this IHostApplicationBuilder builder)
@@ -74,6 +76,10 @@ public static class WorkflowsDatabaseExtensions
             connection.AutoPrepareMinUsages = 2;
             connection.NoResetOnClose = true;
             connection.Options = string.IsNullOrWhiteSpace(connection.Options) ? GenericPlansOption : $"{GenericPlansOption} {connection.Options}";
+
+            // The StatementBatcher's batches carry statements of many runs: each has its own span in its run's trace,
+            // so Npgsql's span of the whole batch (a root span, its text every statement's) is left out.
+            dataSource.ConfigureTracing(tracing => tracing.ConfigureBatchFilter(static _ => !StatementBatcher.IsSending));
         });
 
         // No retrying execution strategy: every change here is one compare-and-set (or a transaction the stores
@@ -98,6 +104,9 @@ public static class WorkflowsDatabaseExtensions
 
         builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddHostedService<WorkflowsMigrationService>();
+        builder.Services.TryAddSingleton<StatementBatcher>();
+        builder.Services.TryAddSingleton(services => new RunExecutionStore(
+            services.GetRequiredService<NpgsqlDataSource>(), services.GetRequiredService<StatementBatcher>(), services.GetRequiredService<TimeProvider>()));
         builder.Services.TryAddScoped<WorkflowRunStore>();
         builder.Services.TryAddScoped<WorkflowRunQueries>();
         builder.Services.TryAddScoped<WorkflowStepStore>();

@@ -21,4 +21,12 @@ public sealed class WorkflowsDatabaseOptions
     /// <summary>How long one database command may run (<c>Workflows:Database:CommandTimeout</c>). Default 30 s; 1 s to 10 min.</summary>
     [Range(typeof(TimeSpan), "00:00:01", "00:10:00")]
     public TimeSpan CommandTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>
+    /// The most statements of the worker's hot path sent as one batch, one round trip and one transaction
+    /// (<c>Workflows:Database:MaxBatchSize</c>): those handed in while the previous batch is on its way go together.
+    /// Default 64; 1 to 1,024.
+    /// </summary>
+    [Range(1, 1024)]
+    public int MaxBatchSize { get; set; } = 64;
 }

@@ -2,11 +2,12 @@ using System.Text.Json;
 using Npgsql;
 using NpgsqlTypes;
 using Observability.Workflows.Messaging;
+using Observability.Workflows.Persistence;
 
 namespace Observability.Workflows.Runs;
 
 /// <summary>
-/// The worker's hot path on a run, one round trip per change (plain SQL, no change tracking): start or take over
+/// The worker's hot path on a run, one statement per change (plain SQL, no change tracking): start or take over
 /// (returning what execution needs), record the plan with its steps, step transitions (a step's completion adds its
 /// tokens and cost to the run in the same statement), finish. Every change is a compare-and-set fenced by the run's
 /// attempt: once a newer attempt started the run, an older executor changes nothing.
@@ -15,12 +16,29 @@ namespace Observability.Workflows.Runs;
 /// It runs on the <see cref="NpgsqlDataSource"/> of Aspire's <c>AddNpgsqlDataSource</c> (registered by
 /// <c>AddWorkflowsDatabase</c>), whose connections prepare these few statements once each (<c>Max Auto Prepare</c>),
 /// plan each once (<c>plan_cache_mode=force_generic_plan</c>) and are not reset on return to the pool
-/// (<c>No Reset On Close</c>: these statements leave no session state).
+/// (<c>No Reset On Close</c>: these statements leave no session state). The statements every run makes (start, plan,
+/// step completions) go through the <see cref="StatementBatcher"/>: those of many runs share a round trip and a commit.
 /// </remarks>
-public sealed class RunExecutionStore(NpgsqlDataSource dataSource, TimeProvider timeProvider)
+public sealed class RunExecutionStore
 {
-    private readonly NpgsqlDataSource _dataSource = dataSource;
-    private readonly TimeProvider _timeProvider = timeProvider;
+    private readonly NpgsqlDataSource _dataSource;
+    private readonly StatementBatcher _batcher;
+    private readonly TimeProvider _timeProvider;
+
+    internal RunExecutionStore(NpgsqlDataSource dataSource, StatementBatcher batcher, TimeProvider timeProvider)
+    {
+        ArgumentNullException.ThrowIfNull(dataSource);
+        ArgumentNullException.ThrowIfNull(batcher);
+        ArgumentNullException.ThrowIfNull(timeProvider);
+        _dataSource = dataSource;
+        _batcher = batcher;
+        _timeProvider = timeProvider;
+    }
+
+    // db.query.summary of the batched statements (their spans' names).
+    private const string StartSummary = "UPDATE workflow_runs";
+    private const string RecordPlanSummary = "UPDATE workflow_runs INSERT workflow_steps";
+    private const string CompleteStepSummary = "UPDATE workflow_steps UPDATE workflow_runs";
 
     private const string StartSql = """
         UPDATE workflow_runs SET status = 'Running', started_at = $2, attempt_count = attempt_count + 1
@@ -39,6 +57,7 @@ public sealed class RunExecutionStore(NpgsqlDataSource dataSource, TimeProvider 
             CASE WHEN s.step_key = ANY($11) THEN 'Running' ELSE 'Pending' END,
             CASE WHEN s.step_key = ANY($11) THEN $12 END
         FROM run, unnest($8::text[], $9::text[], $10::text[]) AS s(step_key, agent, explanation)
+        RETURNING step_key
         """;
 
     private const string OwnedRun = "EXISTS (SELECT 1 FROM workflow_runs r WHERE r.id = $1 AND r.status = 'Running' AND r.attempt_count = $2)";
@@ -116,27 +135,29 @@ public sealed class RunExecutionStore(NpgsqlDataSource dataSource, TimeProvider 
     /// </summary>
     public async Task<RunExecution?> TryStartAsync(Guid runId, bool takeOver, CancellationToken cancellationToken = default)
     {
-        await using var command = _dataSource.CreateCommand(StartSql);
+        var command = new NpgsqlBatchCommand(StartSql);
         command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = runId });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = Now() });
         command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = takeOver });
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        if (!await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        return await _batcher.ExecuteAsync<RunExecution?>(command, StartSummary, async (reader, ct) =>
         {
-            return null;
-        }
+            if (!await reader.ReadAsync(ct).ConfigureAwait(false))
+            {
+                return null;
+            }
 
-        return new RunExecution(
-            runId,
-            reader.GetString(0),
-            reader.GetString(1),
-            reader.IsDBNull(2) ? null : reader.GetString(2),
-            reader.IsDBNull(3) ? null : reader.GetString(3),
-            reader.GetFieldValue<DateTimeOffset>(4),
-            reader.IsDBNull(5) ? null : JsonSerializer.Deserialize(reader.GetString(5), WorkflowsJsonContext.Default.WorkflowPlan),
-            reader.GetInt32(6),
-            reader.IsDBNull(7) ? null : reader.GetString(7),
-            reader.IsDBNull(8) ? null : reader.GetString(8));
+            return new RunExecution(
+                runId,
+                reader.GetString(0),
+                reader.GetString(1),
+                reader.IsDBNull(2) ? null : reader.GetString(2),
+                reader.IsDBNull(3) ? null : reader.GetString(3),
+                reader.GetFieldValue<DateTimeOffset>(4),
+                reader.IsDBNull(5) ? null : JsonSerializer.Deserialize(reader.GetString(5), WorkflowsJsonContext.Default.WorkflowPlan),
+                reader.GetInt32(6),
+                reader.IsDBNull(7) ? null : reader.GetString(7),
+                reader.IsDBNull(8) ? null : reader.GetString(8));
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -151,8 +172,8 @@ public sealed class RunExecutionStore(NpgsqlDataSource dataSource, TimeProvider 
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(plan);
         ArgumentNullException.ThrowIfNull(startNow);
-        await using var command = _dataSource.CreateCommand(RecordPlanSql);
-        AddRun(command, run);
+        var command = new NpgsqlBatchCommand(RecordPlanSql);
+        AddRun(command.Parameters, run);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = JsonSerializer.Serialize(plan, WorkflowsJsonContext.Default.WorkflowPlan), NpgsqlDbType = NpgsqlDbType.Jsonb });
         command.Parameters.Add(new NpgsqlParameter<double> { TypedValue = qualityScore });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = inputTokens });
@@ -163,7 +184,7 @@ public sealed class RunExecutionStore(NpgsqlDataSource dataSource, TimeProvider 
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. plan.Steps.Select(s => s.Explanation)] });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. startNow] });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = Now() });
-        return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) > 0;
+        return await _batcher.ExecuteAsync(command, RecordPlanSummary, static (reader, ct) => reader.ReadAsync(ct), cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>
@@ -174,7 +195,7 @@ public sealed class RunExecutionStore(NpgsqlDataSource dataSource, TimeProvider 
     {
         ArgumentNullException.ThrowIfNull(run);
         await using var command = _dataSource.CreateCommand(ResumeSql);
-        AddRun(command, run);
+        AddRun(command.Parameters, run);
         var completed = new HashSet<string>(StringComparer.Ordinal);
         await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
         while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
@@ -191,7 +212,7 @@ public sealed class RunExecutionStore(NpgsqlDataSource dataSource, TimeProvider 
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(stepKeys);
         await using var command = _dataSource.CreateCommand(StartStepsSql);
-        AddRun(command, run);
+        AddRun(command.Parameters, run);
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. stepKeys] });
         command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = Now() });
         var started = new List<string>(stepKeys.Count);
@@ -216,34 +237,36 @@ public sealed class RunExecutionStore(NpgsqlDataSource dataSource, TimeProvider 
     {
         ArgumentNullException.ThrowIfNull(run);
         ArgumentNullException.ThrowIfNull(startNext);
-        await using var command = _dataSource.CreateCommand(CompleteStepSql);
-        AddStep(command, run, stepKey);
+        var command = new NpgsqlBatchCommand(CompleteStepSql);
+        AddStep(command.Parameters, run, stepKey);
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = inputTokens });
         command.Parameters.Add(new NpgsqlParameter<long> { TypedValue = outputTokens });
         command.Parameters.Add(new NpgsqlParameter<decimal> { TypedValue = cost });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. startNext] });
         command.Parameters.Add(new NpgsqlParameter<bool> { TypedValue = finishRun });
-        var completed = false;
-        RunFinish? finish = null;
-        var started = new List<string>(startNext.Count);
-        await using var reader = await command.ExecuteReaderAsync(cancellationToken).ConfigureAwait(false);
-        while (await reader.ReadAsync(cancellationToken).ConfigureAwait(false))
+        return await _batcher.ExecuteAsync<StepCompletion?>(command, CompleteStepSummary, static async (reader, ct) =>
         {
-            switch (reader.GetString(0))
+            var completed = false;
+            RunFinish? finish = null;
+            var started = new List<string>();
+            while (await reader.ReadAsync(ct).ConfigureAwait(false))
             {
-                case "s":
-                    started.Add(reader.GetString(1));
-                    break;
-                case "d":
-                    completed = true;
-                    break;
-                default:
-                    finish = new RunFinish(true, WorkflowRunStatus.Completed, reader.GetInt64(2), reader.GetInt64(3), reader.GetDecimal(4));
-                    break;
+                switch (reader.GetString(0))
+                {
+                    case "s":
+                        started.Add(reader.GetString(1));
+                        break;
+                    case "d":
+                        completed = true;
+                        break;
+                    default:
+                        finish = new RunFinish(true, WorkflowRunStatus.Completed, reader.GetInt64(2), reader.GetInt64(3), reader.GetDecimal(4));
+                        break;
+                }
             }
-        }
 
-        return completed ? new StepCompletion(started, finish) : null;
+            return completed ? new StepCompletion(started, finish) : null;
+        }, cancellationToken).ConfigureAwait(false);
     }
 
     /// <summary>Running → Failed with the error and, in the same statement, Pending → Skipped for <paramref name="skip"/> (its dependents).</summary>
@@ -253,7 +276,7 @@ public sealed class RunExecutionStore(NpgsqlDataSource dataSource, TimeProvider 
         ArgumentException.ThrowIfNullOrWhiteSpace(error);
         ArgumentNullException.ThrowIfNull(skip);
         await using var command = _dataSource.CreateCommand(FailStepSql);
-        AddStep(command, run, stepKey);
+        AddStep(command.Parameters, run, stepKey);
         command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = error });
         command.Parameters.Add(new NpgsqlParameter<string[]> { TypedValue = [.. skip] });
         await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false);
@@ -273,7 +296,7 @@ public sealed class RunExecutionStore(NpgsqlDataSource dataSource, TimeProvider 
 
         await using (var command = _dataSource.CreateCommand(FinishSql))
         {
-            AddRun(command, run);
+            AddRun(command.Parameters, run);
             command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = status.ToString() });
             command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = Now() });
             if (await ReadFinishAsync(command, applied: true, cancellationToken).ConfigureAwait(false) is { } finish)
@@ -315,7 +338,7 @@ public sealed class RunExecutionStore(NpgsqlDataSource dataSource, TimeProvider 
     {
         ArgumentNullException.ThrowIfNull(run);
         await using var command = _dataSource.CreateCommand(ReleaseSql);
-        AddRun(command, run);
+        AddRun(command.Parameters, run);
         return await command.ExecuteNonQueryAsync(cancellationToken).ConfigureAwait(false) == 1;
     }
 
@@ -330,17 +353,17 @@ public sealed class RunExecutionStore(NpgsqlDataSource dataSource, TimeProvider 
         return new RunFinish(applied, Enum.Parse<WorkflowRunStatus>(reader.GetString(0)), reader.GetInt64(1), reader.GetInt64(2), reader.GetDecimal(3));
     }
 
-    private void AddStep(NpgsqlCommand command, RunExecution run, string stepKey)
+    private void AddStep(NpgsqlParameterCollection parameters, RunExecution run, string stepKey)
     {
-        AddRun(command, run);
-        command.Parameters.Add(new NpgsqlParameter<string> { TypedValue = stepKey });
-        command.Parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = Now() });
+        AddRun(parameters, run);
+        parameters.Add(new NpgsqlParameter<string> { TypedValue = stepKey });
+        parameters.Add(new NpgsqlParameter<DateTimeOffset> { TypedValue = Now() });
     }
 
-    private static void AddRun(NpgsqlCommand command, RunExecution run)
+    private static void AddRun(NpgsqlParameterCollection parameters, RunExecution run)
     {
-        command.Parameters.Add(new NpgsqlParameter<Guid> { TypedValue = run.RunId });
-        command.Parameters.Add(new NpgsqlParameter<int> { TypedValue = run.Attempt });
+        parameters.Add(new NpgsqlParameter<Guid> { TypedValue = run.RunId });
+        parameters.Add(new NpgsqlParameter<int> { TypedValue = run.Attempt });
     }
 
     /// <summary>PostgreSQL keeps microseconds: truncate so a value read back equals the one written.</summary>

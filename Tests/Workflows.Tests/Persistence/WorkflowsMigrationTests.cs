@@ -89,7 +89,7 @@ public sealed class WorkflowsMigrationTests(PostgresServerFixture postgres)
         Assert.Equal(2L, await host.ScalarAsync("SELECT count(*) FROM schema_migrations", timeout.Token));
 
         // The carried-over run goes on under the new code: a worker takes it over and reads its context.
-        var store = new RunExecutionStore(host.Services.GetRequiredService<Npgsql.NpgsqlDataSource>(), host.Time);
+        var store = host.Services.GetRequiredService<RunExecutionStore>();
         var execution = await store.TryStartAsync(run.Id, takeOver: true, timeout.Token);
         Assert.NotNull(execution);
         Assert.Equal((2, LegacyTraceParent), (execution.Attempt, execution.TraceParent));
