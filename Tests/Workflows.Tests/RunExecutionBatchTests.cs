@@ -39,11 +39,7 @@ public sealed class RunExecutionBatchTests(PostgresServerFixture postgres)
         using var spans = new SpanCapture();
         await using var host = await WorkflowsTestHost.CreateAsync(postgres, start: true, ct);
         var store = host.Services.GetRequiredService<RunExecutionStore>();
-        var runs = new List<RunExecution>();
-        for (var i = 0; i < 6; i++)
-        {
-            runs.Add(await PlannedRunAsync(host, store, Chain, ["research"], ct));
-        }
+        var runs = await PlannedRunsAsync(host, store, 6, ct);
 
         await using var hold = await HoldAsync(host, store, ct);
         using var caller = SpanCapture.TestSource.StartActivity("caller");
@@ -194,11 +190,7 @@ public sealed class RunExecutionBatchTests(PostgresServerFixture postgres)
         using var spans = new SpanCapture();
         await using var host = await WorkflowsTestHost.CreateAsync(postgres, start: true, ct);
         var store = host.Services.GetRequiredService<RunExecutionStore>();
-        var runs = new List<RunExecution>();
-        for (var i = 0; i < 3; i++)
-        {
-            runs.Add(await PlannedRunAsync(host, store, Chain, ["research"], ct));
-        }
+        var runs = await PlannedRunsAsync(host, store, 3, ct);
 
         await using var hold = await HoldAsync(host, store, ct);
         var calls = new List<(Activity Caller, Task<StepCompletion?> Call)>();
@@ -244,11 +236,7 @@ public sealed class RunExecutionBatchTests(PostgresServerFixture postgres)
         using var spans = new SpanCapture();
         await using var host = await WorkflowsTestHost.CreateAsync(postgres, start: true, ct, new Dictionary<string, string?> { ["Workflows:Database:MaxBatchSize"] = "2" });
         var store = host.Services.GetRequiredService<RunExecutionStore>();
-        var runs = new List<RunExecution>();
-        for (var i = 0; i < 5; i++)
-        {
-            runs.Add(await PlannedRunAsync(host, store, Chain, ["research"], ct));
-        }
+        var runs = await PlannedRunsAsync(host, store, 5, ct);
 
         await using var hold = await HoldAsync(host, store, ct);
         using var caller = SpanCapture.TestSource.StartActivity("caller");
@@ -261,6 +249,18 @@ public sealed class RunExecutionBatchTests(PostgresServerFixture postgres)
         Assert.Equal(5, sizes.Length);
         Assert.Equal(4, sizes.Count(size => Equals(size, 2)));
         Assert.Single(sizes, size => size is null);
+    }
+
+    /// <summary><paramref name="count"/> runs of <c>Chain</c> planned one after the other, each with its first step Running.</summary>
+    private static async Task<List<RunExecution>> PlannedRunsAsync(WorkflowsTestHost host, RunExecutionStore store, int count, CancellationToken cancellationToken)
+    {
+        var runs = new List<RunExecution>(count);
+        for (var i = 0; i < count; i++)
+        {
+            runs.Add(await PlannedRunAsync(host, store, Chain, ["research"], cancellationToken));
+        }
+
+        return runs;
     }
 
     /// <summary>A started run with its plan recorded (10 / 20 tokens, 0.1 cost) and <paramref name="startNow"/> Running.</summary>
