@@ -20,7 +20,9 @@ internal sealed record LoadResults(
     ResourceSample WindowEnd,
     string LoadBefore,
     string LoadAfter,
-    PgStatementsWindow? Statements = null);
+    PgStatementsWindow? Statements = null,
+    IReadOnlyDictionary<string, ManagedHeap>? HeapsAtStart = null,
+    IReadOnlyDictionary<string, ManagedHeap>? HeapsAtEnd = null);
 
 /// <summary>
 /// The load test's verdicts: whether any run or event was lost, whether the platform kept up (every accepted run
@@ -92,7 +94,8 @@ internal static class LoadReport
         Row(output, "load average (1/5/15 min) before → after", $"{results.LoadBefore} → {results.LoadAfter}");
         WriteCpu(results, completedInWindow, window, output);
         WriteStatements(results.Statements, completedInWindow, output);
-        var growing = WriteMemory(results, output);
+        var rssGrowing = WriteMemory(results, output);
+        var growing = WriteManagedHeaps(results, rssGrowing, output);
         WriteTimeline(results, output);
         return new LoadVerdict(lostRuns, unfinished, lostEvents, duplicates, outOfOrder, results.Counters.ErrorCount, growing);
     }
@@ -171,12 +174,56 @@ internal static class LoadReport
 
             var verdict = process.Name == "load test" ? "(keeps every run's record by design)"
                 : process.HoldsRetainedData ? (flat ? "flat" : "grows with retained data (by design)")
-                : flat ? "**flat**" : "**GROWS**";
+                : flat ? "flat" : "grows";
             output.WriteLine(Invariant($"| {process.Name} | {first:N0} | {last:N0} | {max:N0} | {growth:+0.0%;-0.0%} | {verdict} |"));
         }
 
         return growing;
     }
+
+    /// <summary>
+    /// The leak verdict: each service's live managed heap after a full collection at the end of the warm-up against
+    /// the same at the end of the schedule (RSS follows the garbage waiting between collections, so it is shown, not
+    /// judged, for a service whose heap was read). Returns the services that grew beyond the tolerance.
+    /// </summary>
+    private static List<string> WriteManagedHeaps(LoadResults results, List<string> rssGrowing, TextWriter output)
+    {
+        var growing = new List<string>();
+        output.WriteLine();
+        output.WriteLine(Invariant($"Live managed heap after a full blocking collection induced over the diagnostic port at the end of the warm-up and at the end of the schedule (what survived it; heap = generation sizes after it; RSS read right after it; GC committed = the runtime's `dotnet.gc.last_collection.memory.committed_size` read right after it, so RSS − committed is memory outside the managed heap; flat = live at the end within {FlatTolerance:P0} of live at the start):"));
+        output.WriteLine();
+        output.WriteLine("| process | live, warm-up end → end (MiB) | growth | heap after the collection (MiB) | GC committed (MiB) | RSS after the collection (MiB) | collection (ms) | verdict |");
+        output.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        foreach (var process in results.Processes.Where(p => !p.HoldsRetainedData && p.Name != "load test"))
+        {
+            if (results.HeapsAtStart?.GetValueOrDefault(process.Name) is not { } start || results.HeapsAtEnd?.GetValueOrDefault(process.Name) is not { } end)
+            {
+                output.WriteLine($"| {process.Name} | not read | | | | | | RSS: {(rssGrowing.Contains(process.Name) ? "**GROWS**" : "flat")} |");
+                if (rssGrowing.Contains(process.Name))
+                {
+                    growing.Add(process.Name);
+                }
+
+                continue;
+            }
+
+            var growth = (end.LiveBytes - start.LiveBytes) / (double)start.LiveBytes;
+            var flat = growth <= FlatTolerance;
+            if (!flat)
+            {
+                growing.Add(process.Name);
+            }
+
+            output.WriteLine(Invariant(
+                $"| {process.Name} | {Mib(start.LiveBytes):N1} → {Mib(end.LiveBytes):N1} | {growth:+0.0%;-0.0%} | {Mib(start.HeapBytes):N1} → {Mib(end.HeapBytes):N1} | {Committed(start)} → {Committed(end)} | {Mib(start.RssBytes):N0} → {Mib(end.RssBytes):N0} | {start.Collection.TotalMilliseconds:N0} / {end.Collection.TotalMilliseconds:N0} | {(flat ? "**flat**" : "**GROWS**")} |"));
+        }
+
+        return growing;
+    }
+
+    private static double Mib(long bytes) => bytes / 1048576.0;
+
+    private static string Committed(ManagedHeap heap) => heap.CommittedBytes is { } bytes ? Invariant($"{Mib(bytes):N0}") : "n/a";
 
     private static void WriteTimeline(LoadResults results, TextWriter output)
     {
