@@ -12,6 +12,13 @@ namespace Observability.AppHost.Tests;
 /// the local servers and a temporary data directory: its output, its dashboard login link, and every process it
 /// caused (DCP, dashboard, servers, services), found through DCP's <c>--monitor {pid}</c>.
 /// </summary>
+/// <remarks>
+/// It starts through <c>env --default-signal=INT</c> (which then executes <c>dotnet</c> in its place, same pid), so
+/// that Ctrl+C (SIGINT) reaches it as it does from a terminal, whatever the test run inherited: a shell without job
+/// control starts a background command (<c>./eng/test.sh &amp;</c>, a CI step run in the background) with SIGINT
+/// ignored, every process started from it inherits that, and .NET leaves an ignored SIGINT ignored (it installs no
+/// handler), so such an AppHost never hears the interrupt and never stops.
+/// </remarks>
 internal sealed partial class AppHostProcess : IAsyncDisposable
 {
     private readonly TemporaryDirectory _data = new("apphost-run");
@@ -43,7 +50,7 @@ internal sealed partial class AppHostProcess : IAsyncDisposable
     public static AppHostProcess Start(params string[] arguments)
     {
         var dashboard = new Uri($"http://localhost:{FreePort()}");
-        var start = new ProcessStartInfo("dotnet", [typeof(Projects.AppHost).Assembly.Location, "--AppHost:Servers=local", .. arguments])
+        var start = new ProcessStartInfo("env", ["--default-signal=INT", "dotnet", typeof(Projects.AppHost).Assembly.Location, "--AppHost:Servers=local", .. arguments])
         {
             RedirectStandardOutput = true,
             RedirectStandardError = true,

@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using System.Globalization;
+using Observability.TestInfrastructure.Polling;
 using Observability.TestInfrastructure.Processes;
 
 namespace Observability.Infrastructure.Tests;
@@ -55,6 +56,31 @@ public sealed class ProcFsTests
         Assert.Equal((0L, 0L), ProcFs.Memory(child.Id));
         Assert.Equal(0L, ProcFs.TreePssBytes(child.Id));
         Assert.Empty(ProcFs.WithCommandLineContaining(marker));
+    }
+
+    [Theory]
+    [InlineData(new[] { "--ignore-signal=INT" }, true)]
+    [InlineData(new[] { "--ignore-signal=INT", "env", "--default-signal=INT" }, false)]
+    public async Task IgnoresSignal_SigIntIgnoredOrResetBeforeTheProgram_ReadsWhatTheProgramInherited(string[] envArguments, bool ignored)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var marker = $"300.{Random.Shared.Next(1_000_000, 9_999_999).ToString(CultureInfo.InvariantCulture)}";
+        using var child = Process.Start(new ProcessStartInfo("env", [.. envArguments, "sleep", marker]) { UseShellExecute = false })!;
+        try
+        {
+            // env executes the next program in its place (same pid): read once sleep runs.
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            deadline.CancelAfter(TimeSpan.FromSeconds(30));
+            await Poll.UntilAsync(() => ProcFs.WithCommandLineContaining(marker).Any(p => p == (child.Id, $"sleep {marker}")), deadline.Token, "sleep started");
+
+            Assert.Equal(ignored, ProcFs.IgnoresSignal(child.Id, NativeMethods.SigInt));
+            Assert.False(ProcFs.IgnoresSignal(child.Id, NativeMethods.SigTerm));
+        }
+        finally
+        {
+            child.Kill();
+            await child.WaitForExitAsync(ct);
+        }
     }
 
     [Fact]

@@ -17,6 +17,16 @@ public static class ProcFs
     /// <summary>True while the process exists and is not a zombie (ended, not yet reaped).</summary>
     public static bool IsRunning(int pid) => StatFields(pid) is { } fields && fields[0] != "Z";
 
+    /// <summary>
+    /// True when the process ignores <paramref name="signal"/> (its bit in the <c>SigIgn</c> mask of <c>/proc/PID/status</c>):
+    /// a signal ignored when a program starts stays ignored unless the program installs a handler of its own.
+    /// </summary>
+    public static bool IgnoresSignal(int pid, int signal)
+    {
+        var mask = File.ReadLines($"/proc/{Id(pid)}/status").First(line => line.StartsWith("SigIgn:", StringComparison.Ordinal))["SigIgn:".Length..].Trim();
+        return ((ulong.Parse(mask, NumberStyles.HexNumber, CultureInfo.InvariantCulture) >> (signal - 1)) & 1) == 1;
+    }
+
     /// <summary>The parent's pid (field 4 of stat); throws <see cref="IOException"/> once the process is gone.</summary>
     public static int ParentOf(int pid)
         => (int)Field(StatFields(pid) ?? throw new IOException($"Process {Id(pid)} is gone."), 4);
