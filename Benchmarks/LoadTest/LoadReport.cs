@@ -21,8 +21,7 @@ internal sealed record LoadResults(
     string LoadBefore,
     string LoadAfter,
     PgStatementsWindow? Statements = null,
-    IReadOnlyDictionary<string, ManagedHeap>? HeapsAtStart = null,
-    IReadOnlyDictionary<string, ManagedHeap>? HeapsAtEnd = null);
+    IReadOnlyList<HeapSample>? Heaps = null);
 
 /// <summary>
 /// The load test's verdicts: whether any run or event was lost, whether the platform kept up (every accepted run
@@ -182,23 +181,27 @@ internal static class LoadReport
     }
 
     /// <summary>
-    /// The leak verdict: each service's live managed heap after a full collection at the end of the warm-up against
-    /// the same at the end of the schedule (RSS follows the garbage waiting between collections, so it is shown, not
-    /// judged, for a service whose heap was read). Returns the services that grew beyond the tolerance.
+    /// The leak verdict: each service's live managed heap after a full collection, read at the start of the measured
+    /// window, every <c>--heap-every</c> seconds and at its end; the mean of the first third of the readings against
+    /// the mean of the last third (or the first against the last when there are fewer than three). RSS follows the
+    /// garbage waiting between collections, so it is shown, not judged, for a service whose heap was read. Returns the
+    /// services that grew beyond the tolerance.
     /// </summary>
     private static List<string> WriteManagedHeaps(LoadResults results, List<string> rssGrowing, TextWriter output)
     {
+        var samples = results.Heaps ?? [];
         var growing = new List<string>();
         output.WriteLine();
-        output.WriteLine(Invariant($"Live managed heap after a full blocking collection induced over the diagnostic port at the end of the warm-up and at the end of the schedule (what survived it; heap = generation sizes after it; RSS read right after it; GC committed = the runtime's `dotnet.gc.last_collection.memory.committed_size` read right after it, so RSS − committed is memory outside the managed heap; flat = live at the end within {FlatTolerance:P0} of live at the start):"));
+        output.WriteLine(Invariant($"Live managed heap after a full blocking collection induced over the diagnostic port, {samples.Count} readings from the end of the warm-up to the end of the schedule (live = what survived it; heap = generation sizes after it; GC committed = the runtime's `dotnet.gc.last_collection.memory.committed_size` and RSS, both read right after it, so RSS − committed is memory outside the managed heap; flat = the last third's mean live heap within {FlatTolerance:P0} of the first third's):"));
         output.WriteLine();
-        output.WriteLine("| process | live, warm-up end → end (MiB) | growth | heap after the collection (MiB) | GC committed (MiB) | RSS after the collection (MiB) | collection (ms) | verdict |");
-        output.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
+        output.WriteLine("| process | live, first third → last third (MiB) | growth | live min – max (MiB) | heap after the collection, first → last (MiB) | GC committed, first → last (MiB) | RSS after the collection, first → last (MiB) | longest collection (ms) | verdict |");
+        output.WriteLine("| --- | ---: | ---: | ---: | ---: | ---: | ---: | ---: | --- |");
         foreach (var process in results.Processes.Where(p => !p.HoldsRetainedData && p.Name != "load test"))
         {
-            if (results.HeapsAtStart?.GetValueOrDefault(process.Name) is not { } start || results.HeapsAtEnd?.GetValueOrDefault(process.Name) is not { } end)
+            var heaps = samples.Select(s => s.Heaps.GetValueOrDefault(process.Name)).OfType<ManagedHeap>().ToList();
+            if (heaps.Count < 2)
             {
-                output.WriteLine($"| {process.Name} | not read | | | | | | RSS: {(rssGrowing.Contains(process.Name) ? "**GROWS**" : "flat")} |");
+                output.WriteLine($"| {process.Name} | not read | | | | | | | RSS: {(rssGrowing.Contains(process.Name) ? "**GROWS**" : "flat")} |");
                 if (rssGrowing.Contains(process.Name))
                 {
                     growing.Add(process.Name);
@@ -207,15 +210,34 @@ internal static class LoadReport
                 continue;
             }
 
-            var growth = (end.LiveBytes - start.LiveBytes) / (double)start.LiveBytes;
+            var third = heaps.Count < 3 ? 1 : heaps.Count / 3;
+            var first = heaps.Take(third).Average(h => (double)h.LiveBytes);
+            var last = heaps.TakeLast(third).Average(h => (double)h.LiveBytes);
+            var growth = (last - first) / first;
             var flat = growth <= FlatTolerance;
             if (!flat)
             {
                 growing.Add(process.Name);
             }
 
+            var (start, end) = (heaps[0], heaps[^1]);
             output.WriteLine(Invariant(
-                $"| {process.Name} | {Mib(start.LiveBytes):N1} → {Mib(end.LiveBytes):N1} | {growth:+0.0%;-0.0%} | {Mib(start.HeapBytes):N1} → {Mib(end.HeapBytes):N1} | {Committed(start)} → {Committed(end)} | {Mib(start.RssBytes):N0} → {Mib(end.RssBytes):N0} | {start.Collection.TotalMilliseconds:N0} / {end.Collection.TotalMilliseconds:N0} | {(flat ? "**flat**" : "**GROWS**")} |"));
+                $"| {process.Name} | {first / 1048576.0:N1} → {last / 1048576.0:N1} | {growth:+0.0%;-0.0%} | {Mib(heaps.Min(h => h.LiveBytes)):N1} – {Mib(heaps.Max(h => h.LiveBytes)):N1} | {Mib(start.HeapBytes):N1} → {Mib(end.HeapBytes):N1} | {Committed(start)} → {Committed(end)} | {Mib(start.RssBytes):N0} → {Mib(end.RssBytes):N0} | {heaps.Max(h => h.Collection.TotalMilliseconds):N0} | {(flat ? "**flat**" : "**GROWS**")} |"));
+        }
+
+        if (samples.Count > 2)
+        {
+            var names = results.Processes.Where(p => !p.HoldsRetainedData && p.Name != "load test").Select(p => p.Name).ToList();
+            output.WriteLine();
+            output.WriteLine("Live managed heap over time (MiB after each full collection; t from the start of the schedule):");
+            output.WriteLine();
+            output.WriteLine("| t (s) | " + string.Join(" | ", names) + " |");
+            output.WriteLine("| ---: |" + string.Concat(names.Select(_ => " ---: |")));
+            foreach (var sample in samples)
+            {
+                output.WriteLine(Invariant($"| {Seconds(sample.Timestamp - results.Schedule.StartTimestamp):N0} | ")
+                    + string.Join(" | ", names.Select(n => sample.Heaps.GetValueOrDefault(n) is { } h ? Invariant($"{Mib(h.LiveBytes):N1}") : "–")) + " |");
+            }
         }
 
         return growing;

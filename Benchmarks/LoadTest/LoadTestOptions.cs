@@ -15,6 +15,10 @@ namespace Observability.LoadTest;
 /// When above 0, PostgreSQL runs with <c>pg_stat_statements</c> and the report lists the statements (of every process)
 /// that took the most execution time in the measured window, this many, per completed run.
 /// </param>
+/// <param name="HeapInterval">
+/// How often, in the measured window, each service's live managed heap is read after a full collection (also at the
+/// window's start and end); zero for the start and end only.
+/// </param>
 internal sealed record LoadTestOptions(
     double Rate,
     TimeSpan Duration,
@@ -24,14 +28,15 @@ internal sealed record LoadTestOptions(
     TimeSpan SampleInterval,
     int WorkerConcurrency,
     int Workers,
-    int PgStatements = 0)
+    int PgStatements = 0,
+    TimeSpan HeapInterval = default)
 {
     public const string Usage =
-        "usage: Observability.LoadTest --rate RUNS_PER_SECOND [--duration 600] [--warmup 60] [--drain 120] [--clients 100] [--sample 10] [--worker-concurrency 64] [--workers 2] [--pg-statements 0] (seconds)";
+        "usage: Observability.LoadTest --rate RUNS_PER_SECOND [--duration 600] [--warmup 60] [--drain 120] [--clients 100] [--sample 10] [--worker-concurrency 64] [--workers 2] [--pg-statements 0] [--heap-every 60] (seconds)";
 
     public static LoadTestOptions Parse(string[] args)
     {
-        var options = new LoadTestOptions(0, TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(120), 100, TimeSpan.FromSeconds(10), 64, 2);
+        var options = new LoadTestOptions(0, TimeSpan.FromMinutes(10), TimeSpan.FromSeconds(60), TimeSpan.FromSeconds(120), 100, TimeSpan.FromSeconds(10), 64, 2, HeapInterval: TimeSpan.FromSeconds(60));
         for (var i = 0; i < args.Length; i += 2)
         {
             var value = i + 1 < args.Length ? args[i + 1] : throw new ArgumentException($"{args[i]} needs a value. {Usage}");
@@ -45,6 +50,7 @@ internal sealed record LoadTestOptions(
                 "--sample" => options with { SampleInterval = Seconds(args[i], value) },
                 "--worker-concurrency" => options with { WorkerConcurrency = WholeNumber(args[i], value) },
                 "--workers" => options with { Workers = WholeNumber(args[i], value) },
+                "--heap-every" => options with { HeapInterval = TimeSpan.FromSeconds(WholeNumber(args[i], value, allowZero: true)) },
                 "--pg-statements" => options with { PgStatements = WholeNumber(args[i], value, allowZero: true) },
                 _ => throw new ArgumentException($"Unknown option {args[i]}. {Usage}"),
             };

@@ -1,6 +1,5 @@
 using System.Diagnostics;
 using System.Globalization;
-using Microsoft.Diagnostics.NETCore.Client;
 using Observability.LoadTest;
 using Observability.TestInfrastructure.Processes;
 
@@ -54,7 +53,10 @@ var sampling = sampler.RunAsync(stopSampling.Token);
 var arrivals = OpenModelArrivals.RunAsync(clients, options.Rate, options.Duration, options.Warmup, cancellationToken);
 await Task.Delay(options.Warmup, cancellationToken);
 var windowStart = sampler.Take();
-var heapsAtStart = await ReadHeapsAsync(platform, cancellationToken);
+var heapSampler = new HeapSampler([.. platform.Services], options.HeapInterval);
+await heapSampler.TakeAsync(cancellationToken);
+using var stopHeapSampling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+var heapSampling = heapSampler.RunAsync(stopHeapSampling.Token);
 if (options.PgStatements > 0)
 {
     await PgStatements.ResetAsync(platform.Database, cancellationToken);
@@ -62,7 +64,9 @@ if (options.PgStatements > 0)
 
 var schedule = await arrivals;
 var windowEnd = sampler.Take();
-var heapsAtEnd = await ReadHeapsAsync(platform, cancellationToken);
+await stopHeapSampling.CancelAsync();
+await heapSampling;
+await heapSampler.TakeAsync(cancellationToken);
 var statements = options.PgStatements > 0 ? await PgStatements.ReadAsync(platform.Database, options.PgStatements, cancellationToken) : null;
 Console.WriteLine($"arrivals over: {schedule.Arrivals} due, {counters.Accepted} accepted, {counters.Finished} finished; draining (up to {options.Drain.TotalSeconds} s)");
 
@@ -104,7 +108,7 @@ foreach (var client in clients)
 var streamLengths = await SourceOfTruth.EventStreamLengthsAsync(platform.Redis.ConnectionString, [.. runs.Select(r => r.RunId)], cancellationToken);
 var runsByStatus = await SourceOfTruth.RunsByStatusAsync(platform.Database, cancellationToken);
 var verdict = LoadReport.Write(
-    new LoadResults(options, schedule, counters, runs, streamLengths, runsByStatus, runStatuses, watched, sampler.Samples, windowStart, windowEnd, loadBefore, loadAfter, statements, heapsAtStart, heapsAtEnd),
+    new LoadResults(options, schedule, counters, runs, streamLengths, runsByStatus, runStatuses, watched, sampler.Samples, windowStart, windowEnd, loadBefore, loadAfter, statements, heapSampler.Samples),
     Console.Out);
 Console.WriteLine();
 Console.WriteLine(verdict.Clean
@@ -115,22 +119,3 @@ Console.WriteLine(verdict.GrowingMemory.Count == 0
     : $"Memory: grows after warm-up in {string.Join(", ", verdict.GrowingMemory)}.");
 return verdict.Clean ? 0 : 1;
 
-// Each service's live managed heap after a full collection (one blocking collection each, one service after the other).
-static async Task<IReadOnlyDictionary<string, ManagedHeap>> ReadHeapsAsync(Platform platform, CancellationToken cancellationToken)
-{
-    var heaps = new Dictionary<string, ManagedHeap>();
-    using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
-    foreach (var service in platform.Services)
-    {
-        try
-        {
-            heaps[service.Name] = await ManagedHeapProbe.ReadAfterFullCollectionAsync(service.ProcessId, new Uri(service.Address, "/metrics"), http, cancellationToken);
-        }
-        catch (Exception exception) when (exception is IOException or InvalidOperationException or TimeoutException or ServerNotAvailableException)
-        {
-            Console.Error.WriteLine($"{service.Name}: managed heap not read ({exception.GetType().Name}: {exception.Message})");
-        }
-    }
-
-    return heaps;
-}
