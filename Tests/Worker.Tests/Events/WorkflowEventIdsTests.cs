@@ -41,6 +41,19 @@ public sealed class WorkflowEventIdsTests
     }
 
     [Fact]
+    public async Task New_ManyIdsOnSeveralThreadsEachDrawingManyTimes_AllDifferent()
+    {
+        var timestamp = DateTimeOffset.UnixEpoch.AddDays(20_000);
+        const int perThread = 10 * WorkflowEventIds.IdsPerDraw;
+
+        var threads = Enumerable.Range(0, 8).Select(_ => Task.Factory.StartNew(
+            () => Enumerable.Range(0, perThread).Select(_ => WorkflowEventIds.New(timestamp)).ToList(), TaskCreationOptions.LongRunning));
+        var ids = (await Task.WhenAll(threads)).SelectMany(list => list).ToHashSet();
+
+        Assert.Equal(8 * perThread, ids.Count);
+    }
+
+    [Fact]
     public void New_ConsecutiveMilliseconds_OrderedByTime()
     {
         var timestamp = DateTimeOffset.UnixEpoch.AddDays(20_000);
