@@ -90,7 +90,7 @@ while (completed < runs)
 
     if (steadyAt == TimeSpan.Zero && completed >= runs / 4)
     {
-        // Steady state: after a quarter of the runs the worker's code is compiled at its final tier.
+        // Steady state: the runs after the first quarter (the worker's JIT may still be tiering up early in them).
         steadyAt = clock.Elapsed;
         steadyFrom = completed;
         steady = ProcessSample.Read(worker.ProcessId);
@@ -106,17 +106,19 @@ while (completed < runs)
 }
 
 var last = ProcessSample.Read(worker.ProcessId);
-var postgresCpu = ProcFs.TreeCpuSeconds(postmaster) - postgresFirst;
-var redisCpu = ProcFs.TreeCpuSeconds(redisServer.ProcessId) - redisFirst;
+var postgresLast = ProcFs.TreeCpuSeconds(postmaster);
+var redisLast = ProcFs.TreeCpuSeconds(redisServer.ProcessId);
+var postgresCpu = postgresLast - postgresFirst;
+var redisCpu = redisLast - redisFirst;
 var wall = (clock.Elapsed - firstAt).TotalSeconds;
 var (dbSpan, dbRate) = await DatabaseRateAsync(dataSource, ct);
 var workerCpu = last.ProcessCpuSeconds - first!.ProcessCpuSeconds;
-// The same CPU counted only over the steady window (the last runs - steadyFrom runs): JIT tier-up and other warm-up of
-// the first quarter left out. Reported beside the whole-window figures, which stay the measurement.
+// The same CPU counted only over the steady window (the last runs - steadyFrom runs): the warm-up of the first quarter
+// left out. Reported beside the whole-window figures, which stay the measurement.
 var steadyRuns = runs - steadyFrom;
 var workerSteadyCpu = last.ProcessCpuSeconds - steady!.ProcessCpuSeconds;
-var postgresSteadyCpu = ProcFs.TreeCpuSeconds(postmaster) - postgresSteady;
-var redisSteadyCpu = ProcFs.TreeCpuSeconds(redisServer.ProcessId) - redisSteady;
+var postgresSteadyCpu = postgresLast - postgresSteady;
+var redisSteadyCpu = redisLast - redisSteady;
 var machineBusy = last.MachineBusySeconds - first.MachineBusySeconds;
 var machineTotal = last.MachineTotalSeconds - first.MachineTotalSeconds;
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
