@@ -54,7 +54,7 @@ internal sealed class RunEventStream(WorkflowEventPublisher publisher, Guid runI
         {
             _sequence++;
             var now = publisher.Now();
-            var json = WorkflowEventWriter.Write(Guid.CreateVersion7(now), runId, _sequence, type, now, payload);
+            var json = WorkflowEventWriter.Write(WorkflowEventIds.New(now), runId, _sequence, type, now, payload);
             if (_fault is not null)
             {
                 // An earlier append threw: like the appends chained behind it before, this one is not attempted.
