@@ -10,8 +10,9 @@ internal sealed record HeapSample(long Timestamp, IReadOnlyDictionary<string, Ma
 /// the measured window (and when asked: at its start and its end), so that a leak shows as a trend over the window
 /// rather than as the difference of two readings that also hold whatever was in flight at those two moments.
 /// </summary>
-internal sealed class HeapSampler(IReadOnlyList<Observability.TestInfrastructure.Processes.ServiceProcess> services, TimeSpan interval)
+internal sealed class HeapSampler(IReadOnlyList<Observability.TestInfrastructure.Processes.ServiceProcess> services, TimeSpan interval) : IDisposable
 {
+    private readonly HttpClient _http = new() { Timeout = TimeSpan.FromSeconds(10) };
     private readonly List<HeapSample> _samples = [];
     private readonly Lock _lock = new();
 
@@ -30,13 +31,12 @@ internal sealed class HeapSampler(IReadOnlyList<Observability.TestInfrastructure
     public async Task TakeAsync(CancellationToken cancellationToken)
     {
         var heaps = new Dictionary<string, ManagedHeap>();
-        using var http = new HttpClient { Timeout = TimeSpan.FromSeconds(10) };
         var timestamp = Stopwatch.GetTimestamp();
         foreach (var service in services)
         {
             try
             {
-                heaps[service.Name] = await ManagedHeapProbe.ReadAfterFullCollectionAsync(service.ProcessId, new Uri(service.Address, "/metrics"), http, cancellationToken).ConfigureAwait(false);
+                heaps[service.Name] = await ManagedHeapProbe.ReadAfterFullCollectionAsync(service.ProcessId, new Uri(service.Address, "/metrics"), _http, cancellationToken).ConfigureAwait(false);
             }
             catch (Exception exception) when (exception is IOException or InvalidOperationException or TimeoutException or Microsoft.Diagnostics.NETCore.Client.ServerNotAvailableException)
             {
@@ -71,4 +71,6 @@ internal sealed class HeapSampler(IReadOnlyList<Observability.TestInfrastructure
             // Stopped.
         }
     }
+
+    public void Dispose() => _http.Dispose();
 }

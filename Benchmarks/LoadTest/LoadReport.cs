@@ -151,7 +151,6 @@ internal static class LoadReport
         output.WriteLine();
         output.WriteLine("| process | first third (MiB) | last third (MiB) | max (MiB) | growth | verdict |");
         output.WriteLine("| --- | ---: | ---: | ---: | ---: | --- |");
-        var third = Math.Max(1, samples.Count / 3);
         for (var i = 0; i < results.Processes.Count; i++)
         {
             var process = results.Processes[i];
@@ -161,8 +160,7 @@ internal static class LoadReport
                 continue;
             }
 
-            var first = samples.Take(third).Average(s => s.MemoryBytes[i]) / 1048576.0;
-            var last = samples.TakeLast(third).Average(s => s.MemoryBytes[i]) / 1048576.0;
+            var (first, last) = FirstAndLastThird([.. samples.Select(s => s.MemoryBytes[i] / 1048576.0)]);
             var max = samples.Max(s => s.MemoryBytes[i]) / 1048576.0;
             var growth = (last - first) / first;
             var flat = growth <= FlatTolerance;
@@ -210,9 +208,7 @@ internal static class LoadReport
                 continue;
             }
 
-            var third = heaps.Count < 3 ? 1 : heaps.Count / 3;
-            var first = heaps.Take(third).Average(h => (double)h.LiveBytes);
-            var last = heaps.TakeLast(third).Average(h => (double)h.LiveBytes);
+            var (first, last) = FirstAndLastThird([.. heaps.Select(h => (double)h.LiveBytes)]);
             var growth = (last - first) / first;
             var flat = growth <= FlatTolerance;
             if (!flat)
@@ -241,6 +237,13 @@ internal static class LoadReport
         }
 
         return growing;
+    }
+
+    /// <summary>The mean of the first third of <paramref name="values"/> and of the last third (the first and the last value when there are fewer than three).</summary>
+    private static (double First, double Last) FirstAndLastThird(double[] values)
+    {
+        var third = Math.Max(1, values.Length / 3);
+        return (values.Take(third).Average(), values.TakeLast(third).Average());
     }
 
     private static double Mib(long bytes) => bytes / 1048576.0;

@@ -53,7 +53,7 @@ var sampling = sampler.RunAsync(stopSampling.Token);
 var arrivals = OpenModelArrivals.RunAsync(clients, options.Rate, options.Duration, options.Warmup, cancellationToken);
 await Task.Delay(options.Warmup, cancellationToken);
 var windowStart = sampler.Take();
-var heapSampler = new HeapSampler([.. platform.Services], options.HeapInterval);
+using var heapSampler = new HeapSampler([.. platform.Services], options.HeapInterval);
 await heapSampler.TakeAsync(cancellationToken);
 using var stopHeapSampling = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
 var heapSampling = heapSampler.RunAsync(stopHeapSampling.Token);

@@ -103,13 +103,13 @@ internal sealed class StatementBatcher : IAsyncDisposable, IDisposable
         catch (Exception e) when (activity is not null)
         {
             activity.AddException(e);
-            var errorType = e is PostgresException postgres ? postgres.SqlState : e.GetType().FullName;
-            if (e is PostgresException { SqlState: var sqlState })
+            var sqlState = (e as PostgresException)?.SqlState;
+            if (sqlState is not null)
             {
                 activity.SetTag("db.response.status_code", sqlState);
             }
 
-            activity.SetTag("error.type", errorType);
+            activity.SetTag("error.type", sqlState ?? e.GetType().FullName);
             activity.SetStatus(ActivityStatusCode.Error, e.Message);
             throw;
         }
