@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
 using Microsoft.Extensions.Configuration;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.DependencyInjection.Extensions;
@@ -42,7 +43,8 @@ public static class WorkflowsDatabaseExtensions
 
     /// <summary>
     /// Registers the workflow database from <c>ConnectionStrings:workflows</c> and <c>Workflows:Database</c>:
-    /// Aspire's <c>AddNpgsqlDbContext&lt;WorkflowsDbContext&gt;</c> (pooled context) and <c>AddNpgsqlDataSource</c> (the
+    /// Aspire's <c>AddNpgsqlDbContext&lt;WorkflowsDbContext&gt;</c> (pooled contexts, as many as the connection string's
+    /// Maximum Pool Size) and <c>AddNpgsqlDataSource</c> (the
     /// <see cref="Npgsql.NpgsqlDataSource"/> of the hot-path SQL), with their health checks tagged <c>ready</c>,
     /// Npgsql tracing and metrics; the run stores and queries (the worker's <see cref="RunExecutionStore"/> with the
     /// <see cref="StatementBatcher"/> its hot statements go through); and start-up migrations. Options are validated
@@ -90,6 +92,17 @@ public static class WorkflowsDatabaseExtensions
             settings.DisableRetry = true;
             settings.CommandTimeout = commandTimeoutSeconds;
         });
+
+        // The context pool keeps no more contexts than the connection string lets the process hold connections
+        // (Npgsql's Maximum Pool Size, 100 by default) instead of EF Core's default of 1,024 that AddNpgsqlDbContext
+        // keeps: a pool retains the contexts of the highest concurrency it has seen, and contexts beyond the connections
+        // can only wait for one. Those beyond are created and disposed as without pooling. Overrides the pool size
+        // AddDbContextPool configured, as EF Core documents for a later ConfigureDbContext.
+        var maxContexts = new NpgsqlConnectionStringBuilder(builder.Configuration.GetConnectionString(ConnectionName)).MaxPoolSize;
+        builder.Services.ConfigureDbContext<WorkflowsDbContext>(
+            options => ((IDbContextOptionsBuilderInfrastructure)options).AddOrUpdateExtension(
+                (options.Options.FindExtension<CoreOptionsExtension>() ?? new CoreOptionsExtension()).WithMaxPoolSize(maxContexts)),
+            ServiceLifetime.Singleton);
 
         builder.Services.PostConfigure<HealthCheckServiceOptions>(options =>
         {
