@@ -11,7 +11,7 @@ internal sealed class SubmitProbe(NpgsqlDataSource database, RedisServer redis)
     public Task<long> RunsAsync(CancellationToken cancellationToken) => CountAsync("SELECT count(*) FROM workflow_runs", cancellationToken);
 
     public Task<long> UnsentAsync(CancellationToken cancellationToken)
-        => CountAsync("SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL", cancellationToken);
+        => CountAsync("SELECT count(*) FROM outbox_messages", cancellationToken);
 
     public async Task<long> StreamLengthAsync()
     {

@@ -35,7 +35,7 @@ internal static class RunSeeder
         await System.Threading.Tasks.Task.WhenAll(writers);
 
         await using var relayDb = new WorkflowsDbContext(options);
-        var relay = new OutboxRelay(relayDb, TimeProvider.System);
+        var relay = new OutboxRelay(relayDb);
         while (await relay.RelayBatchAsync(OutboxRelay.MaxBatchSize, (message, ct) => PublishAsync(redis, message, ct), cancellationToken) > 0)
         {
         }

@@ -12,7 +12,7 @@ namespace Observability.Workflows.Tests;
 public sealed class OutboxRelayTests(PostgresServerFixture postgres)
 {
     [Fact]
-    public async Task RelayBatchAsync_PendingJobs_PublishesOldestFirstAndMarksSent()
+    public async Task RelayBatchAsync_PendingJobs_PublishesOldestFirstAndDeletesThem()
     {
         using var timeout = TestTimeout.Start();
         await using var host = await WorkflowsTestHost.CreateAsync(postgres, start: true, timeout.Token);
@@ -25,11 +25,11 @@ public sealed class OutboxRelayTests(PostgresServerFixture postgres)
         Assert.Equal(3, count);
         Assert.Equal(0, again);
         Assert.Equal(runs, published);
-        Assert.Equal(3L, await host.ScalarAsync("SELECT count(*) FROM outbox_messages WHERE sent_at IS NOT NULL AND attempts = 1", timeout.Token));
+        Assert.Equal(0L, await host.ScalarAsync("SELECT count(*) FROM outbox_messages", timeout.Token));
     }
 
     [Fact]
-    public async Task RelayBatchAsync_PublishFails_KeepsEarlierSentAndCountsTheAttempt()
+    public async Task RelayBatchAsync_PublishFails_DeletesTheEarlierPublishedAndCountsTheAttempt()
     {
         using var timeout = TestTimeout.Start();
         await using var host = await WorkflowsTestHost.CreateAsync(postgres, start: true, timeout.Token);
@@ -41,8 +41,9 @@ public sealed class OutboxRelayTests(PostgresServerFixture postgres)
             (m, _) => RunIdOf(m) == runs[1] ? throw new IOException("stream unavailable") : Task.CompletedTask,
             timeout.Token));
 
-        Assert.Equal(1L, await host.ScalarAsync("SELECT count(*) FROM outbox_messages WHERE sent_at IS NOT NULL", timeout.Token));
-        Assert.Equal(1, await host.ScalarAsync($"SELECT attempts FROM outbox_messages WHERE payload->>'runId' = '{runs[1]}' AND sent_at IS NULL", timeout.Token));
+        Assert.Equal(0L, await host.ScalarAsync($"SELECT count(*) FROM outbox_messages WHERE payload->>'runId' = '{runs[0]}'", timeout.Token));
+        Assert.Equal(1, await host.ScalarAsync($"SELECT attempts FROM outbox_messages WHERE payload->>'runId' = '{runs[1]}'", timeout.Token));
+        Assert.Equal(0, await host.ScalarAsync($"SELECT attempts FROM outbox_messages WHERE payload->>'runId' = '{runs[2]}'", timeout.Token));
         Assert.Equal(2, await RelayAsync(host, 10, (_, _) => Task.CompletedTask, timeout.Token));
     }
 

@@ -31,7 +31,7 @@ public sealed class WorkflowRunStoreTests(PostgresServerFixture postgres)
         Assert.Equal("corr-1", run.CorrelationId);
         Assert.Equal(host.Time.GetUtcNow(), run.CreatedAt);
         Assert.Equal(WorkflowStreams.Jobs, outbox.Stream);
-        Assert.Null(outbox.SentAt);
+        Assert.Equal(0, outbox.Attempts);
         var job = JsonSerializer.Deserialize(outbox.Payload, WorkflowsJsonContext.Default.WorkflowJobMessage);
         Assert.Equal(new WorkflowJobMessage(run.Id, 1, TraceParent, "tenant=acme"), job);
     }

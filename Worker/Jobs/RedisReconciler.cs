@@ -14,8 +14,8 @@ namespace Observability.Worker.Jobs;
 /// (<see cref="WorkflowStreams.ReconciledServer"/>, kept in that same Redis, so a server that lost its data lost the
 /// record too); the consumer's NOGROUP (the stream or group vanished) asks for a check at once. On a difference:
 /// <list type="number">
-/// <item>every run Queued in PostgreSQL gets a new job entry at once (it covers the outbox rows marked sent whose XADD
-/// Redis lost);</item>
+/// <item>every run Queued in PostgreSQL gets a new job entry at once (it covers the jobs whose XADD Redis acknowledged and
+/// lost after their outbox rows were deleted);</item>
 /// <item>after one <c>MaintenanceInterval</c> (every live worker has then marked the runs it executes, see
 /// <see cref="WorkflowStreams.RunOwner"/>), every run Running since before the loss without an owner mark is set back
 /// to Queued (compare-and-set on its start time) and gets a new job entry;</item>

@@ -89,10 +89,6 @@ namespace Observability.Workflows.Migrations
                         .HasColumnType("jsonb")
                         .HasColumnName("payload");
 
-                    b.Property<DateTimeOffset?>("SentAt")
-                        .HasColumnType("timestamp with time zone")
-                        .HasColumnName("sent_at");
-
                     b.Property<string>("Stream")
                         .IsRequired()
                         .HasColumnType("text")
@@ -105,9 +101,8 @@ namespace Observability.Workflows.Migrations
                     b.HasKey("Id")
                         .HasName("outbox_messages_pkey");
 
-                    b.HasIndex("CreatedAt")
-                        .HasDatabaseName("ix_outbox_messages_unsent")
-                        .HasFilter("sent_at IS NULL");
+                    b.HasIndex("CreatedAt", "Id")
+                        .HasDatabaseName("ix_outbox_messages_created");
 
                     b.ToTable("outbox_messages", (string)null);
                 });

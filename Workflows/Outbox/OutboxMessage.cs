@@ -2,7 +2,8 @@ namespace Observability.Workflows.Outbox;
 
 /// <summary>
 /// A message written in the same transaction as the state change it announces (table <c>outbox_messages</c>);
-/// a relay publishes it to <see cref="Stream"/> and sets <see cref="SentAt"/>.
+/// a relay publishes it to <see cref="Stream"/> and deletes it in the transaction that claimed it, so the table holds
+/// only messages not yet published.
 /// </summary>
 public sealed class OutboxMessage
 {
@@ -22,7 +23,6 @@ public sealed class OutboxMessage
 
     public DateTimeOffset CreatedAt { get; set; }
 
-    public DateTimeOffset? SentAt { get; set; }
-
+    /// <summary>How many publishes of this message failed.</summary>
     public int Attempts { get; set; }
 }

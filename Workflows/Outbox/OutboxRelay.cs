@@ -4,18 +4,20 @@ using Observability.Workflows.Persistence;
 namespace Observability.Workflows.Outbox;
 
 /// <summary>
-/// Publishes unsent outbox messages oldest first. A batch is claimed with <c>FOR UPDATE SKIP LOCKED</c>, so relays
-/// running in several instances take disjoint batches. Delivery is at least once: a crash between publishing and
-/// the commit publishes the message again, and consumers are idempotent (a run starts only once).
+/// Publishes outbox messages oldest first and deletes each one published, in the transaction that claimed it, so the
+/// table holds only what is still to be sent (the run's row is the record; the message only carries it to the stream).
+/// A batch is claimed with <c>FOR UPDATE SKIP LOCKED</c>, so relays running in several instances take disjoint
+/// batches. Delivery is at least once: a crash between publishing and the commit publishes the message again, and
+/// consumers are idempotent (a run starts only once).
 /// </summary>
-public sealed class OutboxRelay(WorkflowsDbContext db, TimeProvider timeProvider)
+public sealed class OutboxRelay(WorkflowsDbContext db)
 {
     /// <summary>The largest batch one call claims.</summary>
     public const int MaxBatchSize = 500;
 
     /// <summary>
-    /// Claims up to <paramref name="maxMessages"/> unsent messages and passes each to <paramref name="publish"/> in
-    /// order; marks the published ones sent. When a publish throws, the messages before it are still marked sent, the
+    /// Claims up to <paramref name="maxMessages"/> messages and passes each to <paramref name="publish"/> in
+    /// order; deletes the published ones. When a publish throws, the messages before it are still deleted, the
     /// failing one has its attempt counted, the rest stay for the next call, and the exception propagates.
     /// </summary>
     /// <returns>How many messages were published.</returns>
@@ -23,17 +25,17 @@ public sealed class OutboxRelay(WorkflowsDbContext db, TimeProvider timeProvider
         => RelayBatchAsync(maxMessages, maxConcurrentPublishes: 1, publish, cancellationToken);
 
     /// <summary>
-    /// Claims up to <paramref name="maxMessages"/> unsent messages and publishes them in order, with up to
+    /// Claims up to <paramref name="maxMessages"/> messages and publishes them in order, with up to
     /// <paramref name="maxConcurrentPublishes"/> publishes in flight (a pipelining client then sends them in one
-    /// write instead of waiting a round trip for each); marks the published ones sent. When publishes fail, every
-    /// message published before is still marked sent, each failed one has its attempt counted, messages not yet
+    /// write instead of waiting a round trip for each); deletes the published ones. When publishes fail, every
+    /// message published before is still deleted, each failed one has its attempt counted, messages not yet
     /// started stay for the next call, and the first failure propagates. One publish at a time behaves exactly as
     /// <see cref="RelayBatchAsync(int, Func{OutboxMessage, CancellationToken, Task}, CancellationToken)"/>.
     /// </summary>
     /// <param name="maxMessages">The most messages claimed.</param>
     /// <param name="maxConcurrentPublishes">The most publishes in flight at once.</param>
     /// <param name="publish">Publishes one message.</param>
-    /// <param name="cancellationToken">Cancels the claim, the publishes and the marking.</param>
+    /// <param name="cancellationToken">Cancels the claim, the publishes and the deletion.</param>
     /// <returns>How many messages were published.</returns>
     public async Task<int> RelayBatchAsync(
         int maxMessages,
@@ -50,7 +52,7 @@ public sealed class OutboxRelay(WorkflowsDbContext db, TimeProvider timeProvider
         await using (transaction.ConfigureAwait(false))
         {
             var batch = await db.OutboxMessages
-                .FromSql($"SELECT * FROM outbox_messages WHERE sent_at IS NULL ORDER BY created_at, id LIMIT {maxMessages} FOR UPDATE SKIP LOCKED")
+                .FromSql($"SELECT * FROM outbox_messages ORDER BY created_at, id LIMIT {maxMessages} FOR UPDATE SKIP LOCKED")
                 .AsNoTracking()
                 .ToListAsync(cancellationToken).ConfigureAwait(false);
             var sent = new List<Guid>(batch.Count);
@@ -83,14 +85,14 @@ public sealed class OutboxRelay(WorkflowsDbContext db, TimeProvider timeProvider
             if (failure is not null)
             {
                 // Record what happened even when the caller is cancelling: the claimed rows are ours until commit.
-                await MarkAsync(sent, CancellationToken.None).ConfigureAwait(false);
+                await DeleteAsync(sent, CancellationToken.None).ConfigureAwait(false);
                 await db.OutboxMessages.Where(m => failed.Contains(m.Id))
                     .ExecuteUpdateAsync(set => set.SetProperty(m => m.Attempts, m => m.Attempts + 1), CancellationToken.None).ConfigureAwait(false);
                 await transaction.CommitAsync(CancellationToken.None).ConfigureAwait(false);
                 System.Runtime.ExceptionServices.ExceptionDispatchInfo.Throw(failure);
             }
 
-            await MarkAsync(sent, cancellationToken).ConfigureAwait(false);
+            await DeleteAsync(sent, cancellationToken).ConfigureAwait(false);
             await transaction.CommitAsync(cancellationToken).ConfigureAwait(false);
             return sent.Count;
         }
@@ -109,17 +111,13 @@ public sealed class OutboxRelay(WorkflowsDbContext db, TimeProvider timeProvider
         }
     }
 
-    private async Task MarkAsync(List<Guid> sent, CancellationToken cancellationToken)
+    private async Task DeleteAsync(List<Guid> sent, CancellationToken cancellationToken)
     {
         if (sent.Count == 0)
         {
             return;
         }
 
-        var now = timeProvider.GetUtcNow();
-        now = now.AddTicks(-(now.Ticks % 10));
-        await db.OutboxMessages.Where(m => sent.Contains(m.Id))
-            .ExecuteUpdateAsync(set => set.SetProperty(m => m.SentAt, now).SetProperty(m => m.Attempts, m => m.Attempts + 1), cancellationToken)
-            .ConfigureAwait(false);
+        await db.OutboxMessages.Where(m => sent.Contains(m.Id)).ExecuteDeleteAsync(cancellationToken).ConfigureAwait(false);
     }
 }

@@ -100,8 +100,8 @@ public sealed class WorkflowsDbContext(DbContextOptions<WorkflowsDbContext> opti
             message.Property(m => m.TraceParent).HasColumnName("traceparent");
             ZeroByDefault(message.Property(m => m.Attempts));
 
-            // The relay reads unsent messages oldest first.
-            message.HasIndex(m => m.CreatedAt).HasFilter("sent_at IS NULL").HasDatabaseName("ix_outbox_messages_unsent");
+            // The relay reads the messages oldest first (a published one is deleted).
+            message.HasIndex(m => new { m.CreatedAt, m.Id }).HasDatabaseName("ix_outbox_messages_created");
         });
 
         foreach (var entity in modelBuilder.Model.GetEntityTypes())

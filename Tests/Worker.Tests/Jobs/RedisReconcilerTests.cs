@@ -33,7 +33,7 @@ public sealed class RedisReconcilerTests(PostgresServerFixture postgres)
         await host.WaitForStatusAsync(before, WorkflowRunStatus.Completed, ct);
         var firstServer = await WaitForReconciledServerAsync(host, null, ct);
 
-        // Accepted runs whose job entries Redis acknowledged and then lost (their outbox rows are marked sent), and a
+        // Accepted runs whose job entries Redis acknowledged and then lost (their outbox rows are deleted), and a
         // run whose worker died mid-run: nothing in Redis says any of them exists.
         var queued = new List<Guid>();
         for (var i = 0; i < 5; i++)

@@ -10,6 +10,7 @@ public sealed class WorkflowsMigrationTests(PostgresServerFixture postgres)
 {
     private const string LegacyRunId = "0193a1b2-0000-7000-8000-000000000001";
     private const string LegacyTraceParent = "00-0af7651916cd43dd8448eb211c80319c-b7ad6b7169203331-01";
+    private const string PublishedRunId = "0193a1b2-0000-7000-8000-000000000002";
 
     [Fact]
     public async Task StartAsync_EmptyDatabase_AppliesEveryMigrationOnce()
@@ -24,7 +25,7 @@ public sealed class WorkflowsMigrationTests(PostgresServerFixture postgres)
 
         Assert.Equal(all, applied);
         Assert.Empty(pending);
-        Assert.Equal(3, all.Count);
+        Assert.Equal(4, all.Count);
         Assert.Equal((long)all.Count, await host.ScalarAsync("SELECT count(*) FROM \"__EFMigrationsHistory\"", timeout.Token));
         Assert.Null(await host.ScalarAsync("SELECT to_regclass('schema_migrations')::text", timeout.Token));
     }
@@ -73,6 +74,8 @@ public sealed class WorkflowsMigrationTests(PostgresServerFixture postgres)
             VALUES (gen_random_uuid(), '{{LegacyRunId}}', 'CostPerWorkflow', 0.1, 0.125, '2026-11-21T10:00:02Z');
             INSERT INTO outbox_messages (id, stream, payload, traceparent, created_at)
             VALUES (gen_random_uuid(), 'workflows.jobs', '{"runId":"{{LegacyRunId}}"}', '{{LegacyTraceParent}}', '2026-11-21T10:00:00Z');
+            INSERT INTO outbox_messages (id, stream, payload, created_at, sent_at, attempts)
+            VALUES (gen_random_uuid(), 'workflows.jobs', '{"runId":"{{PublishedRunId}}"}', '2026-11-21T09:00:00Z', '2026-11-21T09:00:01Z', 1);
             """,
             timeout.Token);
 
@@ -84,7 +87,8 @@ public sealed class WorkflowsMigrationTests(PostgresServerFixture postgres)
         Assert.Equal(LegacyTraceParent, run.TraceParent);
         Assert.Equal(42L, await host.ScalarAsync($"SELECT input_tokens FROM workflow_steps WHERE run_id = '{LegacyRunId}'", timeout.Token));
         Assert.Equal(1L, await host.ScalarAsync($"SELECT count(*) FROM alerts WHERE run_id = '{LegacyRunId}'", timeout.Token));
-        Assert.Equal(1L, await host.ScalarAsync("SELECT count(*) FROM outbox_messages WHERE sent_at IS NULL", timeout.Token));
+        // The job not yet published stays to be published; the one published before is gone, not published again.
+        Assert.Equal($"{{\"runId\": \"{LegacyRunId}\"}}", await host.ScalarAsync("SELECT string_agg(payload::text, ',') FROM outbox_messages", timeout.Token));
         Assert.Empty(await host.WithDbAsync(async db => await db.Database.GetPendingMigrationsAsync(timeout.Token)));
         Assert.Equal(2L, await host.ScalarAsync("SELECT count(*) FROM schema_migrations", timeout.Token));
 
@@ -145,8 +149,9 @@ public sealed class WorkflowsMigrationTests(PostgresServerFixture postgres)
         {
             await Task.WhenAll(hosts.Select(h => Task.Run(() => h.StartAsync(timeout.Token), timeout.Token)));
 
-            Assert.Equal(3L, await hosts[0].ScalarAsync("SELECT count(DISTINCT \"MigrationId\") FROM \"__EFMigrationsHistory\"", timeout.Token));
-            Assert.Equal(3L, await hosts[0].ScalarAsync("SELECT count(*) FROM \"__EFMigrationsHistory\"", timeout.Token));
+            var migrations = await hosts[0].WithDbAsync(db => Task.FromResult((long)db.Database.GetMigrations().Count()));
+            Assert.Equal(migrations, await hosts[0].ScalarAsync("SELECT count(DISTINCT \"MigrationId\") FROM \"__EFMigrationsHistory\"", timeout.Token));
+            Assert.Equal(migrations, await hosts[0].ScalarAsync("SELECT count(*) FROM \"__EFMigrationsHistory\"", timeout.Token));
             Assert.Equal(1L, await hosts[0].ScalarAsync("SELECT count(*) FROM information_schema.columns WHERE table_name = 'workflow_runs' AND column_name = 'traceparent'", timeout.Token));
         }
         finally
