@@ -72,6 +72,7 @@ public sealed class WorkflowsRedisTests : IAsyncLifetime
         using var timeout = TestTimeout.Start(60);
         using var host = BuildHost($"localhost:{_port},ssl=true,user={User},password={Password}");
         var redis = host.Services.GetRequiredService<IConnectionMultiplexer>();
+        await ConnectedAsync(redis, timeout.Token);
         var runId = Guid.NewGuid();
         var text = new string('y', 10 * 1024 * 1024);
 
@@ -96,8 +97,10 @@ public sealed class WorkflowsRedisTests : IAsyncLifetime
     public async Task AddWorkflowsRedis_ServerDown_ReadinessIsUnhealthy()
     {
         using var timeout = TestTimeout.Start(60);
-        using var host = BuildHost($"localhost:{_port},ssl=true,user={User},password={Password},connectTimeout=1000,syncTimeout=1000,asyncTimeout=1000");
-        await host.Services.GetRequiredService<IConnectionMultiplexer>().GetDatabase().PingAsync();
+        // Short command timeouts, so each health check answers within a second once the server is gone; the connection
+        // (TLS handshake and AUTH, which take longer than that on a busy machine) is awaited before, not pinged for.
+        using var host = BuildHost($"localhost:{_port},ssl=true,user={User},password={Password},syncTimeout=1000,asyncTimeout=1000");
+        await ConnectedAsync(host.Services.GetRequiredService<IConnectionMultiplexer>(), timeout.Token);
 
         await _server!.DisposeAsync();
         _server = null;
@@ -119,6 +122,28 @@ public sealed class WorkflowsRedisTests : IAsyncLifetime
 
         Assert.True(error is RedisConnectionException or RedisTimeoutException, error.ToString());
         Assert.Contains(_port.ToString(CultureInfo.InvariantCulture), error.Message, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// Completes once the multiplexer is connected: <c>AddWorkflowsRedis</c> does not abort on a failed first connect,
+    /// so the multiplexer is handed out at once and connects (again) in the background.
+    /// </summary>
+    private static async Task ConnectedAsync(IConnectionMultiplexer redis, CancellationToken cancellationToken)
+    {
+        var connected = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+        void OnRestored(object? sender, ConnectionFailedEventArgs e) => connected.TrySetResult();
+        redis.ConnectionRestored += OnRestored;
+        try
+        {
+            if (!redis.IsConnected)
+            {
+                await connected.Task.WaitAsync(cancellationToken);
+            }
+        }
+        finally
+        {
+            redis.ConnectionRestored -= OnRestored;
+        }
     }
 
     private IHost BuildHost(string connectionString)
