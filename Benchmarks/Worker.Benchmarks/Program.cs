@@ -1,5 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using BenchmarkDotNet.Configs;
+using BenchmarkDotNet.Jobs;
+using BenchmarkDotNet.Running;
+using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
 using Observability.TestInfrastructure.Postgres;
@@ -10,6 +14,16 @@ using Observability.Workflows.Messaging;
 using Observability.Workflows.Persistence;
 
 // Completed workflow runs per second of one Worker process (simulated model at zero latency), see README.md.
+// `micro [BenchmarkDotNet arguments]`: the in-process microbenchmarks instead (RunEventsBenchmarks).
+if (args is ["micro", .. var benchmarkArguments])
+{
+    // In-process: the project's file name differs from its assembly name, which BenchmarkDotNet's generated
+    // out-of-process project cannot follow; microbenchmarks lose nothing by it.
+    BenchmarkSwitcher.FromAssembly(typeof(RunEventsBenchmarks).Assembly)
+        .Run(benchmarkArguments, DefaultConfig.Instance.AddJob(Job.Default.WithToolchain(InProcessEmitToolchain.Instance)));
+    return 0;
+}
+
 var runs = IntArgument("--runs", 20_000);
 var concurrency = IntArgument("--concurrency", 64);
 var profile = args.Contains("--profile");

@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.AI;
 using Observability.Worker.Events;
 using Observability.Worker.Llm;
@@ -42,7 +41,7 @@ internal sealed class StepExecutor(
             }
 
             var started = timeProvider.GetTimestamp();
-            events.Publish(WorkflowEventType.StepStarted, new JsonObject { ["step"] = step.Id, ["agent"] = step.Agent });
+            events.Publish(WorkflowEventType.StepStarted, new StepStartedPayload(step.Id, step.Agent));
             ChatResponse response;
             try
             {
@@ -68,15 +67,9 @@ internal sealed class StepExecutor(
                 activity.SetTag("workflow.step.cost", (double)cost);
             }
 
-            events.Publish(WorkflowEventType.LlmCall, new JsonObject
-            {
-                ["step"] = step.Id,
-                ["model"] = response.ModelId ?? run.Model,
-                ["inputTokens"] = response.InputTokens,
-                ["outputTokens"] = response.OutputTokens,
-                ["cost"] = cost,
-                ["durationSeconds"] = callDuration.TotalSeconds,
-            });
+            events.Publish(
+                WorkflowEventType.LlmCall,
+                new LlmCallPayload(step.Id, response.ModelId ?? run.Model, response.InputTokens, response.OutputTokens, cost, callDuration.TotalSeconds));
             await monitor.CheckLlmCallAsync(events, callDuration, cancellationToken).ConfigureAwait(false);
             return new StepOutcome(step, response, null, started, activity);
         }
@@ -109,14 +102,7 @@ internal sealed class StepExecutor(
         }
 
         var duration = Record(outcome.StartedTimestamp, "Completed");
-        events.Publish(WorkflowEventType.StepCompleted, new JsonObject
-        {
-            ["step"] = outcome.Step.Id,
-            ["status"] = "Completed",
-            ["inputTokens"] = response.InputTokens,
-            ["outputTokens"] = response.OutputTokens,
-            ["cost"] = cost,
-        }, activity);
+        events.Publish(WorkflowEventType.StepCompleted, new StepCompletedPayload(outcome.Step.Id, response.InputTokens, response.OutputTokens, cost), activity);
         await monitor.CheckStepAsync(events, duration, cancellationToken).ConfigureAwait(false);
         return completion;
     }
@@ -131,7 +117,7 @@ internal sealed class StepExecutor(
         var error = outcome.Error ?? "The step failed.";
         await store.FailStepAsync(run, outcome.Step.Id, error, skip, cancellationToken).ConfigureAwait(false);
         Record(outcome.StartedTimestamp, "Failed");
-        events.Publish(WorkflowEventType.StepCompleted, new JsonObject { ["step"] = outcome.Step.Id, ["status"] = "Failed", ["error"] = error }, activity);
+        events.Publish(WorkflowEventType.StepCompleted, new StepFailedPayload(outcome.Step.Id, error), activity);
     }
 
     private static ChatMessage[] Messages(RunExecution run, PlannedStep step, IReadOnlyDictionary<string, string> outputs)

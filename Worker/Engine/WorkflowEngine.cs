@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Observability.Worker.Events;
 using Observability.Worker.Jobs;
@@ -47,12 +46,7 @@ internal sealed class WorkflowEngine(
                 // and whether this attempt resumes work an earlier one recorded (its plan): only then are events of an
                 // earlier attempt missing from the stream. An earlier attempt that ended before its plan (a replica
                 // killed between the start and its first append) left nothing a follower needs.
-                events.Publish(WorkflowEventType.Queued, new JsonObject
-                {
-                    ["queuedAt"] = run.CreatedAt,
-                    ["attempt"] = run.Attempt,
-                    ["resumed"] = run.Plan is not null,
-                });
+                events.Publish(WorkflowEventType.Queued, new QueuedPayload(run.CreatedAt, run.Attempt, Resumed: run.Plan is not null));
             }
 
             StepGraph graph;
@@ -72,7 +66,7 @@ internal sealed class WorkflowEngine(
                     return await AbandonAsync(run, events, activity, cancellationToken).ConfigureAwait(false);
                 }
 
-                events.Publish(WorkflowEventType.Planned, PlanPayload(outcome.Plan, outcome.Validation));
+                events.Publish(WorkflowEventType.Planned, new PlannedPayload(outcome.Plan, outcome.Validation.QualityScore));
                 firstSteps = roots;
             }
             else
@@ -106,21 +100,9 @@ internal sealed class WorkflowEngine(
             }
 
             await monitor.CheckWorkflowAsync(events, duration, finish.Cost, failure is not null, cancellationToken).ConfigureAwait(false);
-            var payload = new JsonObject
-            {
-                ["status"] = status.ToString(),
-                ["inputTokens"] = finish.InputTokens,
-                ["outputTokens"] = finish.OutputTokens,
-                ["cost"] = finish.Cost,
-                ["durationSeconds"] = duration.TotalSeconds,
-                ["attempt"] = run.Attempt,
-            };
-            if (failure is not null)
-            {
-                payload["reason"] = failure;
-            }
-
-            events.Publish(status == WorkflowRunStatus.Completed ? WorkflowEventType.Completed : WorkflowEventType.Failed, payload);
+            events.Publish(
+                status == WorkflowRunStatus.Completed ? WorkflowEventType.Completed : WorkflowEventType.Failed,
+                new RunFinishedPayload(status, finish.InputTokens, finish.OutputTokens, finish.Cost, duration.TotalSeconds, run.Attempt, failure));
             WorkerLog.RunFinished(logger, run.RunId, status.ToString(), duration.TotalSeconds, finish.InputTokens, finish.OutputTokens, finish.Cost);
             return status;
         }
@@ -139,7 +121,7 @@ internal sealed class WorkflowEngine(
         WorkerLog.RunLost(logger, run.RunId, run.Attempt, status.ToString());
         if (status == WorkflowRunStatus.Cancelled)
         {
-            events.Publish(WorkflowEventType.Cancelled, new JsonObject { ["status"] = nameof(WorkflowRunStatus.Cancelled) });
+            events.Publish(WorkflowEventType.Cancelled, new CancelledPayload());
         }
 
         return status;
@@ -210,28 +192,5 @@ internal sealed class WorkflowEngine(
         }
 
         return failures.Count == 0 ? (null, finish) : (string.Join(" ", failures), null);
-    }
-
-    private static JsonObject PlanPayload(WorkflowPlan plan, PlanValidation validation)
-    {
-        var payload = new JsonObject
-        {
-            ["qualityScore"] = validation.QualityScore,
-            ["source"] = plan.Source,
-            ["steps"] = new JsonArray([.. plan.Steps.Select(s => (JsonNode)new JsonObject
-            {
-                ["id"] = s.Id,
-                ["description"] = s.Description,
-                ["dependsOn"] = new JsonArray([.. s.DependsOn.Select(d => JsonValue.Create(d))]),
-                ["agent"] = s.Agent,
-                ["explanation"] = s.Explanation,
-            })]),
-        };
-        if (plan.FallbackReason is { } reason)
-        {
-            payload["fallbackReason"] = reason;
-        }
-
-        return payload;
     }
 }

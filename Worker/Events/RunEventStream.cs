@@ -1,5 +1,4 @@
 using System.Diagnostics;
-using System.Text.Json.Nodes;
 using Observability.Workflows.Messaging;
 
 namespace Observability.Worker.Events;
@@ -44,10 +43,12 @@ internal sealed class RunEventStream(WorkflowEventPublisher publisher, Guid runI
     public WorkflowEvent? LastEventBefore => lastEvent;
 
     /// <summary>Numbers the event and queues its append behind the run's earlier events.</summary>
-    public void Publish(WorkflowEventType type, JsonObject? payload) => Publish(type, payload, Activity.Current);
+    public void Publish<TPayload>(WorkflowEventType type, TPayload payload)
+        where TPayload : struct, IWorkflowEventPayload => Publish(type, payload, Activity.Current);
 
     /// <summary>Numbers the event and queues its append, in the trace of <paramref name="span"/>.</summary>
-    public void Publish(WorkflowEventType type, JsonObject? payload, Activity? span)
+    public void Publish<TPayload>(WorkflowEventType type, TPayload payload, Activity? span)
+        where TPayload : struct, IWorkflowEventPayload
     {
         var traceParent = MessageTraceContext.TraceParentOf(span);
         lock (_lock)

@@ -1,15 +1,14 @@
 using System.Buffers;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Observability.Workflows.Messaging;
 
 namespace Observability.Worker.Events;
 
 /// <summary>
-/// Writes a <see cref="WorkflowEvent"/> whose payload the engine built as a <see cref="JsonObject"/> straight to UTF-8
-/// JSON, byte for byte what <see cref="WorkflowsJsonContext"/> writes for the same event with the payload as a
-/// <see cref="JsonElement"/> (camelCase names in declaration order, the type by name, no payload member when there is
-/// none), without turning the payload into a string and parsing it back first.
+/// Writes a <see cref="WorkflowEvent"/> straight to UTF-8 JSON, byte for byte what <see cref="WorkflowsJsonContext"/>
+/// writes for the same event with the payload as a <see cref="JsonElement"/> (camelCase names in declaration order, the
+/// type by name): the payload writes its own members (<see cref="IWorkflowEventPayload"/>), so no JSON document is built
+/// for it and none is parsed back.
 /// </summary>
 internal static class WorkflowEventWriter
 {
@@ -25,7 +24,8 @@ internal static class WorkflowEventWriter
     private static (ArrayBufferWriter<byte> Buffer, Utf8JsonWriter Writer)? _cached;
 
     /// <summary>The event's JSON; a new array the caller owns.</summary>
-    public static byte[] Write(Guid eventId, Guid runId, long sequence, WorkflowEventType type, DateTimeOffset timestamp, JsonObject? payload)
+    public static byte[] Write<TPayload>(Guid eventId, Guid runId, long sequence, WorkflowEventType type, DateTimeOffset timestamp, TPayload payload)
+        where TPayload : struct, IWorkflowEventPayload
     {
         var (buffer, writer) = _cached ??= (new ArrayBufferWriter<byte>(1024), new Utf8JsonWriter(Stream.Null));
         buffer.ResetWrittenCount();
@@ -45,12 +45,9 @@ internal static class WorkflowEventWriter
         }
 
         writer.WriteString(Timestamp, timestamp);
-        if (payload is not null)
-        {
-            writer.WritePropertyName(Payload);
-            payload.WriteTo(writer);
-        }
-
+        writer.WriteStartObject(Payload);
+        payload.WriteProperties(writer);
+        writer.WriteEndObject();
         writer.WriteEndObject();
         writer.Flush();
         var json = buffer.WrittenSpan.ToArray();

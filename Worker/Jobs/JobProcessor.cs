@@ -1,7 +1,6 @@
 using System.Data.Common;
 using System.Diagnostics;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Observability.Worker.Engine;
@@ -116,7 +115,7 @@ internal sealed class JobProcessor(
         {
             // Cancelled while queued: nobody executed it, so nobody has said it ended.
             var events = publisher.Open(runId, sessionId, last);
-            events.Publish(WorkflowEventType.Cancelled, new JsonObject { ["status"] = nameof(WorkflowRunStatus.Cancelled) });
+            events.Publish(WorkflowEventType.Cancelled, new CancelledPayload());
             await events.FlushAsync().ConfigureAwait(false);
         }
 

@@ -1,5 +1,4 @@
 using System.Data.Common;
-using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Observability.Worker.Events;
@@ -101,17 +100,6 @@ internal sealed class PerformanceMonitor(
             WorkerLog.AlertWriteFailed(logger, kind, runId, e);
         }
 
-        var payload = new JsonObject
-        {
-            ["kind"] = kind.ToString(),
-            ["threshold"] = threshold,
-            ["observedValue"] = observed,
-        };
-        if (alertId is { } id)
-        {
-            payload["alertId"] = id;
-        }
-
-        events.Publish(WorkflowEventType.Alert, payload);
+        events.Publish(WorkflowEventType.Alert, new AlertPayload(kind, threshold, observed, alertId));
     }
 }

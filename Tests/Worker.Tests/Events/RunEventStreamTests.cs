@@ -1,4 +1,4 @@
-using System.Text.Json.Nodes;
+using System.Text.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Diagnostics.Metrics.Testing;
 using Microsoft.Extensions.Logging.Testing;
@@ -91,7 +91,7 @@ public sealed class RunEventStreamTests(PostgresServerFixture postgres)
         {
             for (var i = 0; i < 50; i++)
             {
-                events.Publish(WorkflowEventType.LlmCall, new JsonObject { ["step"] = step, ["i"] = i }, span: null);
+                events.Publish(WorkflowEventType.LlmCall, new Numbered(step, i), span: null);
                 if (i % 10 == 0)
                 {
                     await Task.Yield();
@@ -117,11 +117,25 @@ public sealed class RunEventStreamTests(PostgresServerFixture postgres)
         await admin.GetDatabase().ExecuteAsync("CLIENT", "PAUSE", "30000", "WRITE");
         for (var i = 1; i <= count; i++)
         {
-            events.Publish(i % 2 == 0 ? WorkflowEventType.StepStarted : WorkflowEventType.StepCompleted, new JsonObject { ["i"] = i }, span: null);
+            events.Publish(i % 2 == 0 ? WorkflowEventType.StepStarted : WorkflowEventType.StepCompleted, new Numbered(null, i), span: null);
         }
 
         await admin.GetDatabase().ExecuteAsync("CLIENT", "UNPAUSE");
         await events.FlushAsync().WaitAsync(ct);
+    }
+
+    /// <summary>A test event's payload: <c>{"step": s, "i": n}</c>, or <c>{"i": n}</c> without a step.</summary>
+    private readonly record struct Numbered(int? Step, int I) : IWorkflowEventPayload
+    {
+        public void WriteProperties(Utf8JsonWriter writer)
+        {
+            if (Step is { } step)
+            {
+                writer.WriteNumber("step", step);
+            }
+
+            writer.WriteNumber("i", I);
+        }
     }
 
     /// <summary>Script calls the server executed so far (<c>INFO commandstats</c>: EVALSHA and EVAL).</summary>
