@@ -22,7 +22,7 @@ namespace Observability.AppHost.Tests;
 internal sealed partial class AppHostProcess : IAsyncDisposable
 {
     private readonly TemporaryDirectory _data = new("apphost-run");
-    private readonly List<string> _output = [];
+    private readonly List<(DateTimeOffset Received, string Line)> _output = [];
     private readonly TaskCompletionSource<Uri> _login = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private AppHostProcess(Process process, Uri dashboard)
@@ -42,7 +42,19 @@ internal sealed partial class AppHostProcess : IAsyncDisposable
         {
             lock (_output)
             {
-                return string.Join('\n', _output);
+                return string.Join('\n', _output.Select(o => o.Line));
+            }
+        }
+    }
+
+    /// <summary>The output with the UTC time each line was read, to line it up with a browser's or a test's steps.</summary>
+    public string TimedOutput
+    {
+        get
+        {
+            lock (_output)
+            {
+                return string.Join('\n', _output.Select(o => $"{o.Received.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture)} {o.Line}"));
             }
         }
     }
@@ -146,7 +158,7 @@ internal sealed partial class AppHostProcess : IAsyncDisposable
 
         lock (_output)
         {
-            _output.Add(line);
+            _output.Add((TimeProvider.System.GetUtcNow(), line));
         }
 
         if (LoginLine().Match(line) is { Success: true } match)
