@@ -62,6 +62,14 @@ public sealed partial class DashboardBrowserTests
             Directory.CreateDirectory(Screenshots);
 
             // Log in with the printed link: the dashboard answers with its resources page.
+            // A known failure of the dashboard itself (Aspire 13.6.5), not a missing wait here: on a loaded machine this first
+            // page can lose its Blazor circuit ("An unhandled error has occurred", "No resources found", "Showing 0
+            // resources"). The dashboard then logs "Unhandled exception in circuit" with an ObjectDisposedException for
+            // DotNetObjectReference<VirtualizeJsInterop> thrown in Virtualize<T>.OnAfterRenderAsync: a virtualized list on the
+            // page (the resources grid is one) called into JS after its .NET reference had been released. Everything the page
+            // needs was ready (every resource healthy, the AppHost's resource service answering the dashboard's first call,
+            // which this page load itself makes), so nothing is left that this test, or a user, could wait for. The browser's
+            // console and the AppHost's output (the dashboard's log) are kept next to the screenshots to show the cause.
             evidence.Add($"log in: {login}");
             await page.GotoAsync(login.ToString());
             await Microsoft.Playwright.Assertions.Expect(page.GetByText("websockethub").First).ToBeVisibleAsync(new() { Timeout = 60_000 });
