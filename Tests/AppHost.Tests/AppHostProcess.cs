@@ -22,7 +22,7 @@ namespace Observability.AppHost.Tests;
 internal sealed partial class AppHostProcess : IAsyncDisposable
 {
     private readonly TemporaryDirectory _data = new("apphost-run");
-    private readonly List<string> _output = [];
+    private readonly List<(DateTimeOffset Received, string Line)> _output = [];
     private readonly TaskCompletionSource<Uri> _login = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     private AppHostProcess(Process process, Uri dashboard)
@@ -42,14 +42,28 @@ internal sealed partial class AppHostProcess : IAsyncDisposable
         {
             lock (_output)
             {
-                return string.Join('\n', _output);
+                return string.Join('\n', _output.Select(o => o.Line));
+            }
+        }
+    }
+
+    /// <summary>The output with the UTC time each line was read, to line it up with a browser's or a test's steps.</summary>
+    public string TimedOutput
+    {
+        get
+        {
+            lock (_output)
+            {
+                return string.Join('\n', _output.Select(o => $"{o.Received.ToString("HH:mm:ss.fff", CultureInfo.InvariantCulture)} {o.Line}"));
             }
         }
     }
 
     public static AppHostProcess Start(params string[] arguments)
     {
-        var dashboard = new Uri($"http://localhost:{FreePort()}");
+        // Four different ports: the dashboard, its OTLP/gRPC and OTLP/HTTP endpoints, and the AppHost's resource service.
+        var ports = FreePorts(4);
+        var dashboard = new Uri($"http://localhost:{ports[0]}");
         var start = new ProcessStartInfo("env", ["--default-signal=INT", "dotnet", typeof(Projects.AppHost).Assembly.Location, "--AppHost:Servers=local", .. arguments])
         {
             RedirectStandardOutput = true,
@@ -60,9 +74,9 @@ internal sealed partial class AppHostProcess : IAsyncDisposable
                 ["DOTNET_ENVIRONMENT"] = "Development",
                 ["ASPNETCORE_ENVIRONMENT"] = "Development",
                 ["ASPNETCORE_URLS"] = dashboard.ToString().TrimEnd('/'),
-                ["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://localhost:{FreePort()}",
-                ["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = $"http://localhost:{FreePort()}",
-                ["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://localhost:{FreePort()}",
+                ["ASPIRE_DASHBOARD_OTLP_ENDPOINT_URL"] = $"http://localhost:{ports[1]}",
+                ["ASPIRE_DASHBOARD_OTLP_HTTP_ENDPOINT_URL"] = $"http://localhost:{ports[2]}",
+                ["ASPIRE_RESOURCE_SERVICE_ENDPOINT_URL"] = $"http://localhost:{ports[3]}",
                 ["ASPIRE_ALLOW_UNSECURED_TRANSPORT"] = "true",
             },
         };
@@ -146,7 +160,7 @@ internal sealed partial class AppHostProcess : IAsyncDisposable
 
         lock (_output)
         {
-            _output.Add(line);
+            _output.Add((TimeProvider.System.GetUtcNow(), line));
         }
 
         if (LoginLine().Match(line) is { Success: true } match)
@@ -167,11 +181,24 @@ internal sealed partial class AppHostProcess : IAsyncDisposable
         }
     }
 
-    private static int FreePort()
+    /// <summary>
+    /// <paramref name="count"/> free loopback ports, all different: every listener stays open until all are chosen. One
+    /// listener opened and closed per port could be handed the port the previous one just released, and did: the
+    /// dashboard and its OTLP/gRPC endpoint got the same port, and the browser was answered "An HTTP/1.x request was
+    /// sent to an HTTP/2 only endpoint".
+    /// </summary>
+    private static int[] FreePorts(int count)
     {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        var listeners = Enumerable.Range(0, count).Select(_ => new TcpListener(IPAddress.Loopback, 0)).ToList();
+        try
+        {
+            listeners.ForEach(listener => listener.Start());
+            return [.. listeners.Select(listener => ((IPEndPoint)listener.LocalEndpoint).Port)];
+        }
+        finally
+        {
+            listeners.ForEach(listener => listener.Stop());
+        }
     }
 
     [GeneratedRegex(@"Login to the dashboard at (\S+)")]

@@ -56,55 +56,74 @@ public sealed partial class DashboardBrowserTests
             Args = ["--no-sandbox", "--disable-background-networking", "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-default-apps"],
         });
         var page = await browser.NewPageAsync(new BrowserNewPageOptions { ViewportSize = new ViewportSize { Width = 1600, Height = 1000 } });
-        Directory.CreateDirectory(Screenshots);
-
-        // Log in with the printed link: the dashboard answers with its resources page.
-        await page.GotoAsync(login.ToString());
-        await Microsoft.Playwright.Assertions.Expect(page.GetByText("websockethub").First).ToBeVisibleAsync(new() { Timeout = 60_000 });
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "1-resources.png") });
-
-        // The run's trace: spans of the three services in one trace (telemetry arrives within seconds; reload until then).
-        await UntilAsync(page, traceUrl, async () =>
+        var evidence = new BrowserEvidence(page);
+        try
         {
-            var text = await page.InnerTextAsync("body");
-            return text.Contains("gateway", StringComparison.Ordinal) && text.Contains("worker", StringComparison.Ordinal) && text.Contains("websockethub", StringComparison.Ordinal);
-        }, cts.Token);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "2-trace.png"), FullPage = true });
+            Directory.CreateDirectory(Screenshots);
 
-        // The plan's LLM call in the dashboard's GenAI view: the model, its token count and the prompt, with the e-mail
-        // address in the task masked before it left the worker.
-        var chat = page.Locator("tr").Filter(new() { HasText = "chat gpt-4o-mini" }).First;
-        await chat.GetByRole(AriaRole.Button, new() { Name = "GenAI details" }).ClickAsync();
-        await Microsoft.Playwright.Assertions.Expect(page.GetByText("Input & output").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
-        var genAi = await page.InnerTextAsync("body");
-        Assert.Matches(TokensShown(), genAi);
-        Assert.Contains("Explain how a trace crosses a queue", genAi, StringComparison.Ordinal);
-        Assert.DoesNotContain("alice@example.com", genAi, StringComparison.Ordinal);
-        Assert.Contains("send questions to ***", genAi, StringComparison.Ordinal);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "2b-genai.png"), FullPage = true });
+            // Log in with the printed link: the dashboard answers with its resources page.
+            // A known failure of the dashboard itself (Aspire 13.6.5), not a missing wait here: on a loaded machine this first
+            // page can lose its Blazor circuit ("An unhandled error has occurred", "No resources found", "Showing 0
+            // resources"). The dashboard then logs "Unhandled exception in circuit" with an ObjectDisposedException for
+            // DotNetObjectReference<VirtualizeJsInterop> thrown in Virtualize<T>.OnAfterRenderAsync: a virtualized list on the
+            // page (the resources grid is one) called into JS after its .NET reference had been released. Everything the page
+            // needs was ready (every resource healthy, the AppHost's resource service answering the dashboard's first call,
+            // which this page load itself makes), so nothing is left that this test, or a user, could wait for. The browser's
+            // console and the AppHost's output (the dashboard's log) are kept next to the screenshots to show the cause.
+            evidence.Add($"log in: {login}");
+            await page.GotoAsync(login.ToString());
+            await Microsoft.Playwright.Assertions.Expect(page.GetByText("websockethub").First).ToBeVisibleAsync(new() { Timeout = 60_000 });
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "1-resources.png") });
 
-        // The structured logs of the worker replica that ran it (the trace names the replica), filtered by that trace.
-        var replica = WorkerReplica().Match(await page.InnerTextAsync("body")).Value;
-        Assert.NotEmpty(replica);
-        await UntilAsync(page, $"{host.Dashboard.ToString().TrimEnd('/')}/structuredlogs/resource/{replica}?traceId={traceId}", async () =>
-            LogRow().IsMatch(await page.InnerTextAsync("body")), cts.Token);
-        Assert.Contains(replica, await page.InnerTextAsync("body"), StringComparison.Ordinal);
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "3-worker-logs.png"), FullPage = true });
+            // The run's trace: spans of the three services in one trace (telemetry arrives within seconds; reload until then).
+            await UntilAsync(page, traceUrl, async () =>
+            {
+                var text = await page.InnerTextAsync("body");
+                return text.Contains("gateway", StringComparison.Ordinal) && text.Contains("worker", StringComparison.Ordinal) && text.Contains("websockethub", StringComparison.Ordinal);
+            }, cts.Token);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "2-trace.png"), FullPage = true });
 
-        // Restart the hub from the resources page: a new process serves it.
-        var hubPid = processes.Single(p => p.CommandLine.EndsWith("Observability.WebSocketHub.dll", StringComparison.Ordinal)).Pid;
-        await page.GotoAsync(host.Dashboard.ToString());
-        var row = page.Locator("fluent-data-grid-row, tr").Filter(new() { HasText = "websockethub" }).First;
-        // Start and Stop are the row's highlighted commands; Restart is in its "..." menu (the row's last button).
-        await row.Locator("fluent-button, button").Last.ClickAsync();
-        await page.GetByRole(AriaRole.Menuitem, new() { Name = "Restart" }).ClickAsync();
-        while (ProcFs.IsRunning(hubPid) || !host.Descendants().Any(p => p.CommandLine.EndsWith("Observability.WebSocketHub.dll", StringComparison.Ordinal)))
-        {
-            await Task.Delay(200, cts.Token);
+            // The plan's LLM call in the dashboard's GenAI view: the model, its token count and the prompt, with the e-mail
+            // address in the task masked before it left the worker.
+            var chat = page.Locator("tr").Filter(new() { HasText = "chat gpt-4o-mini" }).First;
+            await chat.GetByRole(AriaRole.Button, new() { Name = "GenAI details" }).ClickAsync();
+            await Microsoft.Playwright.Assertions.Expect(page.GetByText("Input & output").First).ToBeVisibleAsync(new() { Timeout = 30_000 });
+            var genAi = await page.InnerTextAsync("body");
+            Assert.Matches(TokensShown(), genAi);
+            Assert.Contains("Explain how a trace crosses a queue", genAi, StringComparison.Ordinal);
+            Assert.DoesNotContain("alice@example.com", genAi, StringComparison.Ordinal);
+            Assert.Contains("send questions to ***", genAi, StringComparison.Ordinal);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "2b-genai.png"), FullPage = true });
+
+            // The structured logs of the worker replica that ran it (the trace names the replica), filtered by that trace.
+            var replica = WorkerReplica().Match(await page.InnerTextAsync("body")).Value;
+            Assert.NotEmpty(replica);
+            await UntilAsync(page, $"{host.Dashboard.ToString().TrimEnd('/')}/structuredlogs/resource/{replica}?traceId={traceId}", async () =>
+                LogRow().IsMatch(await page.InnerTextAsync("body")), cts.Token);
+            Assert.Contains(replica, await page.InnerTextAsync("body"), StringComparison.Ordinal);
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "3-worker-logs.png"), FullPage = true });
+
+            // Restart the hub from the resources page: a new process serves it.
+            var hubPid = processes.Single(p => p.CommandLine.EndsWith("Observability.WebSocketHub.dll", StringComparison.Ordinal)).Pid;
+            await page.GotoAsync(host.Dashboard.ToString());
+            var row = page.Locator("fluent-data-grid-row, tr").Filter(new() { HasText = "websockethub" }).First;
+            // Start and Stop are the row's highlighted commands; Restart is in its "..." menu (the row's last button).
+            await row.Locator("fluent-button, button").Last.ClickAsync();
+            await page.GetByRole(AriaRole.Menuitem, new() { Name = "Restart" }).ClickAsync();
+            while (ProcFs.IsRunning(hubPid) || !host.Descendants().Any(p => p.CommandLine.EndsWith("Observability.WebSocketHub.dll", StringComparison.Ordinal)))
+            {
+                await Task.Delay(200, cts.Token);
+            }
+
+            await Microsoft.Playwright.Assertions.Expect(row).ToContainTextAsync("Running", new() { Timeout = 60_000 });
+            await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "4-restarted.png") });
+            await evidence.SaveAsync(host, Screenshots);
         }
-
-        await Microsoft.Playwright.Assertions.Expect(row).ToContainTextAsync("Running", new() { Timeout = 60_000 });
-        await page.ScreenshotAsync(new PageScreenshotOptions { Path = Path.Combine(Screenshots, "4-restarted.png") });
+        catch (Exception)
+        {
+            await evidence.SaveFailureAsync(page, host, Screenshots);
+            throw;
+        }
     }
 
     /// <summary>Opens <paramref name="url"/> and reloads until <paramref name="condition"/> holds; the token is the deadline.</summary>
