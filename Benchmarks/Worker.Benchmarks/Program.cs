@@ -27,7 +27,7 @@ if (args is ["micro", .. var benchmarkArguments])
 var runs = IntArgument("--runs", 20_000);
 var concurrency = IntArgument("--concurrency", 64);
 var profile = args.Contains("--profile");
-var workerDll = Argument("--worker") ?? Path.Combine(FindRepositoryRoot(), "artifacts", "bin", "Worker", "release", "Observability.Worker.dll");
+var workerDll = Argument("--worker") is { } given ? Path.GetFullPath(given) : Path.Combine(FindRepositoryRoot(), "artifacts", "bin", "Worker", "release", "Observability.Worker.dll");
 if (!File.Exists(workerDll))
 {
     Console.Error.WriteLine($"Worker build not found at {workerDll}: run `dotnet build Worker -c Release` first.");

@@ -14,10 +14,20 @@ namespace Observability.AppHost.Tests.Browser;
 internal sealed class BrowserEvidence
 {
     private readonly ConcurrentQueue<string> _browser = new();
+    private readonly TaskCompletionSource _virtualizeCrash = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
     public BrowserEvidence(IPage page)
     {
-        page.Console += (_, message) => Add($"console.{message.Type}: {message.Text}");
+        page.Console += (_, message) =>
+        {
+            Add($"console.{message.Type}: {message.Text}");
+            if (message.Type == "error"
+                && message.Text.Contains("ObjectDisposedException", StringComparison.Ordinal)
+                && message.Text.Contains("VirtualizeJsInterop", StringComparison.Ordinal))
+            {
+                _virtualizeCrash.TrySetResult();
+            }
+        };
         page.PageError += (_, error) => Add($"page error: {error}");
         page.RequestFailed += (_, request) => Add($"request failed: {request.Method} {request.Url} {request.Failure}");
         page.FrameNavigated += (_, frame) =>
@@ -28,6 +38,12 @@ internal sealed class BrowserEvidence
             }
         };
     }
+
+    /// <summary>
+    /// Completes when the page's console shows the dashboard's known circuit crash: an <c>ObjectDisposedException</c>
+    /// for <c>DotNetObjectReference&lt;VirtualizeJsInterop&gt;</c> (Aspire 13.6.5's dashboard, see the browser test).
+    /// </summary>
+    public Task DashboardVirtualizeCrash => _virtualizeCrash.Task;
 
     /// <summary>Adds a line of the test's own (a step it reached), in order with the browser's.</summary>
     public void Add(string line) =>
