@@ -119,9 +119,21 @@ public sealed partial class DashboardBrowserTests
             var hubPid = processes.Single(p => p.CommandLine.EndsWith("Observability.WebSocketHub.dll", StringComparison.Ordinal)).Pid;
             await page.GotoAsync(host.Dashboard.ToString());
             var row = page.Locator("fluent-data-grid-row, tr").Filter(new() { HasText = "websockethub" }).First;
-            // Start and Stop are the row's highlighted commands; Restart is in its "..." menu (the row's last button).
-            await row.Locator("fluent-button, button").Last.ClickAsync();
+            // Start and Stop are the row's highlighted commands; Restart is in its "Actions" ("...") menu. The dashboard
+            // builds that menu lazily on the first click and opens it once Fluent UI's menu script has initialised, which
+            // writes aria-expanded on the button (the dashboard's AspireMenuButton waits for that same signal, but only
+            // 100 ms). A click on an item of a menu whose script is still initialising can be lost: so wait for the
+            // menu's own "open" state before choosing Restart, then for the dashboard to acknowledge the command (its
+            // toast, '"Restart" starting'), so that a lost click fails here, at once and with the page's evidence.
+            var actions = row.GetByTitle("Actions", new() { Exact = true });
+            await actions.ClickAsync();
+            await Microsoft.Playwright.Assertions.Expect(actions).ToHaveAttributeAsync("aria-expanded", "true", new() { Timeout = 30_000 });
+            evidence.Add("the websockethub row's Actions menu is open");
             await page.GetByRole(AriaRole.Menuitem, new() { Name = "Restart" }).ClickAsync();
+            evidence.Add("clicked Restart");
+            await Microsoft.Playwright.Assertions.Expect(page.GetByText("\"Restart\" starting").Or(page.GetByText("\"Restart\" succeeded")).First)
+                .ToBeVisibleAsync(new() { Timeout = 30_000 });
+            evidence.Add("the dashboard acknowledged the Restart command");
             while (ProcFs.IsRunning(hubPid) || !host.Descendants().Any(p => p.CommandLine.EndsWith("Observability.WebSocketHub.dll", StringComparison.Ordinal)))
             {
                 await Task.Delay(200, cts.Token);
