@@ -70,12 +70,12 @@ internal static class LoadReport
         var outOfOrder = results.Runs.Sum(r => (long)r.OutOfOrder);
 
         output.WriteLine();
-        output.WriteLine(Invariant($"### {options.Rate:0.#} runs/s for {options.Duration.TotalSeconds:0} s (warm-up {options.Warmup.TotalSeconds:0} s), {options.Clients} clients, {options.Workers} workers × concurrency {options.WorkerConcurrency}"));
+        output.WriteLine(Invariant($"### {options.Rate:0.#} runs/s for {options.Duration.TotalSeconds:0} s (warm-up {options.Warmup.TotalSeconds:0} s{(options.Ramp > TimeSpan.Zero ? $", the rate rising from 0 over its first {options.Ramp.TotalSeconds:0} s" : "")}), {options.Clients} clients, {options.Workers} workers × concurrency {options.WorkerConcurrency}"));
         output.WriteLine();
         output.WriteLine("| measure | value |");
         output.WriteLine("| --- | ---: |");
         Row(output, "arrivals due / submits started / accepted (2xx)", Invariant($"{schedule.Arrivals:N0} / {results.Counters.Submitted:N0} / {results.Counters.Accepted:N0}"));
-        Row(output, "arrival rate achieved (accepted ÷ schedule length)", Invariant($"{results.Counters.Accepted / Seconds(schedule.EndTimestamp - schedule.StartTimestamp):N1} runs/s (scheduler's largest lag {schedule.MaxLag.TotalMilliseconds:N1} ms)"));
+        Row(output, "arrival rate achieved (accepted ÷ schedule length, a ramp counting half its length)", Invariant($"{results.Counters.Accepted / (Seconds(schedule.EndTimestamp - schedule.StartTimestamp) - (options.Ramp.TotalSeconds / 2)):N1} runs/s (scheduler's largest lag {schedule.MaxLag.TotalMilliseconds:N1} ms)"));
         Row(output, "completed runs/s in the measured window (Completed events received)", Invariant($"{completedInWindow / window:N1} ({completedInWindow:N0} in {window:N0} s)"));
         Row(output, "submit → Completed on the WebSocket, p50 / p95 / p99 / max", Invariant($"{Percentile(latencies, 0.50):N1} / {Percentile(latencies, 0.95):N1} / {Percentile(latencies, 0.99):N1} / {latencies.LastOrDefault():N1} ms ({latencies.Length:N0} runs due after warm-up)"));
         Row(output, "submit → 202, p50 / p99", Invariant($"{Percentile(acceptLatencies, 0.50):N1} / {Percentile(acceptLatencies, 0.99):N1} ms"));

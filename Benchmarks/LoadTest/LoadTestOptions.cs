@@ -19,6 +19,10 @@ namespace Observability.LoadTest;
 /// How often, in the measured window, each service's live managed heap is read after a full collection (also at the
 /// window's start and end); zero for the start and end only.
 /// </param>
+/// <param name="Ramp">
+/// How long the arrival rate takes to rise linearly from 0 to <paramref name="Rate"/> at the start (within the
+/// warm-up, so none of its runs is in the figures); zero starts at the full rate.
+/// </param>
 internal sealed record LoadTestOptions(
     double Rate,
     TimeSpan Duration,
@@ -29,10 +33,11 @@ internal sealed record LoadTestOptions(
     int WorkerConcurrency,
     int Workers,
     int PgStatements = 0,
-    TimeSpan HeapInterval = default)
+    TimeSpan HeapInterval = default,
+    TimeSpan Ramp = default)
 {
     public const string Usage =
-        "usage: Observability.LoadTest --rate RUNS_PER_SECOND [--duration 600] [--warmup 60] [--drain 120] [--clients 100] [--sample 10] [--worker-concurrency 64] [--workers 2] [--pg-statements 0] [--heap-every 60] (seconds)";
+        "usage: Observability.LoadTest --rate RUNS_PER_SECOND [--duration 600] [--warmup 60] [--drain 120] [--clients 100] [--sample 10] [--worker-concurrency 64] [--workers 2] [--pg-statements 0] [--heap-every 60] [--ramp 0] (seconds)";
 
     public static LoadTestOptions Parse(string[] args)
     {
@@ -52,6 +57,7 @@ internal sealed record LoadTestOptions(
                 "--workers" => options with { Workers = WholeNumber(args[i], value) },
                 "--heap-every" => options with { HeapInterval = TimeSpan.FromSeconds(WholeNumber(args[i], value, allowZero: true)) },
                 "--pg-statements" => options with { PgStatements = WholeNumber(args[i], value, allowZero: true) },
+                "--ramp" => options with { Ramp = TimeSpan.FromSeconds(WholeNumber(args[i], value, allowZero: true)) },
                 _ => throw new ArgumentException($"Unknown option {args[i]}. {Usage}"),
             };
         }
@@ -59,6 +65,11 @@ internal sealed record LoadTestOptions(
         if (options.Rate <= 0)
         {
             throw new ArgumentException($"--rate is required: runs per second, e.g. 70% of the measured capacity. {Usage}");
+        }
+
+        if (options.Ramp > options.Warmup)
+        {
+            throw new ArgumentException($"--ramp ({options.Ramp.TotalSeconds} s) must not be longer than --warmup ({options.Warmup.TotalSeconds} s): its runs are left out of the figures. {Usage}");
         }
 
         return options.Warmup >= options.Duration

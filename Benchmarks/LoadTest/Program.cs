@@ -40,7 +40,7 @@ var counters = new LoadCounters();
 var clients = new LoadClient[options.Clients];
 await Parallel.ForAsync(0, options.Clients, new ParallelOptions { MaxDegreeOfParallelism = 16, CancellationToken = cancellationToken }, async (i, ct) =>
     clients[i] = await LoadClient.ConnectAsync(i, platform.Gateway.Address, platform.EventsUrl, counters, ct));
-Console.WriteLine($"{options.Clients} clients connected to the hub; {options.Rate.ToString(CultureInfo.InvariantCulture)} runs/s for {options.Duration.TotalSeconds} s (warm-up {options.Warmup.TotalSeconds} s)");
+Console.WriteLine($"{options.Clients} clients connected to the hub; {options.Rate.ToString(CultureInfo.InvariantCulture)} runs/s for {options.Duration.TotalSeconds} s (warm-up {options.Warmup.TotalSeconds} s, rising from 0 over the first {options.Ramp.TotalSeconds} s)");
 
 using var stopReceiving = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
 var receiving = clients.Select(client => Task.Run(() => client.ReceiveAsync(stopReceiving.Token), CancellationToken.None)).ToArray();
@@ -50,7 +50,7 @@ using var stopSampling = CancellationTokenSource.CreateLinkedTokenSource(cancell
 var sampling = sampler.RunAsync(stopSampling.Token);
 
 // The measured window starts when the warm-up ends (a sample there) and ends with the schedule (a sample there).
-var arrivals = OpenModelArrivals.RunAsync(clients, options.Rate, options.Duration, options.Warmup, cancellationToken);
+var arrivals = OpenModelArrivals.RunAsync(clients, options.Rate, options.Duration, options.Warmup, options.Ramp, cancellationToken);
 await Task.Delay(options.Warmup, cancellationToken);
 var windowStart = sampler.Take();
 using var heapSampler = new HeapSampler([.. platform.Services], options.HeapInterval);
