@@ -35,6 +35,35 @@ public static class ProcFs
     public static double CpuSeconds(int pid)
         => StatFields(pid) is { } fields ? (Field(fields, 14) + Field(fields, 15)) / TicksPerSecond : 0;
 
+    /// <summary>
+    /// Seconds the process's threads now alive have spent runnable but waiting for a CPU (the run queue delay, field 2
+    /// of each <c>/proc/PID/task/TID/schedstat</c>), summed over the threads: how long the machine held it back. 0 once it is gone.
+    /// </summary>
+    public static double CpuWaitSeconds(int pid)
+    {
+        var nanoseconds = 0L;
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{Id(pid)}/task"))
+            {
+                try
+                {
+                    nanoseconds += long.Parse(File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ')[1], CultureInfo.InvariantCulture);
+                }
+                catch (IOException)
+                {
+                    // The thread ended while we looked.
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // The process ended while we looked.
+        }
+
+        return nanoseconds / 1e9;
+    }
+
     /// <summary>CPU seconds of the children the process has waited for (cutime + cstime), such as a finished wrk.</summary>
     public static double ReapedChildrenCpuSeconds(int pid)
         => StatFields(pid) is { } fields ? (Field(fields, 16) + Field(fields, 17)) / TicksPerSecond : 0;
