@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Numerics;
+using System.Runtime.Versioning;
 using Observability.TestInfrastructure.Polling;
 using Observability.TestInfrastructure.Processes;
 
@@ -84,10 +86,12 @@ public sealed class ProcFsTests
     }
 
     [Fact]
+    [SupportedOSPlatform("linux")]
     public async Task CpuWaitSeconds_TwoBusyLoopsOnOneCpu_GrowsWhileTheyTakeTurns()
     {
         var ct = TestContext.Current.CancellationToken;
-        var cpu = (Environment.ProcessorCount - 1).ToString(CultureInfo.InvariantCulture);
+        using var self = Process.GetCurrentProcess();
+        var cpu = BitOperations.TrailingZeroCount((long)self.ProcessorAffinity).ToString(CultureInfo.InvariantCulture);
         using var first = Process.Start(new ProcessStartInfo("taskset", ["-c", cpu, "sh", "-c", "while :; do :; done"]) { UseShellExecute = false })!;
         using var second = Process.Start(new ProcessStartInfo("taskset", ["-c", cpu, "sh", "-c", "while :; do :; done"]) { UseShellExecute = false })!;
         try
