@@ -31,6 +31,9 @@ public static class ProcFs
     public static int ParentOf(int pid)
         => (int)Field(StatFields(pid) ?? throw new IOException($"Process {Id(pid)} is gone."), 4);
 
+    /// <summary>When the process started, in clock ticks since boot (field 22 of stat): with the pid, it names one process; null once it is gone.</summary>
+    public static long? StartTicks(int pid) => StatFields(pid) is { } fields ? (long)Field(fields, 22) : null;
+
     /// <summary>User + system CPU seconds the process has used so far (utime + stime); 0 once it is gone.</summary>
     public static double CpuSeconds(int pid)
         => StatFields(pid) is { } fields ? (Field(fields, 14) + Field(fields, 15)) / TicksPerSecond : 0;
