@@ -1,6 +1,8 @@
 using System.Diagnostics;
+using System.Globalization;
 using Microsoft.AspNetCore.Http;
 using Observability.EndToEnd.Tests.Harness;
+using Observability.TestInfrastructure.Processes;
 using Observability.Worker.Tests.Llm;
 
 namespace Observability.Chaos.Tests;
@@ -28,6 +30,7 @@ public sealed class ChaosScenarioTests(PlatformFixture fixture)
     {
         using var timeout = TestTimeout.Start(280);
         var ct = timeout.Token;
+        var test = Stopwatch.StartNew();
         // A model slow enough (0.2–0.4 s a call) that every kill lands on runs mid-way.
         await using var platform = await fixture.StartDedicatedAsync(
             new PlatformOptions
@@ -38,6 +41,7 @@ public sealed class ChaosScenarioTests(PlatformFixture fixture)
             },
             ct);
 
+        Report($"workers-sigkilled: platform up at t={test.Elapsed.TotalSeconds:0.0} s");
         var report = await RunAsync("workers-sigkilled", platform, perSecond: 5, load: TimeSpan.FromSeconds(24), async token =>
         {
             // Each kill takes a random live worker; its replacement starts meanwhile (the platform lists it once up).
@@ -48,9 +52,11 @@ public sealed class ChaosScenarioTests(PlatformFixture fixture)
                 await Task.Delay(TimeSpan.FromSeconds(3), token);
                 await replacement;
                 var alive = platform.Workers.Where(w => !w.HasExited).ToList();
-                await alive[kill % alive.Count].KillAsync(token);
+                var victim = alive[kill % alive.Count];
+                await victim.KillAsync(token);
                 end = DateTimeOffset.UtcNow;
-                replacement = platform.StartWorkerAsync(null, token);
+                Report($"workers-sigkilled: kill {kill + 1} of pid {victim.ProcessId} done at t={test.Elapsed.TotalSeconds:0.0} s");
+                replacement = ReplaceAsync(kill + 1, token);
             }
 
             await replacement;
@@ -58,6 +64,14 @@ public sealed class ChaosScenarioTests(PlatformFixture fixture)
         }, ct);
 
         AssertSound(report, platform);
+
+        async Task ReplaceAsync(int number, CancellationToken token)
+        {
+            var starting = test.Elapsed;
+            var worker = await platform.StartWorkerAsync(null, token);
+            var (cpu, waited) = (ProcFs.CpuSeconds(worker.ProcessId), ProcFs.CpuWaitSeconds(worker.ProcessId));
+            Report($"workers-sigkilled: replacement {number}, pid {worker.ProcessId}, answered after {(test.Elapsed - starting).TotalSeconds:0.0} s at t={test.Elapsed.TotalSeconds:0.0} s ({cpu:0.0} s of CPU used, {waited:0.0} s waiting for a CPU, load average {ProcFs.LoadAverage()})");
+        }
     }
 
     [Theory]
@@ -205,6 +219,10 @@ public sealed class ChaosScenarioTests(PlatformFixture fixture)
         Assert.True(report.Lost == 0, $"Runs did not reach a final status: {report}{Environment.NewLine}{platform.Logs}");
         Assert.True(report.Duplicated == 0, $"Effects were recorded twice: {report}");
     }
+
+    /// <summary>A line of the test output (kept when the test fails), timed in the invariant culture.</summary>
+    private static void Report(FormattableString line) =>
+        TestContext.Current.TestOutputHelper?.WriteLine(line.ToString(CultureInfo.InvariantCulture));
 
     private static Dictionary<string, string> With(Dictionary<string, string> settings, params (string Key, string Value)[] more)
     {

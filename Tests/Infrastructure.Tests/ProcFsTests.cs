@@ -1,5 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Numerics;
+using System.Runtime.Versioning;
 using Observability.TestInfrastructure.Polling;
 using Observability.TestInfrastructure.Processes;
 
@@ -81,6 +83,33 @@ public sealed class ProcFsTests
             child.Kill();
             await child.WaitForExitAsync(ct);
         }
+    }
+
+    [Fact]
+    [SupportedOSPlatform("linux")]
+    public async Task CpuWaitSeconds_TwoBusyLoopsOnOneCpu_GrowsWhileTheyTakeTurns()
+    {
+        var ct = TestContext.Current.CancellationToken;
+        using var self = Process.GetCurrentProcess();
+        var cpu = BitOperations.TrailingZeroCount((long)self.ProcessorAffinity).ToString(CultureInfo.InvariantCulture);
+        using var first = Process.Start(new ProcessStartInfo("taskset", ["-c", cpu, "sh", "-c", "while :; do :; done"]) { UseShellExecute = false })!;
+        using var second = Process.Start(new ProcessStartInfo("taskset", ["-c", cpu, "sh", "-c", "while :; do :; done"]) { UseShellExecute = false })!;
+        try
+        {
+            // Pinned to one CPU, each runs only while the other waits: both queue for the CPU.
+            using var deadline = CancellationTokenSource.CreateLinkedTokenSource(ct);
+            deadline.CancelAfter(TimeSpan.FromSeconds(60));
+            await Poll.UntilAsync(() => ProcFs.CpuWaitSeconds(first.Id) > 0 && ProcFs.CpuWaitSeconds(second.Id) > 0, deadline.Token, "both waited for the CPU");
+        }
+        finally
+        {
+            first.Kill();
+            second.Kill();
+            await first.WaitForExitAsync(ct);
+            await second.WaitForExitAsync(ct);
+        }
+
+        Assert.Equal(0.0, ProcFs.CpuWaitSeconds(first.Id));
     }
 
     [Fact]

@@ -23,6 +23,31 @@ public sealed class TestDirectoryTests
         Assert.False(Directory.Exists(directory.Path));
     }
 
+    [Theory]
+    [InlineData("{0}")]
+    [InlineData("{0} 1")]
+    public async Task SweepStale_ServerPidNowNamesAnotherProcess_LeavesThatProcessAlone(string record)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        var directory = TestDirectory.Create("reused");
+        using var bystander = Process.Start(new ProcessStartInfo("sleep", "300") { UseShellExecute = false })!;
+
+        // The recorded server has ended and its pid now names another process: a record without the start time (which
+        // cannot tell them apart), or with another start time.
+        File.WriteAllText(Path.Combine(directory.Path, "server.pid"), string.Format(CultureInfo.InvariantCulture, record, bystander.Id));
+        File.WriteAllText(Path.Combine(directory.Path, "owner.pid"), (await DeadPidAsync(ct)).ToString(CultureInfo.InvariantCulture));
+
+        TestDirectory.SweepStale();
+
+        // Ended here with SIGTERM (exit 128 + 15), not by the sweep's SIGKILL (128 + 9).
+        NativeMethods.Signal(bystander.Id, NativeMethods.SigTerm);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        timeout.CancelAfter(TimeSpan.FromSeconds(10));
+        await bystander.WaitForExitAsync(timeout.Token);
+        Assert.Equal(128 + NativeMethods.SigTerm, bystander.ExitCode);
+        Assert.False(Directory.Exists(directory.Path));
+    }
+
     [Fact]
     public void SweepStale_OwnerAlive_KeepsDirectory()
     {

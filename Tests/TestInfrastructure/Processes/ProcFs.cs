@@ -31,9 +31,41 @@ public static class ProcFs
     public static int ParentOf(int pid)
         => (int)Field(StatFields(pid) ?? throw new IOException($"Process {Id(pid)} is gone."), 4);
 
+    /// <summary>When the process started, in clock ticks since boot (field 22 of stat): with the pid, it names one process; null once it is gone.</summary>
+    public static long? StartTicks(int pid) => StatFields(pid) is { } fields ? (long)Field(fields, 22) : null;
+
     /// <summary>User + system CPU seconds the process has used so far (utime + stime); 0 once it is gone.</summary>
     public static double CpuSeconds(int pid)
         => StatFields(pid) is { } fields ? (Field(fields, 14) + Field(fields, 15)) / TicksPerSecond : 0;
+
+    /// <summary>
+    /// Seconds the process's threads now alive have spent runnable but waiting for a CPU (the run queue delay, field 2
+    /// of each <c>/proc/PID/task/TID/schedstat</c>), summed over the threads: how long the machine held it back. 0 once it is gone.
+    /// </summary>
+    public static double CpuWaitSeconds(int pid)
+    {
+        var nanoseconds = 0L;
+        try
+        {
+            foreach (var task in Directory.EnumerateDirectories($"/proc/{Id(pid)}/task"))
+            {
+                try
+                {
+                    nanoseconds += long.Parse(File.ReadAllText(Path.Combine(task, "schedstat")).Split(' ')[1], CultureInfo.InvariantCulture);
+                }
+                catch (IOException)
+                {
+                    // The thread ended while we looked.
+                }
+            }
+        }
+        catch (IOException)
+        {
+            // The process ended while we looked.
+        }
+
+        return nanoseconds / 1e9;
+    }
 
     /// <summary>CPU seconds of the children the process has waited for (cutime + cstime), such as a finished wrk.</summary>
     public static double ReapedChildrenCpuSeconds(int pid)

@@ -1,5 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
+using System.Globalization;
 
 namespace Observability.TestInfrastructure.Processes;
 
@@ -112,30 +113,45 @@ public sealed class ServerProcess : IAsyncDisposable
         }
     }
 
-    /// <summary>Polls <paramref name="isReady"/> until it answers true, the process exits, or the timeout passes.</summary>
-    public async Task WaitUntilReadyAsync(Func<CancellationToken, Task<bool>> isReady, TimeSpan timeout, string what)
+    /// <summary>
+    /// Polls <paramref name="isReady"/> until it answers true, the process exits, <paramref name="timeout"/> passes
+    /// (<see cref="TimeoutException"/>) or <paramref name="cancellationToken"/> is cancelled (an
+    /// <see cref="OperationCanceledException"/> saying how long it waited); each failure carries the process's output.
+    /// </summary>
+    public async Task WaitUntilReadyAsync(Func<CancellationToken, Task<bool>> isReady, TimeSpan timeout, string what, CancellationToken cancellationToken = default)
     {
-        using var cts = new CancellationTokenSource(timeout);
+        var waited = Stopwatch.StartNew();
+        using var deadline = new CancellationTokenSource(timeout);
+        using var wait = CancellationTokenSource.CreateLinkedTokenSource(deadline.Token, cancellationToken);
         var interval = TimeSpan.FromMilliseconds(20);
         while (true)
         {
             if (_process.HasExited)
             {
-                throw new InvalidOperationException($"{what} exited with {_process.ExitCode} before it was ready: {Output}");
+                throw new InvalidOperationException($"{what} (pid {Id}) exited with {_process.ExitCode} before it was ready: {Output}");
             }
 
             try
             {
-                if (await isReady(cts.Token).ConfigureAwait(false))
+                if (await isReady(wait.Token).ConfigureAwait(false))
                 {
                     return;
                 }
 
-                await Task.Delay(interval, cts.Token).ConfigureAwait(false);
+                await Task.Delay(interval, wait.Token).ConfigureAwait(false);
             }
-            catch (OperationCanceledException) when (cts.IsCancellationRequested)
+            catch (OperationCanceledException) when (deadline.IsCancellationRequested)
             {
-                throw new TimeoutException($"{what} was not ready within {timeout}: {Output}");
+                throw new TimeoutException($"{what} ({Circumstances()}) was not ready within {timeout}: {Output}");
+            }
+            catch (OperationCanceledException e) when (cancellationToken.IsCancellationRequested)
+            {
+                throw new OperationCanceledException(
+                    string.Create(
+                        CultureInfo.InvariantCulture,
+                        $"The caller stopped waiting for {what} ({Circumstances()}) after {waited.Elapsed.TotalSeconds:0.0} s of its {timeout.TotalSeconds:0} s to get ready: {Output}"),
+                    e,
+                    cancellationToken);
             }
 
             interval = TimeSpan.FromMilliseconds(Math.Min(interval.TotalMilliseconds * 2, 250));
@@ -143,26 +159,27 @@ public sealed class ServerProcess : IAsyncDisposable
     }
 
     /// <summary>
-    /// Polls <c>GET <paramref name="url"/></c> until it answers 2xx; throws once the process exits or <paramref name="timeout"/>
-    /// passes. An attempt that is refused or takes over 5 s (a process busy starting) is retried.
+    /// Polls <c>GET <paramref name="url"/></c> until it answers 2xx; throws once the process exits, <paramref name="timeout"/>
+    /// passes or <paramref name="cancellationToken"/> is cancelled (see <see cref="WaitUntilReadyAsync"/>). An attempt that
+    /// is refused or takes over 5 s (a process busy starting) is retried.
     /// </summary>
     public Task WaitUntilAnswersAsync(Uri url, TimeSpan timeout, string what, CancellationToken cancellationToken = default)
         => WaitUntilReadyAsync(
-            async deadline =>
+            async token =>
             {
-                using var attempt = CancellationTokenSource.CreateLinkedTokenSource(deadline, cancellationToken);
                 try
                 {
-                    using var response = await Http.GetAsync(url, attempt.Token).ConfigureAwait(false);
+                    using var response = await Http.GetAsync(url, token).ConfigureAwait(false);
                     return response.IsSuccessStatusCode;
                 }
-                catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !attempt.IsCancellationRequested))
+                catch (Exception e) when (e is HttpRequestException || (e is TaskCanceledException && !token.IsCancellationRequested))
                 {
                     return false;
                 }
             },
             timeout,
-            what);
+            $"{what} at {url}",
+            cancellationToken);
 
     /// <summary>Sends <paramref name="signal"/>, waits up to <paramref name="grace"/>, then kills.</summary>
     public async Task StopAsync(int signal, TimeSpan grace)
@@ -213,6 +230,14 @@ public sealed class ServerProcess : IAsyncDisposable
         await StopAsync(NativeMethods.SigTerm, TimeSpan.FromSeconds(10)).ConfigureAwait(false);
         _process.Dispose();
     }
+
+    /// <summary>
+    /// What tells a process stuck from a process starved of CPU: its id, the CPU it has used, how long its threads waited
+    /// for a CPU, the machine's load.
+    /// </summary>
+    private string Circumstances() => string.Create(
+        CultureInfo.InvariantCulture,
+        $"pid {Id}, {ProcFs.CpuSeconds(Id):0.0} s of CPU used, {ProcFs.CpuWaitSeconds(Id):0.0} s waiting for a CPU (its threads' sum), load average {ProcFs.LoadAverage()}");
 
     private void Append(string? line)
     {

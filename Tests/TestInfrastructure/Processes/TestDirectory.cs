@@ -30,9 +30,12 @@ public sealed class TestDirectory
         return new TestDirectory(path);
     }
 
-    /// <summary>Records the server process so that a later sweep can end it if this run dies first.</summary>
+    /// <summary>
+    /// Records the server process (its pid and start time) so that a later sweep can end it if this run dies first,
+    /// and only it: a pid alone may name another process by then (pids are reused within minutes on a busy machine).
+    /// </summary>
     public void RecordServer(int pid) =>
-        File.WriteAllText(System.IO.Path.Combine(Path, ServerFile), pid.ToString(CultureInfo.InvariantCulture));
+        File.WriteAllText(System.IO.Path.Combine(Path, ServerFile), string.Create(CultureInfo.InvariantCulture, $"{pid} {ProcFs.StartTicks(pid)}"));
 
     /// <summary>Deletes the directory (the server must be stopped first).</summary>
     public void Delete()
@@ -69,7 +72,7 @@ public sealed class TestDirectory
                 continue;
             }
 
-            if (ReadPid(System.IO.Path.Combine(dir, ServerFile)) is { } serverPid && ProcFs.IsRunning(serverPid))
+            if (ReadServer(System.IO.Path.Combine(dir, ServerFile)) is var (serverPid, started) && ProcFs.IsRunning(serverPid) && ProcFs.StartTicks(serverPid) == started)
             {
                 NativeMethods.Signal(serverPid, NativeMethods.SigKill);
             }
@@ -85,6 +88,24 @@ public sealed class TestDirectory
             catch (UnauthorizedAccessException)
             {
             }
+        }
+    }
+
+    /// <summary>The pid and start time <see cref="RecordServer"/> wrote, or null.</summary>
+    private static (int Pid, long Started)? ReadServer(string file)
+    {
+        try
+        {
+            var parts = File.ReadAllText(file).Split(' ', StringSplitOptions.RemoveEmptyEntries);
+            return parts.Length == 2
+                && int.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var pid)
+                && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var started)
+                ? (pid, started)
+                : null;
+        }
+        catch (IOException)
+        {
+            return null;
         }
     }
 
