@@ -1,25 +1,13 @@
 using System.Globalization;
+using Observability.TestInfrastructure.Otlp;
 
 namespace Observability.Gateway.Benchmarks;
-
-/// <summary>What the Gateway's OpenTelemetry does during the benchmark.</summary>
-internal enum TelemetryMode
-{
-    /// <summary>Spans and metrics are created (the default sampler) but nothing is exported: no OTLP endpoint.</summary>
-    NoExport,
-
-    /// <summary><c>OTEL_SDK_DISABLED=true</c>: the SDK's providers are no-ops (no spans, metrics or OTLP log records).</summary>
-    Off,
-
-    /// <summary>Everything on: every span, metric and log record exported over OTLP/HTTP to a receiver in this process.</summary>
-    Export,
-}
 
 /// <summary>Command-line settings of the submit benchmark.</summary>
 internal sealed record BenchmarkOptions(int Seconds, int WarmupSeconds, int Connections, int Threads, string? GatewayPath, TelemetryMode Telemetry)
 {
     public const string Usage =
-        "usage: Observability.Gateway.Benchmarks [--seconds 20] [--warmup 30] [--connections 32] [--threads 2] [--telemetry no-export|off|export] [--gateway path/to/Observability.Gateway.dll]";
+        "usage: Observability.Gateway.Benchmarks [--seconds 20] [--warmup 30] [--connections 32] [--threads 2] [--telemetry " + ServiceTelemetry.ModeNames + "] [--gateway path/to/Observability.Gateway.dll]";
 
     public static BenchmarkOptions Parse(string[] args)
     {
@@ -34,16 +22,7 @@ internal sealed record BenchmarkOptions(int Seconds, int WarmupSeconds, int Conn
                 "--connections" => options with { Connections = Positive(args[i], value) },
                 "--threads" => options with { Threads = Positive(args[i], value) },
                 "--gateway" => options with { GatewayPath = value },
-                "--telemetry" => options with
-                {
-                    Telemetry = value switch
-                    {
-                        "no-export" => TelemetryMode.NoExport,
-                        "off" => TelemetryMode.Off,
-                        "export" => TelemetryMode.Export,
-                        _ => throw new ArgumentException($"--telemetry must be no-export, off or export (was '{value}'). {Usage}"),
-                    },
-                },
+                "--telemetry" => options with { Telemetry = ServiceTelemetry.ParseMode(value) },
                 _ => throw new ArgumentException($"Unknown option {args[i]}. {Usage}"),
             };
             i++;

@@ -1,4 +1,5 @@
 using System.Security.Cryptography;
+using Observability.TestInfrastructure.Otlp;
 using Observability.TestInfrastructure.Processes;
 
 namespace Observability.Gateway.Benchmarks;
@@ -15,9 +16,9 @@ internal static class GatewayProcess
     /// <param name="databaseConnectionString">Its PostgreSQL database.</param>
     /// <param name="redisConnectionString">Its Redis.</param>
     /// <param name="telemetry">What its OpenTelemetry does.</param>
-    /// <param name="otlpEndpoint">Where to export over OTLP/HTTP (<see cref="TelemetryMode.Export"/>), otherwise null.</param>
+    /// <param name="otlp">The receiver to export to over OTLP/HTTP (<see cref="TelemetryMode.Export"/>), otherwise null.</param>
     public static Task<ServiceProcess> StartAsync(
-        string dll, string databaseConnectionString, string redisConnectionString, TelemetryMode telemetry, Uri? otlpEndpoint)
+        string dll, string databaseConnectionString, string redisConnectionString, TelemetryMode telemetry, OtlpCaptureReceiver? otlp)
     {
         if (!string.IsNullOrEmpty(Environment.GetEnvironmentVariable("OTEL_EXPORTER_OTLP_ENDPOINT")))
         {
@@ -34,17 +35,9 @@ internal static class GatewayProcess
             ["Gateway__RateLimit__TokensPerPeriod"] = "1000000",
             ["Gateway__Outbox__StreamMaxLength"] = "100000000",
         };
-        switch (telemetry)
+        foreach (var (key, value) in ServiceTelemetry.Environment(telemetry, otlp, OtlpTransport.HttpProtobuf))
         {
-            case TelemetryMode.Off:
-                environment["OTEL_SDK_DISABLED"] = "true";
-                break;
-            case TelemetryMode.Export:
-                environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = otlpEndpoint?.AbsoluteUri
-                    ?? throw new ArgumentNullException(nameof(otlpEndpoint), "Export needs an OTLP endpoint.");
-                environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = "http/protobuf";
-                environment["OTEL_TRACES_SAMPLER"] = "always_on";
-                break;
+            environment[key] = value;
         }
 
         return ServiceProcess.StartAsync("the Gateway", dll, ServiceProcess.NewAddress(), environment, "/ready", TimeSpan.FromSeconds(60));

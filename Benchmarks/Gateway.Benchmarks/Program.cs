@@ -31,7 +31,7 @@ await using var redis = await RedisServer.StartAsync();
 var databaseConnectionString = await postgres.CreateDatabaseAsync(cancellationToken);
 await using var otlp = options.Telemetry == TelemetryMode.Export ? await OtlpCaptureReceiver.StartAsync(cancellationToken) : null;
 await using var gateway = await GatewayProcess.StartAsync(
-    gatewayDll, databaseConnectionString, redis.ConnectionString, options.Telemetry, otlp?.HttpEndpoint);
+    gatewayDll, databaseConnectionString, redis.ConnectionString, options.Telemetry, otlp);
 await using var database = NpgsqlDataSource.Create(databaseConnectionString);
 var probe = new SubmitProbe(database, redis);
 Console.WriteLine($"Gateway pid {gateway.ProcessId} at {gateway.Address} (attach perf here), telemetry: {options.Telemetry}");

@@ -6,6 +6,7 @@ using BenchmarkDotNet.Running;
 using BenchmarkDotNet.Toolchains.InProcess.Emit;
 using Microsoft.EntityFrameworkCore;
 using Npgsql;
+using Observability.TestInfrastructure.Otlp;
 using Observability.TestInfrastructure.Postgres;
 using Observability.TestInfrastructure.Processes;
 using Observability.TestInfrastructure.Redis;
@@ -27,6 +28,17 @@ if (args is ["micro", .. var benchmarkArguments])
 var runs = IntArgument("--runs", 20_000);
 var concurrency = IntArgument("--concurrency", 64);
 var profile = args.Contains("--profile");
+TelemetryMode telemetry;
+try
+{
+    telemetry = Argument("--telemetry") is { } mode ? ServiceTelemetry.ParseMode(mode) : TelemetryMode.NoExport;
+}
+catch (ArgumentException exception)
+{
+    Console.Error.WriteLine(exception.Message);
+    return 2;
+}
+
 var workerDll = Argument("--worker") is { } given ? Path.GetFullPath(given) : Path.Combine(FindRepositoryRoot(), "artifacts", "bin", "Worker", "release", "Observability.Worker.dll");
 if (!File.Exists(workerDll))
 {
@@ -36,7 +48,8 @@ if (!File.Exists(workerDll))
 
 using var cancellation = new CancellationTokenSource(TimeSpan.FromMinutes(10));
 var ct = cancellation.Token;
-Console.WriteLine($"Starting PostgreSQL and redis-server; {runs} runs, worker concurrency {concurrency}.");
+Console.WriteLine($"Starting PostgreSQL and redis-server; {runs} runs, worker concurrency {concurrency}, telemetry {ServiceTelemetry.Name(telemetry)}.");
+Console.WriteLine($"Load average (1 5 15 min) at the start: {ProcFs.LoadAverage()}");
 await using var postgres = await PostgresServer.StartAsync(profile ? RunProfile.PostgresSettings : null);
 await using var redisServer = await RedisServer.StartAsync();
 var database = await postgres.CreateDatabaseAsync(ct);
@@ -50,22 +63,32 @@ await using var redis = await StackExchange.Redis.ConnectionMultiplexer.ConnectA
 await using var runProfile = profile ? await RunProfile.CreateAsync(dataSource, redisServer.ConnectionString, ct) : null;
 
 var seeding = Stopwatch.StartNew();
-await RunSeeder.SeedAsync(dataSource, redis, runs, ct);
+var traceIds = await RunSeeder.SeedAsync(dataSource, redis, runs, ct);
 Console.WriteLine($"Seeded {runs} queued runs and their job entries in {seeding.Elapsed.TotalSeconds:F1} s.");
 await using var completions = await CompletionWatch.CreateAsync(dataSource, Math.Max(256, 4 * concurrency), ct);
 
-await using var worker = WorkerProcess.Start(workerDll, database, redisServer.ConnectionString, concurrency, LoopbackPort.GetFree());
+// --telemetry export: the worker exports traces, metrics and logs over OTLP/gRPC (the protocol the deployments set) to a
+// receiver in this process that only counts them, and writes its SDK's self-diagnostics (dropped items) for the end.
+await using var otlp = telemetry == TelemetryMode.Export ? await OtlpCaptureReceiver.StartAsync(OtlpCaptureMode.Count, ct) : null;
+using var sdkDiagnostics = telemetry == TelemetryMode.Export ? SdkSelfDiagnostics.Create() : null;
+var workerTelemetry = ServiceTelemetry.Environment(telemetry, otlp, OtlpTransport.Grpc);
+foreach (var (key, value) in sdkDiagnostics?.Environment ?? new Dictionary<string, string>())
+{
+    workerTelemetry[key] = value;
+}
+
+await using var worker = WorkerProcess.Start(workerDll, database, redisServer.ConnectionString, concurrency, LoopbackPort.GetFree(), workerTelemetry);
 Console.WriteLine($"Worker process {worker.ProcessId} started.");
 var postmaster = postgres.ProcessId;
 ProcessSample? first = null;
-double postgresFirst = 0, redisFirst = 0;
+double postgresFirst = 0, redisFirst = 0, selfFirst = 0;
 var firstAt = TimeSpan.Zero;
 var clock = Stopwatch.StartNew();
 long completed = 0;
 var steadyAt = TimeSpan.Zero;
 long steadyFrom = 0;
 ProcessSample? steady = null;
-double postgresSteady = 0, redisSteady = 0;
+double postgresSteady = 0, redisSteady = 0, selfSteady = 0;
 long peakRss = 0;
 while (completed < runs)
 {
@@ -88,6 +111,7 @@ while (completed < runs)
         firstAt = clock.Elapsed;
         postgresFirst = ProcFs.TreeCpuSeconds(postmaster);
         redisFirst = ProcFs.TreeCpuSeconds(redisServer.ProcessId);
+        selfFirst = ProcFs.CpuSeconds(Environment.ProcessId);
         if (runProfile is not null)
         {
             await runProfile.StartAsync(postmaster, ct);
@@ -110,6 +134,7 @@ while (completed < runs)
         steady = ProcessSample.Read(worker.ProcessId);
         postgresSteady = ProcFs.TreeCpuSeconds(postmaster);
         redisSteady = ProcFs.TreeCpuSeconds(redisServer.ProcessId);
+        selfSteady = ProcFs.CpuSeconds(Environment.ProcessId);
     }
 
     if (completions.NotCompleted > 0)
@@ -122,6 +147,8 @@ while (completed < runs)
 var last = ProcessSample.Read(worker.ProcessId);
 var postgresLast = ProcFs.TreeCpuSeconds(postmaster);
 var redisLast = ProcFs.TreeCpuSeconds(redisServer.ProcessId);
+var selfLast = ProcFs.CpuSeconds(Environment.ProcessId);
+var spansInWindow = otlp?.Counts.Spans ?? 0;
 var postgresCpu = postgresLast - postgresFirst;
 var redisCpu = redisLast - redisFirst;
 var wall = (clock.Elapsed - firstAt).TotalSeconds;
@@ -133,6 +160,8 @@ var steadyRuns = runs - steadyFrom;
 var workerSteadyCpu = last.ProcessCpuSeconds - steady!.ProcessCpuSeconds;
 var postgresSteadyCpu = postgresLast - postgresSteady;
 var redisSteadyCpu = redisLast - redisSteady;
+var selfCpu = selfLast - selfFirst;
+var selfSteadyCpu = selfLast - selfSteady;
 var machineBusy = last.MachineBusySeconds - first.MachineBusySeconds;
 var machineTotal = last.MachineTotalSeconds - first.MachineTotalSeconds;
 Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
@@ -146,6 +175,8 @@ Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"""
     redis-server CPU:          {redisCpu:F1} s = {redisCpu / wall:F2} cores, {redisCpu * 1000 / runs:F2} ms per run
     CPU per run, all three:    {(workerCpu + postgresCpu + redisCpu) * 1000 / runs:F2} ms -> at most {2000 / ((workerCpu + postgresCpu + redisCpu) * 1000 / runs):F0} runs/s on 2 idle cores
     Steady window CPU per run: worker {workerSteadyCpu * 1000 / steadyRuns:F2}, PostgreSQL {postgresSteadyCpu * 1000 / steadyRuns:F2}, redis-server {redisSteadyCpu * 1000 / steadyRuns:F2}, all three {(workerSteadyCpu + postgresSteadyCpu + redisSteadyCpu) * 1000 / steadyRuns:F2} ms (the last {steadyRuns} runs only; the figures above are the measurement)
+    This process's CPU:        {selfCpu:F1} s = {selfCpu / wall:F2} cores, {selfCpu * 1000 / runs:F2} ms per run, steady window {selfSteadyCpu * 1000 / steadyRuns:F2} ms ({(otlp is null ? "the completion poll" : "the completion poll and the OTLP receiver")}; not in "all three")
+    Telemetry:                 {(otlp is null ? ServiceTelemetry.Name(telemetry) : $"export over OTLP/gRPC, always_on: {spansInWindow} spans received by the last completion ({spansInWindow / (double)runs:F2} per run)")}
     Machine CPU busy:          {machineBusy / machineTotal * 100:F0}% of {Environment.ProcessorCount} cores (worker, PostgreSQL, redis-server, this process, others)
     Worker memory:             {last.RssBytes / 1048576.0:F0} MiB RSS at the end, {Math.Max(peakRss, last.PeakRssBytes) / 1048576.0:F0} MiB peak
     Load average (1 5 15 min): {ProcFs.LoadAverage()}
@@ -155,7 +186,27 @@ if (runProfile is not null)
     await runProfile.PrintAsync(runs, ct);
 }
 
-return 0;
+// Stopped as a platform stops it, so that its OpenTelemetry providers shut down: the batch processors export what
+// they still hold and report what they dropped. Its exporters wait for the receiver's answers, so once it has exited
+// everything it sent has been counted.
+var stopping = Stopwatch.StartNew();
+worker.Signal(NativeMethods.SigTerm);
+using (var exitTimeout = CancellationTokenSource.CreateLinkedTokenSource(ct))
+{
+    exitTimeout.CancelAfter(TimeSpan.FromSeconds(60));
+    await worker.WaitForExitAsync(exitTimeout.Token);
+}
+
+Console.WriteLine(string.Create(CultureInfo.InvariantCulture, $"Worker stopped (SIGTERM) {stopping.Elapsed.TotalSeconds:F1} s after the signal, exit code {worker.ExitCode}."));
+if (otlp is null)
+{
+    return 0;
+}
+
+var runsMissingSpans = RunSpanAudit.Print(otlp.Counts, traceIds, Console.Out);
+Console.WriteLine($"Export requests the receiver could not decode: {otlp.Errors.Count}");
+sdkDiagnostics!.Print(Console.Out);
+return runsMissingSpans == 0 && otlp.Errors.Count == 0 ? 0 : 1;
 
 static async Task<(double Seconds, double Rate)> DatabaseRateAsync(NpgsqlDataSource dataSource, CancellationToken cancellationToken)
 {

@@ -18,18 +18,22 @@ internal static class RunSeeder
 {
     private const string Task = "Research the market for solar panels. Write a summary of the findings; then draft a recommendation";
 
-    public static async Task SeedAsync(NpgsqlDataSource dataSource, IConnectionMultiplexer redis, int runs, CancellationToken cancellationToken)
+    /// <summary>Queues <paramref name="runs"/> runs, each in a trace of its own (sampled); returns their trace IDs.</summary>
+    public static async Task<string[]> SeedAsync(NpgsqlDataSource dataSource, IConnectionMultiplexer redis, int runs, CancellationToken cancellationToken)
     {
         var options = new DbContextOptionsBuilder<WorkflowsDbContext>().UseNpgsql(dataSource).Options;
+        var traceIds = new string[runs];
         var next = -1;
         var writers = Enumerable.Range(0, 8).Select(async _ =>
         {
             await using var db = new WorkflowsDbContext(options);
             var store = new WorkflowRunStore(db, TimeProvider.System, NullLogger<WorkflowRunStore>.Instance);
-            while (Interlocked.Increment(ref next) < runs)
+            int run;
+            while ((run = Interlocked.Increment(ref next)) < runs)
             {
-                var traceParent = $"00-{ActivityTraceId.CreateRandom().ToHexString()}-{ActivitySpanId.CreateRandom().ToHexString()}-01";
-                await store.CreateAsync(new CreateRunRequest($"bench-{next % 50}", Task, TraceParent: traceParent), cancellationToken);
+                traceIds[run] = ActivityTraceId.CreateRandom().ToHexString();
+                var traceParent = $"00-{traceIds[run]}-{ActivitySpanId.CreateRandom().ToHexString()}-01";
+                await store.CreateAsync(new CreateRunRequest($"bench-{run % 50}", Task, TraceParent: traceParent), cancellationToken);
             }
         });
         await System.Threading.Tasks.Task.WhenAll(writers);
@@ -39,6 +43,8 @@ internal static class RunSeeder
         while (await relay.RelayBatchAsync(OutboxRelay.MaxBatchSize, (message, ct) => PublishAsync(redis, message, ct), cancellationToken) > 0)
         {
         }
+
+        return traceIds;
     }
 
     private static async Task PublishAsync(IConnectionMultiplexer redis, OutboxMessage message, CancellationToken cancellationToken)

@@ -189,6 +189,59 @@ public sealed partial class OtlpCaptureReceiverTests
         Assert.Equal(-1, request.RawBody.Span.IndexOf("findable-text"u8));
     }
 
+    [Theory]
+    [InlineData(OtlpTransport.Grpc)]
+    [InlineData(OtlpTransport.HttpProtobuf)]
+    public async Task Export_CountMode_CountsSpansPerTraceAndNameAndKeepsNothing(OtlpTransport transport)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var receiver = await OtlpCaptureReceiver.StartAsync(OtlpCaptureMode.Count, ct);
+        var sourceName = "Observability.Tests." + Guid.NewGuid().ToString("N");
+        using var source = new ActivitySource(sourceName);
+        string runTrace, otherTrace;
+
+        // Disposing the providers exports what they hold and waits for the receiver's answer, which comes after counting.
+        using (var tracing = Sdk.CreateTracerProviderBuilder()
+            .AddSource(sourceName)
+            .AddOtlpExporter(options => Configure(options, receiver, transport, "traces"))
+            .Build())
+        using (var logging = LoggerFactory.Create(builder => builder.AddOpenTelemetry(options =>
+            options.AddOtlpExporter(exporter => Configure(exporter, receiver, transport, "logs")))))
+        {
+            using (var run = source.StartActivity("run")!)
+            {
+                runTrace = run.TraceId.ToHexString();
+                for (var i = 0; i < 3; i++)
+                {
+                    using var step = source.StartActivity("step");
+                }
+
+                LogOrder(logging.CreateLogger("Counts"), "o-1", 1);
+            }
+
+            using var other = source.StartActivity("other", ActivityKind.Internal, default(ActivityContext))!;
+            otherTrace = other.TraceId.ToHexString();
+        }
+
+        var counts = receiver.Counts;
+        var runCounts = counts.Trace(runTrace);
+        Assert.NotNull(runCounts);
+        Assert.Equal([("run", 1), ("step", 3)], runCounts.SpansByName.OrderBy(p => p.Key, StringComparer.Ordinal).Select(p => (p.Key, p.Value)));
+        Assert.Equal(4, runCounts.Spans);
+        Assert.Equal(1, runCounts.LogRecords);
+        Assert.Equal([("other", 1)], counts.Trace(otherTrace)!.SpansByName.Select(p => (p.Key, p.Value)));
+        Assert.Null(counts.Trace(ActivityTraceId.CreateRandom().ToHexString()));
+        Assert.Equal(5, counts.Spans);
+        Assert.Equal(1, counts.LogRecords);
+        Assert.Equal(2, counts.Traces);
+        Assert.True(counts.Requests(OtlpSignal.Traces) >= 1);
+        Assert.True(counts.Requests(OtlpSignal.Logs) >= 1);
+        Assert.Empty(receiver.Requests);
+        Assert.Empty(receiver.Spans);
+        Assert.Empty(receiver.LogRecords);
+        Assert.Empty(receiver.Errors);
+    }
+
     [Fact]
     public async Task WaitForSpanAsync_NothingArrives_TimesOutNamingWhatWasReceived()
     {

@@ -11,8 +11,9 @@ namespace Observability.TestInfrastructure.Otlp;
 
 /// <summary>
 /// A real OTLP receiver for tests: Kestrel on two free loopback ports, one serving OTLP/HTTP protobuf
-/// (<c>/v1/traces</c>, <c>/v1/metrics</c>, <c>/v1/logs</c>), one OTLP/gRPC over HTTP/2 cleartext. It keeps every
-/// request (raw bytes and headers) and the decoded spans, log records and metrics, and lets tests await them.
+/// (<c>/v1/traces</c>, <c>/v1/metrics</c>, <c>/v1/logs</c>), one OTLP/gRPC over HTTP/2 cleartext. It counts what
+/// arrives (<see cref="Counts"/>) and, in <see cref="OtlpCaptureMode.Keep"/> mode (the default), keeps every request
+/// (raw bytes and headers) and the decoded spans, log records and metrics, and lets tests await them.
 /// </summary>
 public sealed class OtlpCaptureReceiver : IAsyncDisposable
 {
@@ -24,8 +25,9 @@ public sealed class OtlpCaptureReceiver : IAsyncDisposable
     private readonly CapturedItems<OtlpLogRecord> _logs = new("log records");
     private readonly CapturedItems<OtlpMetric> _metrics = new("metrics");
     private readonly CapturedItems<string> _errors = new("errors");
+    private readonly OtlpCaptureMode _mode;
 
-    private OtlpCaptureReceiver(WebApplication app) => _app = app;
+    private OtlpCaptureReceiver(WebApplication app, OtlpCaptureMode mode) => (_app, _mode) = (app, mode);
 
     /// <summary>The OTLP/HTTP base address, such as <c>http://127.0.0.1:41234</c> (no signal path).</summary>
     public Uri HttpEndpoint { get; private set; } = null!;
@@ -48,8 +50,15 @@ public sealed class OtlpCaptureReceiver : IAsyncDisposable
     /// <summary>Requests the receiver could not decode (a non-empty list means the exporter sent something wrong).</summary>
     public IReadOnlyList<string> Errors => _errors.Snapshot();
 
-    /// <summary>Starts a receiver on two free loopback ports.</summary>
-    public static async Task<OtlpCaptureReceiver> StartAsync(CancellationToken cancellationToken = default)
+    /// <summary>What arrived, counted per signal and per trace (in either mode).</summary>
+    public OtlpTelemetryCounts Counts { get; } = new();
+
+    /// <summary>Starts a receiver on two free loopback ports that keeps everything it receives.</summary>
+    public static Task<OtlpCaptureReceiver> StartAsync(CancellationToken cancellationToken = default)
+        => StartAsync(OtlpCaptureMode.Keep, cancellationToken);
+
+    /// <summary>Starts a receiver on two free loopback ports; <paramref name="mode"/> says what it keeps besides its counts.</summary>
+    public static async Task<OtlpCaptureReceiver> StartAsync(OtlpCaptureMode mode, CancellationToken cancellationToken = default)
     {
         ListenOptions? http = null, grpc = null;
         var builder = WebApplication.CreateEmptyBuilder(new WebApplicationOptions());
@@ -76,7 +85,7 @@ public sealed class OtlpCaptureReceiver : IAsyncDisposable
         builder.Services.AddSingleton<IMeterFactory>(_ => new UntracedMeterFactory(UntracedName));
 
         var app = builder.Build();
-        var receiver = new OtlpCaptureReceiver(app);
+        var receiver = new OtlpCaptureReceiver(app, mode);
         app.Run(receiver.HandleAsync);
         await app.StartAsync(cancellationToken).ConfigureAwait(false);
 
@@ -158,19 +167,23 @@ public sealed class OtlpCaptureReceiver : IAsyncDisposable
         using var buffer = new MemoryStream();
         await request.Body.CopyToAsync(buffer, context.RequestAborted).ConfigureAwait(false);
         var raw = buffer.ToArray();
-        var headers = request.Headers.ToDictionary(
-            header => header.Key, header => header.Value.ToString(), StringComparer.OrdinalIgnoreCase);
 
         string? error = null;
-        byte[] payload = [];
         try
         {
             var encoding = transport == OtlpTransport.Grpc
                 ? request.Headers["grpc-encoding"].ToString()
                 : request.Headers.ContentEncoding.ToString();
-            payload = OtlpBodyReader.ReadPayload(raw, transport, encoding);
-            _requests.AddRange([NewRequest(context, signal, transport, headers, raw, payload)]);
-            Store(signal, payload);
+            var payload = OtlpBodyReader.ReadPayload(raw, transport, encoding);
+            if (_mode == OtlpCaptureMode.Keep)
+            {
+                var headers = request.Headers.ToDictionary(
+                    header => header.Key, header => header.Value.ToString(), StringComparer.OrdinalIgnoreCase);
+                _requests.AddRange([NewRequest(context, signal, transport, headers, raw, payload)]);
+                Store(signal, payload);
+            }
+
+            Counts.Add(signal, payload);
         }
         catch (InvalidDataException exception)
         {

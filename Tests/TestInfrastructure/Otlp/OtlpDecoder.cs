@@ -42,7 +42,8 @@ public static class OtlpDecoder
             from metric in scopeMetrics.Metrics
             select OtlpMetricMapping.ToMetric(metric, resource, scope)];
 
-    private static T Parse<T>(MessageParser<T> parser, ReadOnlySpan<byte> request)
+    /// <summary>Parses an export request into the generated message; <see cref="InvalidDataException"/> when malformed.</summary>
+    internal static T Parse<T>(MessageParser<T> parser, ReadOnlySpan<byte> request)
         where T : IMessage<T>
     {
         try
@@ -121,5 +122,6 @@ public static class OtlpDecoder
         _ => null,
     };
 
-    private static string Hex(ByteString bytes) => Convert.ToHexStringLower(bytes.Span);
+    /// <summary>A trace or span ID as lowercase hex, empty when absent.</summary>
+    internal static string Hex(ByteString bytes) => Convert.ToHexStringLower(bytes.Span);
 }
