@@ -118,6 +118,7 @@ public static class Extensions
 
         if (useOtlpExporter)
         {
+            SpanExportQueue.SetDefaultSize(builder.Configuration);
             builder.Services.AddOpenTelemetry().UseOtlpExporter();
 
             // The exporters would take their HttpClient from IHttpClientFactory, which gives it the resilience and
