@@ -204,8 +204,7 @@ public sealed partial class OtlpExportTests
         const int burst = 10_000;
         var ct = TestContext.Current.CancellationToken;
         await using var receiver = await OtlpCaptureReceiver.StartAsync(ct);
-        var fc = TelemetryTestApp.FastExport(receiver, OtlpTransport.Grpc); fc["OTEL_BSP_MAX_QUEUE_SIZE"] = "2048";
-        await using var app = await TelemetryTestApp.StartAsync(fc, web =>
+        await using var app = await TelemetryTestApp.StartAsync(TelemetryTestApp.FastExport(receiver, OtlpTransport.Grpc), web =>
             web.MapPost("/burst", (IHostEnvironment environment) =>
             {
                 using var source = new ActivitySource(environment.ApplicationName);
