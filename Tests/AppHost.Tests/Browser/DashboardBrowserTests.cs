@@ -122,9 +122,10 @@ public sealed partial class DashboardBrowserTests
             // Start and Stop are the row's highlighted commands; Restart is in its "Actions" ("...") menu. The dashboard
             // builds that menu lazily on the first click and opens it once Fluent UI's menu script has initialised, which
             // writes aria-expanded on the button (the dashboard's AspireMenuButton waits for that same signal, but only
-            // 100 ms). A click on an item of a menu whose script is still initialising can be lost: so wait for the
-            // menu's own "open" state before choosing Restart, then for the dashboard to acknowledge the command (its
-            // toast, '"Restart" starting'), so that a lost click fails here, at once and with the page's evidence.
+            // 100 ms). A click on an item of a menu whose script is still initialising is the likely way the Restart
+            // click was lost once (session 12, never reproduced on demand): so wait for the menu's own "open" state
+            // before choosing Restart, then for the dashboard to acknowledge the command (its toast, '"Restart"
+            // starting'), so that a lost click fails here, at once and with the page's evidence.
             var actions = row.GetByTitle("Actions", new() { Exact = true });
             await actions.ClickAsync();
             await Microsoft.Playwright.Assertions.Expect(actions).ToHaveAttributeAsync("aria-expanded", "true", new() { Timeout = 30_000 });
