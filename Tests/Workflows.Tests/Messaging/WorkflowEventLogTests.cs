@@ -17,7 +17,9 @@ public sealed class WorkflowEventLogTests : IClassFixture<RedisServerFixture>, I
 
     private IDatabase Client => Connection.GetDatabase();
 
-    public async ValueTask InitializeAsync() => _connection = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString + ",allowAdmin=true");
+    // Each test bounds its own wait (TestTimeout, 60 s for the 10 MiB event); the client's own 5-s default would fail a
+    // correct but slow command instead: a 10 MiB EVAL timed out after 5.9 s on this machine at load average 50.
+    public async ValueTask InitializeAsync() => _connection = await ConnectionMultiplexer.ConnectAsync(_redis.ConnectionString + ",allowAdmin=true,asyncTimeout=60000");
 
     public async ValueTask DisposeAsync()
     {
