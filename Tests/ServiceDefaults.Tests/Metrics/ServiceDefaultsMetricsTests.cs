@@ -4,11 +4,18 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Http;
 using Microsoft.Extensions.Hosting;
 using Observability.ServiceDefaults.Tests.Health;
+using Observability.ServiceDefaults.Tests.Telemetry;
 
 namespace Observability.ServiceDefaults.Tests.Metrics;
 
 /// <summary>End to end through <c>AddServiceDefaults</c>: the host's own MeterProvider feeds <c>/metrics</c>.</summary>
+/// <remarks>
+/// In <see cref="TelemetryHosts"/>: the host listens to every meter named <c>Observability.*</c> in the process, and
+/// promtool judges the whole scrape, so another test's meter alive at the same time fails it (seen: the
+/// <c>test.duration</c> histogram of <c>OtlpCaptureReceiverTests</c>, which has no description, in the scrape).
+/// </remarks>
 [Trait("Category", "Integration")]
+[Collection(TelemetryHosts.Name)]
 public sealed class ServiceDefaultsMetricsTests
 {
 
