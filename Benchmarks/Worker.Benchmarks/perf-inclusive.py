@@ -1,6 +1,7 @@
 #!/usr/bin/env python3
 """Aggregates `perf script` output (perf record -g of a .NET process started with DOTNET_PerfMapEnabled=1) by method
-and by component: inclusive % (samples with the method/component anywhere on the stack), self % (the leaf frame).
+and by component: inclusive % (samples with the method/component anywhere on the stack), self % (the leaf frame), and
+by cause (what the CPU was spent on: the JIT, the GC, the thread pool's idle spinning, each part of the telemetry).
 
   perf record -F 499 -g -p <pid> -o worker.perf.data -- sleep 20
   perf script -i worker.perf.data | Benchmarks/Worker.Benchmarks/perf-inclusive.py [top]
@@ -78,6 +79,40 @@ def method(sym, dso):
     return TIER.sub("", OFFSET.sub("", sym)).strip()
 
 
+# What a sample's CPU was spent on, one cause per sample (sums to 100 %): the JIT anywhere on the stack, a GC thread,
+# then the innermost telemetry frame anywhere on the stack (its callees in CoreLib, sockets or HTTP/2 are its cost), then
+# a thread-pool thread whose innermost managed frame waits or spins for work, else the sample's owner (attribute()).
+TELEMETRY = [
+    ("OTLP exporter: protobuf serialization", lambda a, m: a.startswith("OpenTelemetry.Exporter.OpenTelemetryProtocol") and ("Serializer" in m or "Write" in m)),
+    ("OTLP exporter: batching, gRPC over HTTP/2", lambda a, m: a.startswith(("OpenTelemetry.Exporter.OpenTelemetryProtocol", "System.Net.Http", "Grpc", "System.Net.Security"))),
+    ("Redis instrumentation (profiling sessions, their drain into spans)", lambda a, m: "StackExchangeRedis" in m or a.startswith("Aspire.StackExchange.Redis") or ("StackExchange.Redis" in a and "Profil" in m)),
+    ("masking and correlation span/log processors (ServiceDefaults)", lambda a, m: any(k in m for k in ("Masking", "Masker", "Luhn", "Correlation", "ParentlessRedisSpanFilter"))),
+    ("OpenTelemetry SDK (metric aggregation, batch processors, propagators, self-diagnostics)", lambda a, m: a.startswith("OpenTelemetry")),
+    ("Activity, ActivitySource, Meter (System.Diagnostics)", lambda a, m: a.startswith("System.Diagnostics.DiagnosticSource")),
+    ("logging (Microsoft.Extensions.Logging, console, OTLP log records)", lambda a, m: a.startswith("Microsoft.Extensions.Logging") or "OpenTelemetryLogger" in m or "LogRecord" in m),
+]
+IDLE = re.compile(r"LowLevelLifoSemaphore|LowLevelSpinWaiter|SpinWait")
+METHOD = re.compile(r"\[([\w.]+)\] (\S*?)::([^(\[]+)")
+
+
+def cause(thread, frames):
+    parsed = [(m[1], f"{m[2]}::{m[3]}") if (m := METHOD.search(s)) else (d.rsplit("/", 1)[-1], s) for s, d in frames]
+    if any(d.endswith("libclrjit.so") for _, d in frames):
+        return "JIT (libclrjit on the stack)"
+    if "GC" in thread:
+        return "GC threads (Server GC, background GC)"
+    for a, m in parsed:
+        for name, rule in TELEMETRY:
+            if rule(a, m):
+                return "telemetry: " + name
+    for a, m in parsed:  # innermost first, up to the first frame of a library or of our code
+        if a == "System.Private.CoreLib" and IDLE.search(m):
+            return "thread pool: waiting or spinning for work (LowLevelLifoSemaphore, SpinWait)"
+        if a.startswith("Observability.") or "." in a and not a.startswith(("System.Private.CoreLib", "lib", "[", "ld-")):
+            break
+    return attribute(thread, frames)
+
+
 def samples(lines):
     header, frames = None, []
     for line in lines:
@@ -98,7 +133,7 @@ def samples(lines):
 
 def main():
     total = 0
-    inclusive, self_, comp_incl, comp_self, threads, tiers, owners, named, owner_methods = (collections.Counter() for _ in range(9))
+    inclusive, self_, comp_incl, comp_self, threads, tiers, owners, named, owner_methods, causes = (collections.Counter() for _ in range(10))
     for header, frames in samples(sys.stdin):
         if not frames:
             continue
@@ -106,6 +141,7 @@ def main():
         thread = re.sub(r"\s+\d+\s+.*$", "", header.strip()) or "?"
         threads[thread] += 1
         owners[attribute(thread, frames)] += 1
+        causes[cause(thread, frames)] += 1
         methods = {method(s, d) for s, d in frames}
         inclusive.update(methods)
         named.update({method(s, d) for s, d in frames if component(s, d) not in SHARED | {None, "JIT (libclrjit)"} and s != "[unknown]"})
@@ -131,6 +167,7 @@ def main():
     table("Components, inclusive (a sample counts once per component on its stack):", comp_incl, 40)
     table("Components, self (leaf frame):", comp_self, 40)
     table("Owner (JIT on the stack, GC thread, else the innermost library or our code; sums to 100 %):", owners, 40)
+    table("Cause (JIT on the stack, GC thread, telemetry anywhere on the stack, idle thread-pool thread, else the owner; sums to 100 %):", causes, 40)
     table(f"Methods, inclusive, top {TOP}:", inclusive, TOP)
     table(f"Methods of libraries and our code (not the base library's async plumbing), inclusive, top {TOP}:", named, TOP)
     table(f"Innermost method of a library or our code (JIT samples left out), top {TOP}:", owner_methods, TOP)
