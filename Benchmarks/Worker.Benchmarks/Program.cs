@@ -204,6 +204,15 @@ if (otlp is null)
 }
 
 var runsMissingSpans = RunSpanAudit.Print(otlp.Counts, traceIds, Console.Out);
+
+// The runtime's own counter, as the worker's last metric export (at shutdown) carried it: everything the process
+// allocated, its start-up and the seeded runs' pick-up included.
+if (otlp.Counts.LatestSum("dotnet.gc.heap.total_allocated") is { } allocated)
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"Worker allocated:          {allocated / 1e9:F2} GB over its life (dotnet.gc.heap.total_allocated at shutdown), {allocated / runs / 1024:F1} KiB per completed run"));
+}
+
 Console.WriteLine($"Export requests the receiver could not decode: {otlp.Errors.Count}");
 sdkDiagnostics!.Print(Console.Out);
 return runsMissingSpans == 0 && otlp.Errors.Count == 0 ? 0 : 1;

@@ -1,4 +1,5 @@
 using System.Diagnostics;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 using Observability.Worker.Events;
 using Observability.Worker.Llm;
@@ -120,14 +121,51 @@ internal sealed class StepExecutor(
         events.Publish(WorkflowEventType.StepCompleted, new StepFailedPayload(outcome.Step.Id, error), activity);
     }
 
-    private static ChatMessage[] Messages(RunExecution run, PlannedStep step, IReadOnlyDictionary<string, string> outputs)
+    private static ChatMessage[] Messages(RunExecution run, PlannedStep step, IReadOnlyDictionary<string, string> outputs) =>
+    [
+        new ChatMessage(ChatRole.System, $"You are the {step.Agent} agent. Task: {run.Task}"),
+        new ChatMessage(ChatRole.User, Prompt(step, outputs)),
+    ];
+
+    /// <summary>
+    /// The step's description, then "Earlier results:" and a line <c>[key] output</c> per step it depends on (an empty
+    /// line for one without an output). Written into a pooled buffer and allocated once: the earlier outputs are the
+    /// largest text a run handles, and joining them piece by piece copied each of them three times.
+    /// </summary>
+    internal static string Prompt(PlannedStep step, IReadOnlyDictionary<string, string> outputs)
     {
-        var context = string.Join("\n", step.DependsOn.Select(id => outputs.TryGetValue(id, out var text) ? $"[{id}] {text}" : ""));
-        return
-        [
-            new ChatMessage(ChatRole.System, $"You are the {step.Agent} agent. Task: {run.Task}"),
-            new ChatMessage(ChatRole.User, context.Length == 0 ? step.Description : $"{step.Description}\nEarlier results:\n{context}"),
-        ];
+        if (step.DependsOn.Count == 0 || (step.DependsOn.Count == 1 && !outputs.ContainsKey(step.DependsOn[0])))
+        {
+            return step.Description;
+        }
+
+        var length = step.Description.Length + "\nEarlier results:\n".Length + step.DependsOn.Count;
+        foreach (var id in step.DependsOn)
+        {
+            length += outputs.TryGetValue(id, out var output) ? id.Length + output.Length + 3 : 0;
+        }
+
+        var prompt = new DefaultInterpolatedStringHandler(length, 0);
+        prompt.AppendFormatted(step.Description);
+        prompt.AppendLiteral("\nEarlier results:\n");
+        for (var i = 0; i < step.DependsOn.Count; i++)
+        {
+            if (i > 0)
+            {
+                prompt.AppendLiteral("\n");
+            }
+
+            var id = step.DependsOn[i];
+            if (outputs.TryGetValue(id, out var text))
+            {
+                prompt.AppendLiteral("[");
+                prompt.AppendFormatted(id);
+                prompt.AppendLiteral("] ");
+                prompt.AppendFormatted(text);
+            }
+        }
+
+        return prompt.ToStringAndClear();
     }
 
     private TimeSpan Record(long started, string status)

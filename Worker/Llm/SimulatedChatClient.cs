@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using System.Text;
+using System.Runtime.CompilerServices;
 using Microsoft.Extensions.AI;
 
 namespace Observability.Worker.Llm;
@@ -155,24 +155,29 @@ internal sealed class SimulatedChatClient : IChatClient
         return TimeSpan.FromSeconds(Math.Min(seconds, TimeSpan.FromMinutes(10).TotalSeconds));
     }
 
+    /// <summary>
+    /// <paramref name="tokens"/> words drawn from <see cref="Words"/>, space-separated, ending with a full stop. Written
+    /// into a pooled buffer, so the reply is the only string allocated.
+    /// </summary>
     private static string Generate(Random random, int tokens)
     {
-        var text = new StringBuilder(tokens * 6);
+        if (tokens <= 0)
+        {
+            return string.Empty;
+        }
+
+        var text = new DefaultInterpolatedStringHandler(tokens * 8, 0);
         for (var i = 0; i < tokens; i++)
         {
             if (i > 0)
             {
-                text.Append(' ');
+                text.AppendLiteral(" ");
             }
 
-            text.Append(Words[random.Next(Words.Length)]);
+            text.AppendLiteral(Words[random.Next(Words.Length)]);
         }
 
-        if (tokens > 0)
-        {
-            text.Append('.');
-        }
-
-        return text.ToString();
+        text.AppendLiteral(".");
+        return text.ToStringAndClear();
     }
 }

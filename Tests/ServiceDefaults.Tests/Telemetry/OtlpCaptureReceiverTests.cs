@@ -242,6 +242,42 @@ public sealed partial class OtlpCaptureReceiverTests
         Assert.Empty(receiver.Errors);
     }
 
+    [Theory]
+    [InlineData(OtlpTransport.Grpc)]
+    [InlineData(OtlpTransport.HttpProtobuf)]
+    public async Task Export_CountMode_KeepsTheLatestValueOfEachCumulativeSum(OtlpTransport transport)
+    {
+        var ct = TestContext.Current.CancellationToken;
+        await using var receiver = await OtlpCaptureReceiver.StartAsync(OtlpCaptureMode.Count, ct);
+        var meterName = "Observability.Tests." + Guid.NewGuid().ToString("N");
+        using var meter = new Meter(meterName);
+        var counter = meter.CreateCounter<long>("test.requests", "{request}", "Requests handled");
+        var histogram = meter.CreateHistogram<double>("test.duration", "s", "Request duration");
+        double? afterFirstExport;
+
+        // Disposing the provider exports a last time and waits for the receiver's answer, which comes after counting.
+        using (var provider = Sdk.CreateMeterProviderBuilder()
+            .AddMeter(meterName)
+            .AddOtlpExporter(options => Configure(options, receiver, transport, "metrics"))
+            .Build())
+        {
+            counter.Add(3, new KeyValuePair<string, object?>("route", "/a"));
+            counter.Add(4, new KeyValuePair<string, object?>("route", "/b"));
+            histogram.Record(0.25);
+            Assert.True(provider.ForceFlush());
+            afterFirstExport = receiver.Counts.LatestSum("test.requests");
+            counter.Add(5, new KeyValuePair<string, object?>("route", "/a"));
+        }
+
+        Assert.Equal(7d, afterFirstExport);
+        Assert.Equal(12d, receiver.Counts.LatestSum("test.requests"));
+        Assert.Null(receiver.Counts.LatestSum("test.duration"));
+        Assert.Null(receiver.Counts.LatestSum("test.missing"));
+        Assert.Equal(2, receiver.Counts.Requests(OtlpSignal.Metrics));
+        Assert.Equal(4, receiver.Counts.Metrics);
+        Assert.Empty(receiver.Errors);
+    }
+
     [Fact]
     public async Task WaitForSpanAsync_NothingArrives_TimesOutNamingWhatWasReceived()
     {

@@ -1,19 +1,21 @@
 using OpenTelemetry.Proto.Collector.Logs.V1;
 using OpenTelemetry.Proto.Collector.Metrics.V1;
 using OpenTelemetry.Proto.Collector.Trace.V1;
+using OpenTelemetry.Proto.Metrics.V1;
 
 namespace Observability.TestInfrastructure.Otlp;
 
 /// <summary>
 /// Thread-safe tallies of what a receiver got: export requests per signal, spans, log records and metrics, and per
-/// trace its spans by name and its log records. Only counts and names are kept (each distinct span name once), so it
-/// stays small however many spans arrive.
+/// trace its spans by name and its log records, and the latest value of each cumulative sum. Only counts, names and
+/// those values are kept (each distinct span name once), so it stays small however many spans arrive.
 /// </summary>
 public sealed class OtlpTelemetryCounts
 {
     private readonly Lock _lock = new();
     private readonly Dictionary<string, Tally> _traces = new(StringComparer.Ordinal);
     private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, double> _sums = new(StringComparer.Ordinal);
     private readonly long[] _requests = new long[Enum.GetValues<OtlpSignal>().Length];
     private long _spans;
     private long _logRecords;
@@ -67,6 +69,18 @@ public sealed class OtlpTelemetryCounts
         }
     }
 
+    /// <summary>
+    /// The latest value received of the cumulative sum <paramref name="metricName"/> (a counter: its data points added
+    /// up), null when none arrived. With the SDK's default cumulative temporality, the value its last export carried.
+    /// </summary>
+    public double? LatestSum(string metricName)
+    {
+        lock (_lock)
+        {
+            return _sums.TryGetValue(metricName, out var value) ? value : null;
+        }
+    }
+
     /// <summary>Export requests of <paramref name="signal"/> received and decoded.</summary>
     public long Requests(OtlpSignal signal)
     {
@@ -101,7 +115,15 @@ public sealed class OtlpTelemetryCounts
                 lock (_lock)
                 {
                     _requests[(int)signal]++;
-                    _metrics += metrics.ResourceMetrics.SelectMany(r => r.ScopeMetrics).Sum(s => s.Metrics.Count);
+                    foreach (var metric in metrics.ResourceMetrics.SelectMany(r => r.ScopeMetrics).SelectMany(s => s.Metrics))
+                    {
+                        _metrics++;
+                        if (metric.DataCase == Metric.DataOneofCase.Sum && metric.Sum.AggregationTemporality == AggregationTemporality.Cumulative)
+                        {
+                            _sums[Intern(metric.Name)] = metric.Sum.DataPoints.Sum(
+                                p => p.ValueCase == NumberDataPoint.ValueOneofCase.AsInt ? p.AsInt : p.AsDouble);
+                        }
+                    }
                 }
 
                 break;

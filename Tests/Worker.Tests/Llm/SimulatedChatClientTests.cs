@@ -73,6 +73,7 @@ public sealed class SimulatedChatClientTests
             var reply = await client.GetResponseAsync(Request($"question {i}"), cancellationToken: ct);
             Assert.InRange(reply.OutputTokens, 5, 12);
             Assert.Equal(reply.OutputTokens, reply.Text.Split(' ').Length);
+            Assert.EndsWith(".", reply.Text, StringComparison.Ordinal);
             Assert.Equal(ChatFinishReason.Stop, reply.FinishReason);
             seen.Add(reply.OutputTokens);
         }
