@@ -18,7 +18,7 @@ namespace Observability.ServiceDefaults.Telemetry;
 /// </remarks>
 internal sealed class ParentlessRedisSpanFilter : BaseProcessor<Activity>
 {
-    /// <summary>The ActivitySource of the integration's Redis client spans.</summary>
+    /// <summary>The ActivitySource of the instrumentation's Redis client spans.</summary>
     public const string SourceName = "OpenTelemetry.Instrumentation.StackExchangeRedis";
 
     /// <inheritdoc />

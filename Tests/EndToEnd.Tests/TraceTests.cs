@@ -43,7 +43,7 @@ public sealed class TraceTests(PlatformFixture fixture)
         await SpanAsync(otlp, traceId, "worker", s => s.Kind == OtlpSpanKind.Client && s.Attributes.ContainsKey("gen_ai.operation.name"), timeout.Token);
         var delivery = await SpanAsync(otlp, traceId, "websockethub", s => s.Name == "workflows.events process", timeout.Token);
 
-        // The worker's Redis commands (Aspire's StackExchange.Redis integration): the event appends are client spans of
+        // The worker's Redis commands (OpenTelemetry's StackExchange.Redis instrumentation): the event appends are client spans of
         // the run's trace, named by the command (EVAL for the prepared script's EVALSHA), never carrying a key.
         var append = await SpanAsync(otlp, traceId, "worker", s => s.Scope.Name == RedisSource && s.Name == "EVAL", timeout.Token);
         Assert.Equal(OtlpSpanKind.Client, append.Kind);

@@ -8,7 +8,7 @@ using Observability.TestInfrastructure.Redis;
 namespace Observability.Gateway.Tests;
 
 /// <summary>
-/// The Redis client spans of Aspire's StackExchange.Redis integration (on by default): the run cache's Redis reads join the request's trace as client spans with <c>db.system</c> redis and the command name
+/// The Redis client spans of <c>AddWorkflowsRedis</c> (OpenTelemetry's StackExchange.Redis instrumentation, on by default): the run cache's Redis reads join the request's trace as client spans with <c>db.system</c> redis and the command name
 /// as the statement, never a key or a value.
 /// </summary>
 [Trait("Category", "Integration")]
@@ -35,13 +35,13 @@ public sealed class RedisClientSpanTests(PostgresServerFixture postgres, RedisSe
         using var response = await gateway.Client.SendAsync(request, timeout.Token);
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
 
-        // The integration turns a request's profiled commands into spans when it drains its profiling sessions.
+        // The instrumentation turns a request's profiled commands into spans when it drains its profiling sessions.
         await Poll.UntilAsync(() => spans.Any(span => span.TraceId == traceId), timeout.Token, "no Redis span in the request's trace");
         var inTrace = spans.Where(span => span.TraceId == traceId).ToList();
         Assert.All(inTrace, span =>
         {
             Assert.Equal(ActivityKind.Client, span.Kind);
-            // The integration's instrumentation writes the stable names (db.system.name, db.query.text) only when the
+            // The instrumentation writes the stable names (db.system.name, db.query.text) only when the
             // process's environment has OTEL_SEMCONV_STABILITY_OPT_IN=database (it does not read IConfiguration).
             Assert.Equal("redis", span.GetTagItem("db.system"));
             Assert.Equal(span.DisplayName, span.GetTagItem("db.statement"));

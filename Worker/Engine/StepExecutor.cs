@@ -134,15 +134,21 @@ internal sealed class StepExecutor(
     /// </summary>
     internal static string Prompt(PlannedStep step, IReadOnlyDictionary<string, string> outputs)
     {
-        if (step.DependsOn.Count == 0 || (step.DependsOn.Count == 1 && !outputs.ContainsKey(step.DependsOn[0])))
-        {
-            return step.Description;
-        }
-
         var length = step.Description.Length + "\nEarlier results:\n".Length + step.DependsOn.Count;
+        var found = 0;
         foreach (var id in step.DependsOn)
         {
-            length += outputs.TryGetValue(id, out var output) ? id.Length + output.Length + 3 : 0;
+            if (outputs.TryGetValue(id, out var output))
+            {
+                length += id.Length + output.Length + 3;
+                found++;
+            }
+        }
+
+        // No earlier results section when nothing would be in it (no dependency, or one without an output).
+        if (found == 0 && step.DependsOn.Count <= 1)
+        {
+            return step.Description;
         }
 
         var prompt = new DefaultInterpolatedStringHandler(length, 0);
