@@ -213,6 +213,12 @@ if (otlp.Counts.LatestSum("dotnet.gc.heap.total_allocated") is { } allocated)
         $"Worker allocated:          {allocated / 1e9:F2} GB over its life (dotnet.gc.heap.total_allocated at shutdown), {allocated / runs / 1024:F1} KiB per completed run"));
 }
 
+if (otlp.Counts.LatestSum("dotnet.gc.collections") is { } collections && otlp.Counts.LatestSum("dotnet.gc.pause.time") is { } paused)
+{
+    Console.WriteLine(string.Create(CultureInfo.InvariantCulture,
+        $"Worker GCs:                {collections:F0} collections over its life (dotnet.gc.collections, all generations) = {collections * 1000 / runs:F2} per 1,000 runs; {paused:F2} s paused (dotnet.gc.pause.time)"));
+}
+
 Console.WriteLine($"Export requests the receiver could not decode: {otlp.Errors.Count}");
 sdkDiagnostics!.Print(Console.Out);
 return runsMissingSpans == 0 && otlp.Errors.Count == 0 ? 0 : 1;
